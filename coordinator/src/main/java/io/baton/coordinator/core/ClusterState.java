@@ -1,0 +1,78 @@
+package io.baton.coordinator.core;
+
+import io.baton.proto.Event;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole replicated state: every group's grant and phase, every node's liveness, and a bounded
+ * log of recent events. Identical on every node at the same log index.
+ */
+public final class ClusterState {
+    /** How many events are kept; older ones fall off (the watch API shows recent history only). */
+    public static final int EVENTS_KEPT = 500;
+
+    final Map<String, GroupState> groups = new LinkedHashMap<>();
+    final Map<String, NodeState> nodes = new LinkedHashMap<>();
+    final Deque<Event> events = new ArrayDeque<>();
+    long nextEventSeq = 1;
+
+    /** The initial state for a topology: every group offline, every node not yet heard from. */
+    public static ClusterState initial(Topology topology) {
+        ClusterState s = new ClusterState();
+        topology.nodes().forEach(n -> s.nodes.put(n.id(), new NodeState(n.id())));
+        topology.groups().forEach(g -> {
+            GroupState group = new GroupState(g.name());
+            // A group without autostart waits for an operator's start, exactly like a stopped one.
+            group.adminStopped = !g.autostart();
+            s.groups.put(g.name(), group);
+        });
+        return s;
+    }
+
+    public ClusterState copy() {
+        ClusterState c = new ClusterState();
+        groups.forEach((k, v) -> c.groups.put(k, v.copy()));
+        nodes.forEach((k, v) -> c.nodes.put(k, v.copy()));
+        c.events.addAll(events);
+        c.nextEventSeq = nextEventSeq;
+        return c;
+    }
+
+    public Optional<GroupState> group(String name) {
+        return Optional.ofNullable(groups.get(name));
+    }
+
+    public Collection<GroupState> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    public Optional<NodeState> node(String id) {
+        return Optional.ofNullable(nodes.get(id));
+    }
+
+    public Collection<NodeState> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    public List<Event> events() {
+        return new ArrayList<>(events);
+    }
+
+    public long nextEventSeq() {
+        return nextEventSeq;
+    }
+
+    void addEvent(Event.Builder event) {
+        events.addLast(event.setSeq(nextEventSeq++).build());
+        while (events.size() > EVENTS_KEPT) {
+            events.removeFirst();
+        }
+    }
+}

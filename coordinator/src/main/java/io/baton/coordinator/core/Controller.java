@@ -1,0 +1,100 @@
+package io.baton.coordinator.core;
+
+import io.baton.proto.Command;
+import io.baton.proto.Grant;
+import io.baton.proto.NodeLiveness;
+import io.baton.proto.Revoke;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The leader-side controller: a plain function of (state, the leader's liveness view, now) to the
+ * commands the leader should propose. It never changes state itself; proposals are validated again
+ * when applied (a {@code Grant} carries the epoch it was decided on, so a stale one is refused).
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>A node not heard for a lease is proposed down (for display and eligibility).</li>
+ *   <li>An owner whose last confirmation is older than lease·(1+ρ)+margin has stopped by its own
+ *       lease rule; its group goes to the first eligible member in preference order (the move
+ *       target first, if a move was under way), or is revoked if there is none.</li>
+ *   <li>A group with no owner that is not stopped goes to the first eligible member that has not
+ *       failed it.</li>
+ * </ul>
+ * Eligible: a data member of the group, alive in the committed state, heard recently by this leader.
+ */
+public final class Controller {
+    private final Topology topology;
+    private final Timing timing;
+
+    public Controller(Topology topology, Timing timing) {
+        this.topology = topology;
+        this.timing = timing;
+    }
+
+    public Timing timing() {
+        return timing;
+    }
+
+    /** The commands to propose now; their wall time is left for the caller to stamp. */
+    public List<Command> decide(ClusterState state, Liveness liveness, long nowNanos) {
+        List<Command> out = new ArrayList<>();
+        for (NodeState n : state.nodes.values()) {
+            long silentSince = liveness.lastConfirmed(n.id);
+            if (n.alive && nowNanos - silentSince >= timing.leaseNanos()) {
+                out.add(Command.newBuilder()
+                        .setLiveness(NodeLiveness.newBuilder().setNode(n.id).setAlive(false)).build());
+            }
+        }
+        for (GroupState g : state.groups.values()) {
+            decideGroup(state, g, liveness, nowNanos).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private Optional<Command> decideGroup(ClusterState state, GroupState g, Liveness liveness, long now) {
+        if (g.owner != null) {
+            if (now - liveness.lastConfirmed(g.owner) < timing.takeoverAfterNanos()) {
+                return Optional.empty();
+            }
+            String why = "lease of " + g.owner + " expired";
+            Optional<String> next = g.adminStopped ? Optional.empty() : pick(state, g, liveness, now, g.owner);
+            return Optional.of(next.isPresent()
+                    ? grant(g, next.get(), why)
+                    : revoke(g, why + (g.adminStopped ? " while stopping" : "; no other node is eligible")));
+        }
+        if (g.adminStopped || g.phase == Phase.RELEASING) {
+            return Optional.empty();
+        }
+        String why = g.phase == Phase.FAILED
+                ? "activation failed on " + String.join(", ", g.failedOn)
+                : "automatic start";
+        return pick(state, g, liveness, now, null).map(node -> grant(g, node, why));
+    }
+
+    /** The first eligible member, the move target first if one is set; never {@code exclude}. */
+    private Optional<String> pick(ClusterState state, GroupState g, Liveness liveness, long now, String exclude) {
+        List<String> order = new ArrayList<>();
+        if (g.moveTarget != null) {
+            order.add(g.moveTarget);
+        }
+        topology.group(g.name).ifPresent(spec -> order.addAll(spec.members()));
+        return order.stream()
+                .filter(n -> !n.equals(exclude) && !g.failedOn.contains(n))
+                .filter(n -> topology.node(n).map(spec -> !spec.witness()).orElse(false))
+                .filter(n -> state.node(n).map(NodeState::alive).orElse(false))
+                .filter(n -> liveness.lastHeard(n).stream().anyMatch(t -> now - t < timing.eligibleWithinNanos()))
+                .findFirst();
+    }
+
+    private static Command grant(GroupState g, String node, String reason) {
+        return Command.newBuilder().setGrant(Grant.newBuilder()
+                .setGroup(g.name).setNode(node).setExpectedEpoch(g.epoch).setReason(reason)).build();
+    }
+
+    private static Command revoke(GroupState g, String reason) {
+        return Command.newBuilder().setRevoke(Revoke.newBuilder()
+                .setGroup(g.name).setExpectedEpoch(g.epoch).setReason(reason)).build();
+    }
+}

@@ -1,0 +1,63 @@
+package io.baton.coordinator.core;
+
+import io.baton.proto.ClusterStateProto;
+import io.baton.proto.GroupStateProto;
+import io.baton.proto.NodeReportEntry;
+import io.baton.proto.NodeStateProto;
+
+/** Converts the replicated state to and from its protobuf form (snapshots, status answers). */
+public final class StateCodec {
+    private StateCodec() {}
+
+    public static ClusterStateProto toProto(ClusterState s) {
+        ClusterStateProto.Builder b = ClusterStateProto.newBuilder().setNextEventSeq(s.nextEventSeq);
+        for (GroupState g : s.groups.values()) {
+            GroupStateProto.Builder gb = GroupStateProto.newBuilder()
+                    .setName(g.name).setOwner(g.owner == null ? "" : g.owner).setEpoch(g.epoch)
+                    .setPhase(g.phase.toProto()).setMoveTarget(g.moveTarget == null ? "" : g.moveTarget)
+                    .setAdminStopped(g.adminStopped).addAllFailedOn(g.failedOn);
+            g.reports.forEach((node, r) -> gb.addReports(NodeReportEntry.newBuilder().setNode(node).setReport(r)));
+            b.addGroups(gb);
+        }
+        for (NodeState n : s.nodes.values()) {
+            b.addNodes(NodeStateProto.newBuilder().setId(n.id).setAlive(n.alive)
+                    .setLastHeartbeatWallMs(n.lastHeartbeatWallMs).setIncarnation(n.incarnation).setSeq(n.seq));
+        }
+        b.addAllEvents(s.events);
+        return b.build();
+    }
+
+    /**
+     * Rebuilds a state from a snapshot, on top of the initial state of {@code topology}: groups or
+     * nodes added to the cluster file since the snapshot start fresh, removed ones are dropped.
+     */
+    public static ClusterState fromProto(ClusterStateProto p, Topology topology) {
+        ClusterState s = ClusterState.initial(topology);
+        for (GroupStateProto gp : p.getGroupsList()) {
+            GroupState g = s.groups.get(gp.getName());
+            if (g == null) {
+                continue;
+            }
+            g.owner = gp.getOwner().isEmpty() ? null : gp.getOwner();
+            g.epoch = gp.getEpoch();
+            g.phase = Phase.fromProto(gp.getPhase());
+            g.moveTarget = gp.getMoveTarget().isEmpty() ? null : gp.getMoveTarget();
+            g.adminStopped = gp.getAdminStopped();
+            g.failedOn.addAll(gp.getFailedOnList());
+            gp.getReportsList().forEach(e -> g.reports.put(e.getNode(), e.getReport()));
+        }
+        for (NodeStateProto np : p.getNodesList()) {
+            NodeState n = s.nodes.get(np.getId());
+            if (n == null) {
+                continue;
+            }
+            n.alive = np.getAlive();
+            n.lastHeartbeatWallMs = np.getLastHeartbeatWallMs();
+            n.incarnation = np.getIncarnation();
+            n.seq = np.getSeq();
+        }
+        s.events.addAll(p.getEventsList());
+        s.nextEventSeq = Math.max(1, p.getNextEventSeq());
+        return s;
+    }
+}

@@ -1,0 +1,175 @@
+package io.baton.coordinator.ratis;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.baton.coordinator.core.ClusterState;
+import io.baton.coordinator.core.Core;
+import io.baton.coordinator.core.StateCodec;
+import io.baton.proto.ClusterStateProto;
+import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
+import io.baton.proto.ResultCode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis adapter: decodes a log entry, hands it to the pure {@link Core}, encodes the result.
+ * The snapshot is the serialized core state. {@code applyTransaction} is sequential and
+ * deterministic; a command that does not parse is refused in the result (identically on every
+ * replica) rather than thrown, since a thrown exception would stop the server.
+ */
+public final class BatonStateMachine extends BaseStateMachine {
+    private static final Logger log = LoggerFactory.getLogger(BatonStateMachine.class);
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final Core core;
+    private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private ClusterState state;
+
+    public BatonStateMachine(Core core) {
+        this.core = core;
+        this.state = ClusterState.initial(core.topology());
+    }
+
+    public void addListener(StateListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Runs {@code reader} on the current state under the apply lock; it must not keep the state. */
+    public <T> T read(Function<ClusterState, T> reader) {
+        synchronized (lock) {
+            return reader.apply(state);
+        }
+    }
+
+    /** A copy of the current state. */
+    public ClusterState copyState() {
+        return read(ClusterState::copy);
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        loadSnapshot(storage.loadLatestSnapshot());
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        loadSnapshot(storage.loadLatestSnapshot());
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    private void loadSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
+        if (snapshot == null) {
+            return;
+        }
+        File file = snapshot.getFile().getPath().toFile();
+        if (snapshot.getFile().getFileDigest() != null) {
+            MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
+        }
+        ClusterStateProto proto = ClusterStateProto.parseFrom(Files.readAllBytes(file.toPath()));
+        synchronized (lock) {
+            state = StateCodec.fromProto(proto, core.topology());
+            updateLastAppliedTermIndex(snapshot.getTermIndex());
+        }
+        log.info("loaded snapshot at {}", snapshot.getTermIndex());
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        ClusterStateProto proto;
+        TermIndex last;
+        synchronized (lock) {
+            proto = StateCodec.toProto(state);
+            last = getLastAppliedTermIndex();
+        }
+        if (last == null || last.getIndex() < 0) {
+            return -1;
+        }
+        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
+        Files.write(tmp, proto.toByteArray());
+        Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        return last.getIndex();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        long index = entry.getIndex();
+        Command command;
+        CommandResult result;
+        try {
+            command = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        } catch (InvalidProtocolBufferException e) {
+            command = Command.getDefaultInstance();
+        }
+        synchronized (lock) {
+            result = command.getKindCase() == Command.KindCase.KIND_NOT_SET
+                    ? CommandResult.newBuilder().setCode(ResultCode.RESULT_INVALID_ARGUMENT)
+                            .setMessage("log entry " + index + " is not a Baton command").build()
+                    : core.apply(state, command, index);
+            updateLastAppliedTermIndex(entry.getTerm(), index);
+        }
+        for (StateListener l : listeners) {
+            l.applied(command, result, index);
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(result.toByteArray())));
+    }
+
+    /** Answers with the whole state as this replica has applied it. */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        ClusterStateProto proto = read(StateCodec::toProto);
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(proto.toByteArray())));
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        listeners.forEach(StateListener::leaderReady);
+    }
+
+    @Override
+    public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+        listeners.forEach(StateListener::notLeader);
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        String id = newLeaderId == null ? "" : newLeaderId.toString();
+        listeners.forEach(l -> l.leaderChanged(id));
+    }
+}

@@ -1,0 +1,124 @@
+package io.baton.coordinator.ratis;
+
+import io.baton.coordinator.core.Controller;
+import io.baton.coordinator.core.Liveness;
+import io.baton.coordinator.time.MonotonicClock;
+import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
+import io.baton.proto.ResultCode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pure {@link Controller} while this server is the ready Raft leader: it keeps the leader's
+ * own record of when each node was last heard (on the monotonic clock, when the leader applies the
+ * node's heartbeat), asks the controller what to do every tick, and proposes the answer. One
+ * proposal per subject is in flight at a time; a decision that lost a race is refused as stale when
+ * applied, which is harmless.
+ */
+public final class ControllerRunner implements StateListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControllerRunner.class);
+
+    private final RaftNode raft;
+    private final Controller controller;
+    private final MonotonicClock clock;
+    private final LongSupplier wallClockMs;
+    private final ScheduledExecutorService executor;
+    private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean leader;
+    private volatile long leaderSince;
+
+    public ControllerRunner(RaftNode raft, Controller controller, MonotonicClock clock, LongSupplier wallClockMs,
+                            Duration tick) {
+        this.raft = raft;
+        this.controller = controller;
+        this.clock = clock;
+        this.wallClockMs = wallClockMs;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "baton-controller");
+            t.setDaemon(true);
+            return t;
+        });
+        long tickMs = Math.max(5, tick.toMillis());
+        executor.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void applied(Command command, CommandResult result, long logIndex) {
+        if (command.hasHeartbeat() && result.getCode() == ResultCode.RESULT_OK) {
+            lastHeard.put(command.getHeartbeat().getNode(), clock.nanos());
+        }
+    }
+
+    @Override
+    public void leaderReady() {
+        // This leader knows nothing older than now: it counts every node as confirmed at this moment,
+        // so it waits a full lease before taking a group from any owner.
+        leaderSince = clock.nanos();
+        leader = true;
+        log.info("leader ready: controller running");
+    }
+
+    @Override
+    public void notLeader() {
+        if (leader) {
+            log.info("no longer leader: controller paused");
+        }
+        leader = false;
+    }
+
+    private void tick() {
+        try {
+            if (!leader) {
+                return;
+            }
+            long now = clock.nanos();
+            var state = raft.stateMachine().copyState();
+            for (Command c : controller.decide(state, new Liveness(leaderSince, lastHeard), now)) {
+                propose(c);
+            }
+        } catch (RuntimeException e) {
+            log.warn("controller tick failed", e);
+        }
+    }
+
+    private void propose(Command decision) {
+        String subject = subject(decision);
+        if (!inFlight.add(subject)) {
+            return;
+        }
+        Command stamped = decision.toBuilder().setWallTimeMs(wallClockMs.getAsLong()).build();
+        raft.submit(stamped, Duration.ofSeconds(5)).whenComplete((result, error) -> {
+            inFlight.remove(subject);
+            if (error != null) {
+                log.debug("controller proposal {} not committed: {}", subject, error.toString());
+            } else if (result.getCode() != ResultCode.RESULT_OK && result.getCode() != ResultCode.RESULT_STALE) {
+                log.warn("controller proposal {} refused: {}", subject, result.getMessage());
+            }
+        });
+    }
+
+    private static String subject(Command c) {
+        return switch (c.getKindCase()) {
+            case GRANT -> "group:" + c.getGrant().getGroup();
+            case REVOKE -> "group:" + c.getRevoke().getGroup();
+            case LIVENESS -> "node:" + c.getLiveness().getNode();
+            default -> c.getKindCase().name();
+        };
+    }
+
+    @Override
+    public void close() {
+        leader = false;
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,182 @@
+package io.baton.coordinator.ratis;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One Baton member of the Raft group: a Ratis server with the {@link BatonStateMachine}, plus one
+ * long-lived client for this node's own proposals (heartbeats, admin commands, controller decisions).
+ */
+public final class RaftNode implements Closeable {
+
+    /** A voter. The witness gets the higher Raft priority, so that the leader is usually a node that owns nothing. */
+    public record Peer(String id, String host, int port, boolean witness) {
+        String address() {
+            return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+        }
+    }
+
+    /** Raft timing and log sizes. */
+    public record Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofMillis(300), Duration.ofSeconds(3), 2000);
+        }
+    }
+
+    private final RaftServer server;
+    private final RaftClient client;
+    private final RaftGroup group;
+    private final BatonStateMachine stateMachine;
+    private final RaftPeerId selfId;
+
+    public RaftNode(String clusterName, String selfId, List<Peer> peers, Path storageDir, Settings settings,
+                    BatonStateMachine stateMachine) throws IOException {
+        this.stateMachine = stateMachine;
+        this.selfId = RaftPeerId.valueOf(selfId);
+        Peer self = peers.stream().filter(p -> p.id().equals(selfId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("node " + selfId + " is not a peer"));
+        this.group = RaftGroup.valueOf(groupId(clusterName), peers.stream().map(RaftNode::toRaftPeer).toList());
+
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
+        GrpcConfigKeys.Server.setHost(p, self.host());
+        GrpcConfigKeys.Server.setPort(p, self.port());
+        long max = settings.electionTimeoutMax().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(Math.max(50, max / 2), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(max, TimeUnit.MILLISECONDS));
+        // A stepped-down leader skips elections this long (10 s by default): too long for failover.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotEveryEntries());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        // Heartbeats fill the log steadily: purge up to the snapshot; a lagging peer gets the snapshot.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("4MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("256KB"));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("1MB"));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("1MB"));
+        RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(60, TimeUnit.SECONDS));
+
+        this.server = RaftServer.newBuilder()
+                .setServerId(this.selfId)
+                .setGroup(group)
+                .setProperties(p)
+                .setStateMachine(stateMachine)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+
+        RaftProperties cp = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(cp,
+                TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        // The default policy retries forever without sleeping; callers bound the whole call too.
+        this.client = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(cp)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        20, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    /** The Raft group id: derived from the cluster name so that every node computes the same one. */
+    public static RaftGroupId groupId(String clusterName) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("baton:" + clusterName).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static RaftPeer toRaftPeer(Peer peer) {
+        return RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address())
+                .setPriority(peer.witness() ? 2 : 1).build();
+    }
+
+    public void start() throws IOException {
+        server.start();
+    }
+
+    public BatonStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public String selfId() {
+        return selfId.toString();
+    }
+
+    /**
+     * Proposes a command and completes with its result once committed and applied by the leader;
+     * fails (with a {@link CompletionException}) if no leader with a quorum commits it in time.
+     */
+    public CompletableFuture<CommandResult> submit(Command command, Duration timeout) {
+        Message message = Message.valueOf(ByteString.copyFrom(command.toByteArray()));
+        return client.async().send(message)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(RaftNode::decode);
+    }
+
+    private static CommandResult decode(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException() != null
+                    ? reply.getException() : new IOException("raft request failed"));
+        }
+        try {
+            return CommandResult.parseFrom(reply.getMessage().getContent().toByteArray());
+        } catch (InvalidProtocolBufferException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** The leader this server knows of, if any. */
+    public Optional<String> leaderId() {
+        try {
+            RaftPeerId leader = server.getDivision(group.getGroupId()).getInfo().getLeaderId();
+            return Optional.ofNullable(leader).map(RaftPeerId::toString);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether this server is leader and ready to serve (has applied everything before its term). */
+    public boolean isLeaderReady() {
+        try {
+            var info = server.getDivision(group.getGroupId()).getInfo();
+            return info.isLeader() && info.isLeaderReady();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            client.close();
+        } finally {
+            server.close();
+        }
+    }
+}
