@@ -1,0 +1,334 @@
+package io.baton.resources.exec;
+
+import io.baton.resources.Resource;
+import io.baton.resources.ResourceContext;
+import io.baton.resources.ResourceException;
+import io.baton.resources.ResourceState;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A resource driven by a start and a stop command, such as an init script.
+ *
+ * <p>Each command runs in its own session and process group ({@code setsid}), with stdin from
+ * {@code /dev/null} and stdout and stderr going to a temporary file, whose last
+ * {@value #OUTPUT_TAIL_BYTES} bytes are kept. The driver waits for the command process itself, not
+ * for its output to close, so daemons it leaves behind do not hold the call up, and only a timeout
+ * (or interrupt) kills the whole process group.
+ *
+ * <p>Scripts receive {@code BATON_GROUP}, {@code BATON_NODE}, {@code BATON_EPOCH},
+ * {@code BATON_RESOURCE} and {@code BATON_ACTION} ({@code start} or {@code stop}) on top of the
+ * daemon's environment and the configured extra variables (the {@code BATON_*} values win).
+ *
+ * <p>Idempotence: {@link #start} does nothing while the last action was a successful start;
+ * {@link #stop} does nothing while the last action was a successful stop. Initially the resource
+ * is reported inactive, but the first stop still runs the stop command, since a previous daemon may
+ * have left the application running. Start and stop are serialised; {@link #observe} never blocks.
+ */
+public final class ExecResource implements Resource {
+
+    private static final Logger log = LoggerFactory.getLogger(ExecResource.class);
+
+    /** How much of the combined output is kept. */
+    public static final int OUTPUT_TAIL_BYTES = 4096;
+    /** How many trailing output lines go into an exception message. */
+    private static final int MESSAGE_LINES = 10;
+    private static final String SETSID = new File("/usr/bin/setsid").canExecute() ? "/usr/bin/setsid" : "setsid";
+    private static final String KILL = new File("/usr/bin/kill").canExecute() ? "/usr/bin/kill"
+            : new File("/bin/kill").canExecute() ? "/bin/kill" : "kill";
+
+    private enum Last { NONE, STARTED, STOPPED, FAILED }
+
+    private final String name;
+    private final List<String> startCommand;
+    private final List<String> stopCommand;
+    private final Duration timeout;
+    private final Map<String, String> extraEnv;
+
+    private final Object lock = new Object();
+    private volatile Last last = Last.NONE;
+    private volatile String detail = "not started";
+    private volatile String lastOutput = "";
+    private volatile Process running;
+
+    /**
+     * @param startCommand the start command and its arguments, not empty
+     * @param stopCommand  the stop command and its arguments; null or empty for none
+     * @param timeout      how long either command may run before its process group is killed
+     * @param extraEnv     variables added to the daemon's environment; may be null
+     */
+    public ExecResource(String name, List<String> startCommand, List<String> stopCommand, Duration timeout,
+                        Map<String, String> extraEnv) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.startCommand = List.copyOf(Objects.requireNonNull(startCommand, "startCommand"));
+        if (this.startCommand.isEmpty()) {
+            throw new IllegalArgumentException("exec resource '" + name + "' has an empty start command");
+        }
+        this.stopCommand = stopCommand == null ? List.of() : List.copyOf(stopCommand);
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        this.extraEnv = extraEnv == null ? Map.of() : Map.copyOf(extraEnv);
+    }
+
+    /**
+     * Runs each script through {@code /bin/sh -c}, so it may be a path or a command line.
+     * A null or blank stop script means there is nothing to run on stop.
+     */
+    public static ExecResource fromScripts(String name, String startScript, String stopScript, Duration timeout,
+                                           Map<String, String> env) {
+        Objects.requireNonNull(startScript, "startScript");
+        List<String> stop = stopScript == null || stopScript.isBlank() ? List.of() : shell(stopScript);
+        return new ExecResource(name, shell(startScript), stop, timeout, env);
+    }
+
+    private static List<String> shell(String script) {
+        return List.of("/bin/sh", "-c", script);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return "exec";
+    }
+
+    /** The kept tail of the last command's combined stdout and stderr. */
+    public String lastOutput() {
+        return lastOutput;
+    }
+
+    @Override
+    public void start(ResourceContext context) throws ResourceException {
+        synchronized (lock) {
+            if (last == Last.STARTED) {
+                return;
+            }
+            run("start", startCommand, context);
+            last = Last.STARTED;
+        }
+    }
+
+    @Override
+    public void stop(ResourceContext context) throws ResourceException {
+        synchronized (lock) {
+            if (last == Last.STOPPED) {
+                return;
+            }
+            if (stopCommand.isEmpty()) {
+                lastOutput = "";
+                detail = "stopped (no stop command)";
+            } else {
+                run("stop", stopCommand, context);
+            }
+            last = Last.STOPPED;
+        }
+    }
+
+    @Override
+    public ResourceState observe() {
+        switch (last) {
+            case STARTED:
+                return ResourceState.active(detail);
+            case FAILED:
+                return ResourceState.failed(detail);
+            default:
+                return ResourceState.inactive(detail);
+        }
+    }
+
+    /** Kills a command still running (as when the daemon exits). */
+    @Override
+    public void close() {
+        Process p = running;
+        if (p != null) {
+            killGroup(p);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ExecResource[" + name + "]";
+    }
+
+    // ---- running a command ----
+
+    private void run(String action, List<String> command, ResourceContext context) throws ResourceException {
+        String what = action + " script for '" + name + "'";
+        Path outFile;
+        try {
+            outFile = Files.createTempFile("baton-" + action + "-", ".log");
+        } catch (IOException e) {
+            throw fail(what + " could not create an output file: " + e.getMessage(), e);
+        }
+        try {
+            List<String> argv = new ArrayList<>(command.size() + 1);
+            argv.add(SETSID);
+            argv.addAll(command);
+            ProcessBuilder pb = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(outFile.toFile())
+                    .redirectErrorStream(true);
+            pb.environment().putAll(environment(action, context));
+
+            Process process;
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                throw fail(what + " could not be run: " + e.getMessage(), e);
+            }
+            running = process;
+            log.info("Running {} (pid {}): {}", what, process.pid(), command);
+            boolean exited;
+            try {
+                exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                killGroup(process);
+                Thread.currentThread().interrupt();
+                String out = readTail(outFile);
+                throw fail(what + " was interrupted; killed it" + suffix(out), e);
+            } finally {
+                running = null;
+            }
+            if (!exited) {
+                killGroup(process);
+                String out = readTail(outFile);
+                throw fail(what + " timed out after " + format(timeout) + suffix(out), null);
+            }
+            int status = process.exitValue();
+            String out = readTail(outFile);
+            if (status != 0) {
+                throw fail(what + " exited with status " + status + suffix(out), null);
+            }
+            lastOutput = out;
+            detail = (action.equals("start") ? "started" : "stopped") + " (exit 0)" + lastLineSuffix(out);
+            log.info("{} succeeded{}", what, lastLineSuffix(out));
+        } finally {
+            try {
+                Files.deleteIfExists(outFile);
+            } catch (IOException e) {
+                log.debug("Could not delete {}", outFile, e);
+            }
+        }
+    }
+
+    private Map<String, String> environment(String action, ResourceContext context) {
+        Map<String, String> env = new LinkedHashMap<>(extraEnv);
+        env.put("BATON_GROUP", context.group());
+        env.put("BATON_NODE", context.node());
+        env.put("BATON_EPOCH", Long.toString(context.epoch()));
+        env.put("BATON_RESOURCE", name);
+        env.put("BATON_ACTION", action);
+        return env;
+    }
+
+    /** Records a failure (state FAILED) and makes the exception to throw. */
+    private ResourceException fail(String message, Throwable cause) {
+        last = Last.FAILED;
+        detail = message;
+        log.warn("{}", message);
+        return cause == null ? new ResourceException(message) : new ResourceException(message, cause);
+    }
+
+    private String suffix(String out) {
+        lastOutput = out;
+        String lines = lastLines(out, MESSAGE_LINES);
+        return lines.isEmpty() ? " (no output)" : ": " + lines;
+    }
+
+    private static String lastLineSuffix(String out) {
+        String line = lastLines(out, 1);
+        return line.isEmpty() ? ", no output" : ": " + line;
+    }
+
+    /**
+     * SIGKILLs the command's process group (it is its own group leader through setsid), then its
+     * remaining descendants in case it had not yet become one, and waits briefly for it to die.
+     */
+    private void killGroup(Process process) {
+        long pid = process.pid();
+        List<ProcessHandle> descendants = process.descendants().toList();
+        try {
+            Process kill = new ProcessBuilder(KILL, "-KILL", "--", "-" + pid)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+            }
+        } catch (IOException e) {
+            log.warn("Could not run {} for the process group of {}: {}", KILL, pid, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                log.warn("Process {} of '{}' did not die after SIGKILL", pid, name);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        log.warn("Killed the process group of '{}' (pgid {})", name, pid);
+    }
+
+    private static String readTail(Path file) {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long length = raf.length();
+            int n = (int) Math.min(length, OUTPUT_TAIL_BYTES);
+            byte[] buf = new byte[n];
+            raf.seek(length - n);
+            raf.readFully(buf);
+            String s = new String(buf, StandardCharsets.UTF_8);
+            if (length > n) {
+                int nl = s.indexOf('\n');
+                s = "…" + (nl >= 0 && nl < s.length() - 1 ? s.substring(nl + 1) : s);
+            }
+            return s;
+        } catch (IOException e) {
+            return "(output unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    static String lastLines(String out, int max) {
+        String trimmed = out.strip();
+        if (trimmed.isEmpty()) {
+            return "";
+        }
+        String[] lines = trimmed.split("\r?\n");
+        int from = Math.max(0, lines.length - max);
+        return String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length)).strip();
+    }
+
+    static String format(Duration d) {
+        if (d.toMillis() % 1000 == 0) {
+            return d.toSeconds() + "s";
+        }
+        return d.toMillis() + "ms";
+    }
+}
