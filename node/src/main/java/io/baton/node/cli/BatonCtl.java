@@ -1,0 +1,108 @@
+package io.baton.node.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * {@code batonctl}, the operator CLI. Exit codes: 0 success, 1 refused or failed (one line on stderr:
+ * {@code batonctl: <reason>}), 2 usage error.
+ */
+@Command(name = "batonctl", mixinStandardHelpOptions = true, version = "baton 0.1.0",
+        description = "Operator CLI for a Baton cluster.",
+        subcommands = {StatusCommand.class, MoveCommand.class, StartCommand.class, StopCommand.class,
+                EventsCommand.class, CommandLine.HelpCommand.class})
+public final class BatonCtl implements Callable<Integer> {
+
+    @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,HOST:PORT...]",
+            defaultValue = "${env:BATON_ENDPOINT:-127.0.0.1:7401}", converter = EndpointList.Converter.class,
+            description = "Admin endpoints, tried in order (default: $BATON_ENDPOINT, else 127.0.0.1:7401).")
+    EndpointList endpoints;
+
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class, description = "Deadline of each call (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "table|json", defaultValue = "table",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    private BatonCtl(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        QuietLogging.apply();
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        BatonCtl ctl = new BatonCtl(out);
+        CommandLine cmd = new CommandLine(ctl);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        cmd.setOut(outWriter);
+        cmd.setErr(errWriter);
+        cmd.setParameterExceptionHandler((ex, ignoredArgs) -> {
+            CommandLine failed = ex.getCommandLine();
+            errWriter.println("batonctl: " + ex.getMessage());
+            UnmatchedArgumentException.printSuggestions(ex, errWriter);
+            failed.usage(errWriter);
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            errWriter.println("batonctl: " + reason(ex));
+            return 1;
+        });
+        int code = cmd.execute(args);
+        outWriter.flush();
+        errWriter.flush();
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** One line, never a stack trace. */
+    private static String reason(Exception ex) {
+        if (ex instanceof CtlException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof StatusRuntimeException sre) {
+            return AdminConnection.describe(sre.getStatus());
+        }
+        return "internal error: " + ex;
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand");
+    }
+
+    AdminConnection connect() {
+        return new AdminConnection(endpoints.endpoints(), timeout);
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    OutputFormat output() {
+        return output;
+    }
+}

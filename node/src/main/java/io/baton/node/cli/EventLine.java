@@ -1,0 +1,29 @@
+package io.baton.node.cli;
+
+import io.baton.proto.Event;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** {@code 2026-11-24T20:31:02.123Z  granted   web  server2  epoch 7  <message>}. Pure. */
+final class EventLine {
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private EventLine() {
+    }
+
+    static String format(Event e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(TIME.format(Instant.ofEpochMilli(e.getWallTimeMs()))).append("  ");
+        sb.append(String.format("%-10s", e.getKind().isEmpty() ? "?" : e.getKind()));
+        sb.append(Names.orDash(e.getGroup())).append("  ").append(Names.orDash(e.getNode()));
+        if (e.getEpoch() != 0) {
+            sb.append("  epoch ").append(e.getEpoch());
+        }
+        if (!e.getMessage().isEmpty()) {
+            sb.append("  ").append(e.getMessage().strip().replace('\n', ' '));
+        }
+        return sb.toString();
+    }
+}

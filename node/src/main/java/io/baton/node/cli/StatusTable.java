@@ -1,0 +1,106 @@
+package io.baton.node.cli;
+
+import io.baton.proto.GroupReport;
+import io.baton.proto.ResourceReport;
+import io.baton.proto.admin.ClusterStatus;
+import io.baton.proto.admin.GroupStatus;
+import io.baton.proto.admin.NodeGroupStatus;
+import io.baton.proto.admin.NodeStatus;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Renders a ClusterStatus as the human-readable text of {@code batonctl status}. Pure. */
+final class StatusTable {
+    private static final String NODE_INDENT = "    ";
+
+    private StatusTable() {
+    }
+
+    static String render(ClusterStatus status) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Cluster:     ").append(Names.orDash(status.getCluster())).append('\n');
+        sb.append("Leader:      ").append(status.getLeader().isEmpty() ? "(none)" : status.getLeader()).append('\n');
+        sb.append("Answered by: ").append(Names.orDash(status.getAnsweredBy())).append('\n');
+        sb.append('\n');
+        appendNodes(sb, status.getNodesList());
+        sb.append('\n');
+        appendGroups(sb, status.getGroupsList());
+        return sb.toString();
+    }
+
+    private static void appendNodes(StringBuilder sb, List<NodeStatus> nodes) {
+        if (nodes.isEmpty()) {
+            sb.append("(no nodes)\n");
+            return;
+        }
+        TextTable table = new TextTable("ID", "ROLE", "ZONE", "ALIVE", "RAFT", "ADMIN");
+        for (NodeStatus n : nodes) {
+            table.row(n.getId(), Names.orDash(n.getRole()), Names.orDash(n.getZone()), n.getAlive() ? "up" : "down",
+                    n.getRaftRole().isEmpty() ? "unknown" : n.getRaftRole(), Names.orDash(n.getAdminAddress()));
+        }
+        table.appendTo(sb, "");
+    }
+
+    private static void appendGroups(StringBuilder sb, List<GroupStatus> groups) {
+        if (groups.isEmpty()) {
+            sb.append("(no groups)\n");
+            return;
+        }
+        boolean anyNote = groups.stream().anyMatch(g -> !note(g).isEmpty());
+        List<String[]> groupRows = new ArrayList<>();
+        groupRows.add(anyNote ? new String[] {"GROUP", "OWNER", "EPOCH", "PHASE", "NOTE"}
+                : new String[] {"GROUP", "OWNER", "EPOCH", "PHASE"});
+        List<String[]> nodeRows = new ArrayList<>();
+        for (GroupStatus g : groups) {
+            String[] row = {g.getName(), Names.orDash(g.getOwner()), Long.toString(g.getEpoch()), Names.phase(g),
+                    note(g)};
+            groupRows.add(anyNote ? row : Arrays.copyOf(row, 4));
+            for (NodeGroupStatus n : g.getNodesList()) {
+                nodeRows.add(nodeLine(g, n));
+            }
+        }
+        int[] groupWidths = TextTable.widths(groupRows);
+        int[] nodeWidths = TextTable.widths(nodeRows);
+        sb.append(TextTable.format(groupRows.get(0), groupWidths)).append('\n');
+        int nodeRow = 0;
+        for (int i = 0; i < groups.size(); i++) {
+            sb.append(TextTable.format(groupRows.get(i + 1), groupWidths)).append('\n');
+            for (int j = 0; j < groups.get(i).getNodesCount(); j++) {
+                sb.append(NODE_INDENT).append(TextTable.format(nodeRows.get(nodeRow++), nodeWidths)).append('\n');
+            }
+        }
+    }
+
+    /** "moving to X" and "failed on A, B", joined by "; ". */
+    static String note(GroupStatus g) {
+        List<String> notes = new ArrayList<>();
+        if (!g.getMoveTarget().isEmpty()) {
+            notes.add("moving to " + g.getMoveTarget());
+        }
+        if (g.getFailedOnCount() > 0) {
+            notes.add("failed on " + String.join(", ", g.getFailedOnList()));
+        }
+        return String.join("; ", notes);
+    }
+
+    /** node, activity (with the report's epoch if it is not the group's), resources, failure message. */
+    private static String[] nodeLine(GroupStatus g, NodeGroupStatus n) {
+        GroupReport r = n.getReport();
+        String activity = Names.activity(r.getActivity());
+        if (r.getEpoch() != g.getEpoch() && r.getEpoch() != 0) {
+            activity += " (epoch " + r.getEpoch() + ")";
+        }
+        String resources = r.getResourcesList().stream().map(StatusTable::resource).collect(Collectors.joining(", "));
+        if (!r.getMessage().isEmpty()) {
+            resources = resources.isEmpty() ? "! " + r.getMessage() : resources + "  ! " + r.getMessage();
+        }
+        return new String[] {n.getNode(), activity, resources};
+    }
+
+    static String resource(ResourceReport res) {
+        String text = res.getName() + "=" + (res.getState().isEmpty() ? "unknown" : res.getState());
+        return res.getDetail().isEmpty() ? text : text + " (" + res.getDetail().strip().replace('\n', ' ') + ")";
+    }
+}

@@ -1,0 +1,72 @@
+package io.baton.node.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.baton.proto.ActivityProto;
+import io.baton.proto.PhaseProto;
+import io.baton.proto.admin.ClusterStatus;
+import io.baton.proto.admin.GroupStatus;
+import org.junit.jupiter.api.Test;
+
+class StatusTableTest {
+
+    @Test
+    void rendersHeaderNodesGroupsAndReports() {
+        String expected = """
+                Cluster:     prod
+                Leader:      server1
+                Answered by: server2
+
+                ID       ROLE     ZONE    ALIVE  RAFT      ADMIN
+                server1  data     zone-a  up     leader    server1:7401
+                server2  data     zone-b  up     follower  server2:7401
+                witness  witness  zone-c  down   unknown   witness:7401
+
+                GROUP  OWNER    EPOCH  PHASE
+                web    server1  7      online
+                    server1  active    vip=active (10.0.0.10/24 on eth0), app=active
+                    server2  inactive
+                db     -        3      stopped
+                """;
+        assertEquals(expected, StatusTable.render(Clusters.sample()));
+    }
+
+    @Test
+    void showsMoveTargetFailuresAndStaleReports() {
+        GroupStatus moving = Clusters.group("web", "server1", 7, PhaseProto.PHASE_RELEASING).toBuilder()
+                .setMoveTarget("server2")
+                .addNodes(Clusters.report("server1", 7, ActivityProto.ACTIVITY_STOPPING, "",
+                        Clusters.resource("vip", "active", "")))
+                .addNodes(Clusters.report("server2", 6, ActivityProto.ACTIVITY_INACTIVE, ""))
+                .build();
+        GroupStatus failed = Clusters.group("db", "", 4, PhaseProto.PHASE_FAILED).toBuilder()
+                .addFailedOn("server1").addFailedOn("server2")
+                .addNodes(Clusters.report("server1", 4, ActivityProto.ACTIVITY_FAILED, "mount failed",
+                        Clusters.resource("fs", "failed", "exit 32")))
+                .build();
+        ClusterStatus status = ClusterStatus.newBuilder().addGroups(moving).addGroups(failed)
+                .addGroups(Clusters.group("idle", "", 0, PhaseProto.PHASE_OFFLINE)).build();
+        String expected = """
+                Cluster:     -
+                Leader:      (none)
+                Answered by: -
+
+                (no nodes)
+
+                GROUP  OWNER    EPOCH  PHASE      NOTE
+                web    server1  7      releasing  moving to server2
+                    server1  stopping            vip=active
+                    server2  inactive (epoch 6)
+                db     -        4      failed     failed on server1, server2
+                    server1  failed              fs=failed (exit 32)  ! mount failed
+                idle   -        0      offline
+                """;
+        assertEquals(expected, StatusTable.render(status));
+    }
+
+    @Test
+    void emptyCluster() {
+        assertEquals("Cluster:     c\nLeader:      (none)\nAnswered by: n1\n\n(no nodes)\n\n(no groups)\n",
+                StatusTable.render(ClusterStatus.newBuilder().setCluster("c").setAnsweredBy("n1").build()));
+    }
+}
