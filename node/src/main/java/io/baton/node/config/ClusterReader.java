@@ -1,0 +1,120 @@
+package io.baton.node.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the YAML tree into the typed model: the shape of the file (known keys, required fields,
+ * types) and each value on its own (formats, ranges, defaults). Rules that relate values to each
+ * other are {@link ClusterValidator}'s, so that this class stays a plain map of the file's layout.
+ */
+final class ClusterReader {
+
+    private static final Pattern PERCENT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)%");
+
+    private ClusterReader() {}
+
+    /** The model, with no warnings yet. */
+    static ClusterConfig read(JsonNode root, String source, Path file) throws ConfigException {
+        if (root.isMissingNode()) {
+            throw new ConfigException(source, null, "file is empty; expected the sections cluster, nodes and groups");
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(source, null, "must be a mapping with the sections cluster, nodes and groups, got "
+                    + YamlMap.describe(root));
+        }
+        YamlMap top = YamlMap.of(root, "", source);
+        top.allowOnly("cluster", "nodes", "groups");
+
+        YamlMap cluster = top.requiredMap("cluster");
+        cluster.allowOnly("name", "heartbeat_interval", "lease", "max_clock_drift", "takeover_margin",
+                "stop_budget", "election_timeout");
+        String name = cluster.requiredName("name");
+        Duration heartbeat = cluster.requiredDuration("heartbeat_interval");
+        Duration lease = cluster.requiredDuration("lease");
+        double drift = maxClockDrift(cluster);
+        Duration takeoverMargin = cluster.optionalDuration("takeover_margin", ClusterConfig.DEFAULT_TAKEOVER_MARGIN);
+        Duration stopBudget = cluster.optionalDuration("stop_budget", ClusterConfig.defaultStopBudget(lease));
+        Duration electionTimeout = cluster.optionalDuration("election_timeout", ClusterConfig.DEFAULT_ELECTION_TIMEOUT);
+
+        List<NodeConfig> nodes = new ArrayList<>();
+        List<JsonNode> nodeItems = top.requiredList("nodes", "node");
+        for (int i = 0; i < nodeItems.size(); i++) {
+            nodes.add(node(YamlMap.of(nodeItems.get(i), FieldPath.index("nodes", i), source)));
+        }
+
+        List<GroupConfig> groups = new ArrayList<>();
+        List<JsonNode> groupItems = top.optionalList("groups");
+        for (int i = 0; i < groupItems.size(); i++) {
+            groups.add(group(YamlMap.of(groupItems.get(i), FieldPath.index("groups", i), source)));
+        }
+
+        return new ClusterConfig(file, name, heartbeat, lease, drift, takeoverMargin, stopBudget,
+                electionTimeout, nodes, groups, List.of());
+    }
+
+    /** ρ, written as a fraction ({@code 0.01}) or a percentage ({@code "1%"}). */
+    private static double maxClockDrift(YamlMap cluster) throws ConfigException {
+        String key = "max_clock_drift";
+        JsonNode value = cluster.optionalValue(key);
+        if (value == null) {
+            return ClusterConfig.DEFAULT_MAX_CLOCK_DRIFT;
+        }
+        double drift;
+        String shown;
+        if (value.isNumber()) {
+            drift = value.doubleValue();
+            shown = value.asText();
+        } else {
+            Matcher m = value.isTextual() ? PERCENT.matcher(value.textValue()) : null;
+            if (m == null || !m.matches()) {
+                throw cluster.error(key, "must be a fraction such as 0.01 or a percentage such as 1%, got "
+                        + YamlMap.describe(value));
+            }
+            drift = Double.parseDouble(m.group(1)) / 100;
+            shown = value.textValue();
+        }
+        if (!(drift >= 0 && drift < 0.5)) {
+            throw cluster.error(key, "must be at least 0 and less than 0.5 (50%), got " + shown);
+        }
+        return drift;
+    }
+
+    private static NodeConfig node(YamlMap m) throws ConfigException {
+        m.allowOnly("id", "role", "zone", "raft", "admin");
+        String id = m.requiredName("id");
+        String roleText = m.requiredString("role");
+        Role role = Role.fromYaml(roleText).orElseThrow(() -> m.error("role",
+                "must be data or witness, got '" + roleText + "'"));
+        String zone = m.optionalString("zone");
+        HostPort raft = m.requiredHostPort("raft");
+        if (HostPort.isWildcard(raft.host())) {
+            throw m.error("raft", "must be an address the other nodes can reach, not the wildcard " + raft.host());
+        }
+        HostPort admin = m.requiredHostPort("admin");
+        return new NodeConfig(id, role, zone, raft, admin);
+    }
+
+    private static GroupConfig group(YamlMap m) throws ConfigException {
+        m.allowOnly("name", "nodes", "autostart", "resources");
+        String name = m.requiredName("name");
+        List<String> members = new ArrayList<>();
+        List<JsonNode> memberItems = m.requiredList("nodes", "node");
+        for (int i = 0; i < memberItems.size(); i++) {
+            members.add(m.stringItem(memberItems.get(i), FieldPath.index(m.pathOf("nodes"), i)));
+        }
+        boolean autostart = m.optionalBoolean("autostart", true);
+        List<ResourceConfig> resources = new ArrayList<>();
+        List<JsonNode> resourceItems = m.requiredList("resources", "resource");
+        for (int i = 0; i < resourceItems.size(); i++) {
+            resources.add(ResourceReader.read(
+                    YamlMap.of(resourceItems.get(i), FieldPath.index(m.pathOf("resources"), i), m.source())));
+        }
+        return new GroupConfig(name, members, autostart, resources);
+    }
+}

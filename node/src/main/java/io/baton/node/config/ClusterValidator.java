@@ -1,0 +1,202 @@
+package io.baton.node.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rules that relate values of the cluster file to each other: timings against each other,
+ * unique ids and addresses, group members that exist and may own groups, and probe ports that
+ * neither come too early nor collide. Each value on its own was already checked by
+ * {@link ClusterReader}; list positions in the model are those of the file, so field paths can
+ * still be named exactly. The first problem found is reported.
+ */
+final class ClusterValidator {
+
+    private final ClusterConfig config;
+    private final String source;
+
+    private ClusterValidator(ClusterConfig config, String source) {
+        this.config = config;
+        this.source = source;
+    }
+
+    static void validate(ClusterConfig config, String source) throws ConfigException {
+        ClusterValidator validator = new ClusterValidator(config, source);
+        validator.timings();
+        validator.nodes();
+        for (int g = 0; g < config.groups().size(); g++) {
+            validator.group(g);
+        }
+        validator.probePorts();
+    }
+
+    private void timings() throws ConfigException {
+        Duration heartbeat = config.heartbeatInterval();
+        Duration lease = config.lease();
+        if (heartbeat.compareTo(lease) >= 0) {
+            throw error("cluster.heartbeat_interval", "must be shorter than lease (" + fmt(lease) + "), got " + fmt(heartbeat));
+        }
+        Duration twoBeats = heartbeat.multipliedBy(2);
+        if (lease.compareTo(twoBeats) < 0) {
+            throw error("cluster.lease", "must be at least twice heartbeat_interval (2 × " + fmt(heartbeat)
+                    + " = " + fmt(twoBeats) + "), got " + fmt(lease));
+        }
+        if (config.stopBudget().compareTo(lease) >= 0) {
+            throw error("cluster.stop_budget", "must be shorter than lease (" + fmt(lease) + "), got "
+                    + fmt(config.stopBudget()));
+        }
+    }
+
+    private void nodes() throws ConfigException {
+        Map<String, Integer> ids = new HashMap<>();
+        Map<String, String> addresses = new HashMap<>();
+        for (int i = 0; i < config.nodes().size(); i++) {
+            NodeConfig node = config.nodes().get(i);
+            String path = FieldPath.index("nodes", i);
+            Integer earlier = ids.putIfAbsent(node.id(), i);
+            if (earlier != null) {
+                throw error(path + ".id", "duplicate node id '" + node.id() + "', also used by "
+                        + FieldPath.index("nodes", earlier));
+            }
+            address(addresses, node.raft(), path + ".raft", node);
+            address(addresses, node.admin(), path + ".admin", node);
+        }
+    }
+
+    private void address(Map<String, String> used, HostPort address, String path, NodeConfig node)
+            throws ConfigException {
+        String key = address.normalizedHost() + ":" + address.port();
+        String earlier = used.putIfAbsent(key, path + " (node '" + node.id() + "')");
+        if (earlier != null) {
+            throw error(path, "address " + address + " is already used by " + earlier
+                    + "; every raft and admin address must be different");
+        }
+    }
+
+    private void group(int g) throws ConfigException {
+        GroupConfig group = config.groups().get(g);
+        String path = FieldPath.index("groups", g);
+        for (int earlier = 0; earlier < g; earlier++) {
+            if (config.groups().get(earlier).name().equals(group.name())) {
+                throw error(path + ".name", "duplicate group name '" + group.name() + "', also used by "
+                        + FieldPath.index("groups", earlier));
+            }
+        }
+        members(group, path + ".nodes");
+        resources(group, path + ".resources");
+    }
+
+    private void members(GroupConfig group, String path) throws ConfigException {
+        for (int i = 0; i < group.nodes().size(); i++) {
+            String id = group.nodes().get(i);
+            String itemPath = FieldPath.index(path, i);
+            Optional<NodeConfig> node = config.node(id);
+            if (node.isEmpty()) {
+                throw error(itemPath, "unknown node '" + id + "'; known nodes: " + String.join(", ",
+                        config.nodes().stream().map(NodeConfig::id).toList()));
+            }
+            if (!node.get().isData()) {
+                throw error(itemPath, "witness '" + id + "' cannot be a member of a group: witnesses vote but own nothing");
+            }
+            int first = group.nodes().indexOf(id);
+            if (first < i) {
+                throw error(itemPath, "node '" + id + "' is listed twice, also at " + FieldPath.index(path, first));
+            }
+        }
+    }
+
+    private void resources(GroupConfig group, String path) throws ConfigException {
+        List<ResourceConfig> resources = group.resources();
+        int probe = -1;
+        for (int i = 0; i < resources.size(); i++) {
+            ResourceConfig resource = resources.get(i);
+            for (int earlier = 0; earlier < i; earlier++) {
+                if (resources.get(earlier).name().equals(resource.name())) {
+                    throw error(FieldPath.index(path, i) + ".name", "duplicate resource name '" + resource.name()
+                            + "' in group '" + group.name() + "', also used by " + FieldPath.index(path, earlier));
+                }
+            }
+            if (resource instanceof ProbePortResourceConfig) {
+                if (probe >= 0) {
+                    throw error(FieldPath.index(path, i), "group '" + group.name() + "' already has probe_port '"
+                            + resources.get(probe).name() + "' at " + FieldPath.index(path, probe)
+                            + "; a group may have at most one probe_port");
+                }
+                probe = i;
+            }
+        }
+        if (probe >= 0 && probe != resources.size() - 1) {
+            throw error(FieldPath.index(path, probe), "probe_port '" + resources.get(probe).name()
+                    + "' must be the last resource, so that it opens only after everything else is up");
+        }
+    }
+
+    /**
+     * Two probes collide when they could listen on the same node, port and address. That is decided
+     * per node, with each probe's bind resolved as it will be on that node: groups that share no
+     * node may reuse a port, and a wildcard bind overlaps every address.
+     */
+    private void probePorts() throws ConfigException {
+        for (int n = 0; n < config.nodes().size(); n++) {
+            NodeConfig node = config.nodes().get(n);
+            List<ProbeUse> uses = new ArrayList<>();
+            for (int g = 0; g < config.groups().size(); g++) {
+                GroupConfig group = config.groups().get(g);
+                if (!group.nodes().contains(node.id())) {
+                    continue;
+                }
+                for (int r = 0; r < group.resources().size(); r++) {
+                    if (group.resources().get(r) instanceof ProbePortResourceConfig probe) {
+                        ProbeUse use = new ProbeUse(group, probe, FieldPath.index(FieldPath.index("groups", g) + ".resources", r),
+                                probe.bindOn(node));
+                        checkAgainstNode(use, node, n);
+                        for (ProbeUse other : uses) {
+                            if (use.overlaps(other.host(), other.probe().port())) {
+                                throw error(use.path() + ".port", "port " + probe.port() + " on node '" + node.id()
+                                        + "' (" + bindText(use) + ") is also used by " + other.path()
+                                        + ", probe_port '" + other.probe().name() + "' of group '" + other.group().name() + "'");
+                            }
+                        }
+                        uses.add(use);
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkAgainstNode(ProbeUse use, NodeConfig node, int n) throws ConfigException {
+        String nodePath = FieldPath.index("nodes", n);
+        for (String field : List.of("raft", "admin")) {
+            HostPort address = field.equals("raft") ? node.raft() : node.admin();
+            if (use.overlaps(address.host(), address.port())) {
+                throw error(use.path() + ".port", "port " + use.probe().port() + " on node '" + node.id() + "' ("
+                        + bindText(use) + ") collides with " + nodePath + "." + field + " (" + address + ")");
+            }
+        }
+    }
+
+    private static String bindText(ProbeUse use) {
+        return use.probe().bind() == null ? "bind defaults to the node's raft host " + use.host() : "bind " + use.host();
+    }
+
+    /** A probe port as it would listen on one particular node. */
+    private record ProbeUse(GroupConfig group, ProbePortResourceConfig probe, String path, String host) {
+        boolean overlaps(String otherHost, int otherPort) {
+            return probe.port() == otherPort
+                    && (HostPort.isWildcard(host) || HostPort.isWildcard(otherHost)
+                        || HostPort.normalize(host).equals(HostPort.normalize(otherHost)));
+        }
+    }
+
+    private ConfigException error(String path, String problem) {
+        return new ConfigException(source, path, problem);
+    }
+
+    private static String fmt(Duration duration) {
+        return DurationParser.format(duration);
+    }
+}

@@ -1,0 +1,40 @@
+package io.baton.node.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A resource driven by two operator commands: {@code start} brings it up, {@code stop} brings it
+ * down. Both must be idempotent (see {@code io.baton.resources.Resource}).
+ *
+ * @param name    unique within the group
+ * @param start   command that starts the resource
+ * @param stop    command that stops it; must also clean up after a failed start
+ * @param timeout how long either command may run before it counts as failed; default 30s
+ * @param env     extra environment for both commands, in file order; never null
+ */
+public record ExecResourceConfig(String name, String start, String stop, Duration timeout, Map<String, String> env)
+        implements ResourceConfig {
+
+    /** The {@code type} of this resource in the cluster file. */
+    public static final String TYPE = "exec";
+
+    /** The timeout when the file gives none. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    public ExecResourceConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(stop, "stop");
+        Objects.requireNonNull(timeout, "timeout");
+        env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}

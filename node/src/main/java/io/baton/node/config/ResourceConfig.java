@@ -1,0 +1,16 @@
+package io.baton.node.config;
+
+/**
+ * The configuration of one resource of a group. Sealed so that code which turns configurations into
+ * drivers switches over every type and the compiler points out each place a new type (such as
+ * {@code mirror_disk}) has to be handled; adding one means a record here, a {@code permits} entry
+ * and a case in {@code ResourceReader}.
+ */
+public sealed interface ResourceConfig permits ExecResourceConfig, ProbePortResourceConfig {
+
+    /** Unique within the group, {@code [A-Za-z0-9._-]+}. */
+    String name();
+
+    /** The {@code type} spelling in the cluster file, such as {@code exec}. */
+    String type();
+}
