@@ -1,0 +1,244 @@
+package io.baton.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.baton.proto.PhaseProto;
+import io.baton.proto.admin.BatonAdminGrpc;
+import io.baton.proto.admin.ClusterStatus;
+import io.baton.proto.admin.GroupStatus;
+import io.baton.proto.admin.StatusRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Baton cluster on loopback: one JVM per node, each on its own 127.x.y.z address so that every
+ * node binds the same probe port. The group's exec resource marks the application as running with
+ * a file per node. Processes get real signals (SIGKILL, SIGSTOP, SIGCONT, SIGTERM).
+ */
+public final class LocalCluster implements AutoCloseable {
+    public static final int PROBE_PORT = 12345;
+    public static final String GROUP = "web";
+
+    public record Member(String id, String role, String ip) {}
+
+    private final Path dir;
+    private final Path configFile;
+    private final List<Member> members;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private final Duration lease;
+
+    /**
+     * @param subnet a loopback prefix of three octets, distinct per test class, such as {@code 127.0.21}
+     */
+    public LocalCluster(Path dir, String subnet, Duration heartbeat, Duration lease) throws IOException {
+        this.dir = dir;
+        this.lease = lease;
+        this.members = List.of(
+                new Member("server1", "data", subnet + ".11"),
+                new Member("server2", "data", subnet + ".12"),
+                new Member("witness", "witness", subnet + ".13"));
+        Files.createDirectories(dir.resolve("logs"));
+        Files.createDirectories(dir.resolve("app"));
+        Path start = script("app-start.sh", "touch " + dir.resolve("app") + "/$BATON_NODE.running\n"
+                + "echo \"$BATON_GROUP $BATON_NODE $BATON_EPOCH\" >> " + dir.resolve("app") + "/starts.log\n");
+        Path stop = script("app-stop.sh", "rm -f " + dir.resolve("app") + "/$BATON_NODE.running\n");
+        StringBuilder yaml = new StringBuilder()
+                .append("cluster:\n  name: it-").append(subnet.replace('.', '-')).append('\n')
+                .append("  heartbeat_interval: ").append(heartbeat.toMillis()).append("ms\n")
+                .append("  lease: ").append(lease.toMillis()).append("ms\n")
+                .append("nodes:\n");
+        for (Member m : members) {
+            yaml.append("  - {id: ").append(m.id).append(", role: ").append(m.role).append(", zone: zone-")
+                    .append(m.id).append(", raft: ").append(m.ip).append(":7400, admin: ").append(m.ip).append(":7401}\n");
+        }
+        yaml.append("groups:\n  - name: ").append(GROUP).append("\n    nodes: [server1, server2]\n    resources:\n")
+                .append("      - {type: exec, name: app, start: ").append(start).append(", stop: ").append(stop)
+                .append(", timeout: 10s}\n")
+                .append("      - {type: probe_port, name: nlb-probe, port: ").append(PROBE_PORT).append("}\n");
+        configFile = dir.resolve("cluster.yaml");
+        Files.writeString(configFile, yaml);
+    }
+
+    private Path script(String name, String body) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, "#!/bin/sh\nset -e\n" + body);
+        p.toFile().setExecutable(true);
+        return p;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    public Member member(String id) {
+        return members.stream().filter(m -> m.id.equals(id)).findFirst().orElseThrow();
+    }
+
+    public List<Member> members() {
+        return members;
+    }
+
+    public String endpoints() {
+        return String.join(",", members.stream().map(m -> m.ip + ":7401").toList());
+    }
+
+    public void startAll() throws IOException {
+        for (Member m : members) {
+            start(m.id);
+        }
+    }
+
+    public void start(String id) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
+                "io.baton.node.NodeMain", "--config", configFile.toString(), "--node", id,
+                "--data-dir", dir.resolve("data").resolve(id).toString()));
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs").resolve(id + ".log").toFile()))
+                .start();
+        processes.put(id, p);
+    }
+
+    public Process process(String id) {
+        return processes.get(id);
+    }
+
+    /** SIGKILL: the process dies at once, its sockets close, its application is left as it was. */
+    public void kill(String id) throws InterruptedException {
+        Process p = processes.get(id);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait: a clean stop. */
+    public void terminate(String id) throws InterruptedException {
+        Process p = processes.get(id);
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
+    public void signal(String id, String signal) throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(processes.get(id).pid())).start();
+        if (k.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " failed");
+        }
+    }
+
+    public boolean appRunning(String id) {
+        return Files.exists(dir.resolve("app").resolve(id + ".running"));
+    }
+
+    public List<String> appStarts() throws IOException {
+        Path log = dir.resolve("app").resolve("starts.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    /** Whether the node's probe port accepts a TCP connection within 200 ms. */
+    public boolean probeOpen(String id) {
+        return probeOpen(id, 200);
+    }
+
+    /** Whether the node's probe port accepts a TCP connection within {@code timeoutMs}. */
+    public boolean probeOpen(String id, int timeoutMs) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(member(id).ip, PROBE_PORT), timeoutMs);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public BatonAdminGrpc.BatonAdminBlockingStub admin(String id) {
+        ManagedChannel ch = channels.computeIfAbsent(id, k ->
+                NettyChannelBuilder.forAddress(member(k).ip, 7401).usePlaintext().build());
+        return BatonAdminGrpc.newBlockingStub(ch).withDeadlineAfter(3, TimeUnit.SECONDS);
+    }
+
+    /** Status from the first live node that answers. */
+    public Optional<ClusterStatus> status() {
+        for (Member m : members) {
+            Process p = processes.get(m.id);
+            if (p == null || !p.isAlive()) {
+                continue;
+            }
+            try {
+                return Optional.of(admin(m.id).status(StatusRequest.getDefaultInstance()));
+            } catch (StatusRuntimeException e) {
+                // try the next node
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<GroupStatus> group() {
+        return status().flatMap(s -> s.getGroupsList().stream().filter(g -> g.getName().equals(GROUP)).findFirst());
+    }
+
+    /** Waits until the group is online on {@code node}; returns its status. */
+    public GroupStatus awaitOnline(String node, Duration within) {
+        return await().atMost(within).pollInterval(Duration.ofMillis(20))
+                .until(() -> group().orElse(null),
+                        g -> g != null && g.getOwner().equals(node) && g.getPhase() == PhaseProto.PHASE_ONLINE);
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        for (Process p : processes.values()) {
+            if (p.isAlive()) {
+                try {
+                    new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
+                } catch (IOException | InterruptedException ignored) {
+                    // best effort: a stopped process must be continued to be killed cleanly
+                }
+                p.destroyForcibly();
+            }
+        }
+        for (Process p : processes.values()) {
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The logs of every node, for a failing test's message. */
+    public String logTail(int lines) {
+        StringBuilder b = new StringBuilder();
+        for (Member m : members) {
+            Path log = dir.resolve("logs").resolve(m.id + ".log");
+            try {
+                List<String> all = Files.readAllLines(log);
+                b.append("---- ").append(m.id).append('\n');
+                all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> b.append(l).append('\n'));
+            } catch (IOException e) {
+                b.append("---- ").append(m.id).append(": no log\n");
+            }
+        }
+        return b.toString();
+    }
+}

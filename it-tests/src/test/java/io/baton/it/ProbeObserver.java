@@ -1,0 +1,53 @@
+package io.baton.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Polls the probe ports of both data nodes in a loop (a few milliseconds apart) for the whole test and
+ * records every instant at which both accepted a connection: a violation of S1 as the load balancer
+ * would see it. Bounded: it stops by itself after {@code maxMillis}.
+ */
+public final class ProbeObserver implements AutoCloseable {
+    private final LocalCluster cluster;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<String> violations = new ArrayList<>();
+    private final Thread thread;
+    private volatile long rounds;
+
+    public ProbeObserver(LocalCluster cluster, long maxMillis) {
+        this.cluster = cluster;
+        long deadline = System.nanoTime() + maxMillis * 1_000_000;
+        this.thread = new Thread(() -> {
+            while (running.get() && System.nanoTime() < deadline) {
+                boolean one = cluster.probeOpen("server1", 50);
+                boolean two = cluster.probeOpen("server2", 50);
+                rounds++;
+                if (one && two) {
+                    synchronized (violations) {
+                        violations.add("both probe ports open at " + System.currentTimeMillis());
+                    }
+                }
+            }
+        }, "probe-observer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public long rounds() {
+        return rounds;
+    }
+
+    public List<String> violations() {
+        synchronized (violations) {
+            return List.copyOf(violations);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(2000);
+    }
+}

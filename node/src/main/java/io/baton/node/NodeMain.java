@@ -1,0 +1,70 @@
+package io.baton.node;
+
+import io.baton.node.config.ClusterConfig;
+import io.baton.node.config.ConfigException;
+import io.baton.node.config.ConfigLoader;
+import io.baton.node.daemon.BatonNode;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code baton-node --config FILE --node ID}: runs one node until SIGTERM or SIGINT. */
+@Command(name = "baton-node", mixinStandardHelpOptions = true, version = "baton 0.1.0",
+        description = "Runs one Baton node (data node or witness) of the cluster described in the cluster file.")
+public final class NodeMain implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
+
+    @Option(names = "--config", required = true, description = "the cluster file (the same on every node)")
+    Path config;
+
+    @Option(names = "--node", required = true, description = "this node's id in the cluster file")
+    String node;
+
+    @Option(names = "--data-dir", description = "where this node keeps its Raft log (default: /var/lib/baton/NODE)")
+    Path dataDir;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new NodeMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterConfig cluster;
+        try {
+            cluster = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            System.err.println("baton-node: " + e.getMessage());
+            return 2;
+        }
+        if (cluster.node(node).isEmpty()) {
+            System.err.println("baton-node: " + config + ": no node '" + node + "'; nodes: "
+                    + cluster.nodes().stream().map(n -> n.id()).collect(Collectors.joining(", ")));
+            return 2;
+        }
+        cluster.warnings().forEach(w -> log.warn("{}", w));
+        Path dir = dataDir != null ? dataDir : Path.of("/var/lib/baton", node);
+        BatonNode running;
+        try {
+            running = BatonNode.start(cluster, node, dir);
+        } catch (java.io.IOException | RuntimeException e) {
+            Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().contains("Exception:")
+                    ? e.getCause() : e;
+            log.debug("start failed", e);
+            System.err.println("baton-node: cannot start node " + node + ": " + cause.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "baton-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

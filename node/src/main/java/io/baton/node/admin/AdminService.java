@@ -1,0 +1,145 @@
+package io.baton.node.admin;
+
+import io.baton.coordinator.ratis.RaftNode;
+import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
+import io.baton.proto.Event;
+import io.baton.proto.MoveGroup;
+import io.baton.proto.StartGroup;
+import io.baton.proto.StopGroup;
+import io.baton.proto.admin.BatonAdminGrpc;
+import io.baton.proto.admin.ClusterStatus;
+import io.baton.proto.admin.MoveRequest;
+import io.baton.proto.admin.OpReply;
+import io.baton.proto.admin.StartRequest;
+import io.baton.proto.admin.StatusRequest;
+import io.baton.proto.admin.StopRequest;
+import io.baton.proto.admin.WatchRequest;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The admin API. Any node answers: status comes from this node's replica, writes are committed
+ * through Raft (the client follows the leader). Refusals map to gRPC codes with the core's reason.
+ */
+public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final RaftNode raft;
+    private final Supplier<ClusterStatus> status;
+    private final EventHub events;
+    private final LongSupplier wallClockMs;
+
+    public AdminService(RaftNode raft, Supplier<ClusterStatus> status, EventHub events, LongSupplier wallClockMs) {
+        this.raft = raft;
+        this.status = status;
+        this.events = events;
+        this.wallClockMs = wallClockMs;
+    }
+
+    @Override
+    public void status(StatusRequest request, StreamObserver<ClusterStatus> response) {
+        response.onNext(status.get());
+        response.onCompleted();
+    }
+
+    @Override
+    public void move(MoveRequest request, StreamObserver<OpReply> response) {
+        if (request.getGroup().isEmpty() || request.getTo().isEmpty()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("move needs a group and a target node").asException());
+            return;
+        }
+        write(Command.newBuilder().setMove(MoveGroup.newBuilder().setGroup(request.getGroup()).setTo(request.getTo())),
+                response);
+    }
+
+    @Override
+    public void start(StartRequest request, StreamObserver<OpReply> response) {
+        if (request.getGroup().isEmpty()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("start needs a group").asException());
+            return;
+        }
+        write(Command.newBuilder().setStart(StartGroup.newBuilder().setGroup(request.getGroup()).setOn(request.getOn())),
+                response);
+    }
+
+    @Override
+    public void stop(StopRequest request, StreamObserver<OpReply> response) {
+        if (request.getGroup().isEmpty()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("stop needs a group").asException());
+            return;
+        }
+        write(Command.newBuilder().setStop(StopGroup.newBuilder().setGroup(request.getGroup())), response);
+    }
+
+    private void write(Command.Builder command, StreamObserver<OpReply> response) {
+        command.setWallTimeMs(wallClockMs.getAsLong());
+        raft.submit(command.build(), WRITE_TIMEOUT).whenComplete((result, error) -> {
+            if (error != null) {
+                response.onError(Status.UNAVAILABLE.withDescription(
+                        "no quorum: the command could not be committed within " + WRITE_TIMEOUT.toSeconds()
+                                + " s (is a majority of nodes up and reachable?)").asException());
+                return;
+            }
+            Status refusal = toStatus(result);
+            if (refusal != null) {
+                response.onError(refusal.asException());
+                return;
+            }
+            response.onNext(OpReply.newBuilder().setMessage(result.getMessage()).setEpoch(result.getEpoch()).build());
+            response.onCompleted();
+        });
+    }
+
+    static Status toStatus(CommandResult result) {
+        return switch (result.getCode()) {
+            case RESULT_OK -> null;
+            case RESULT_NOT_FOUND -> Status.NOT_FOUND.withDescription(result.getMessage());
+            case RESULT_INVALID_ARGUMENT -> Status.INVALID_ARGUMENT.withDescription(result.getMessage());
+            case RESULT_FAILED_PRECONDITION, RESULT_STALE -> Status.FAILED_PRECONDITION.withDescription(result.getMessage());
+            case UNRECOGNIZED -> Status.INTERNAL.withDescription("unrecognized result");
+        };
+    }
+
+    @Override
+    public void watch(WatchRequest request, StreamObserver<Event> response) {
+        var observer = (ServerCallStreamObserver<Event>) response;
+        int recent = request.getRecent() > 0 ? request.getRecent() : 20;
+        Object sendLock = new Object();
+        long[] lastSent = {request.getAfterSeq()};
+        Runnable unsubscribe = null;
+        if (request.getFollow()) {
+            unsubscribe = events.subscribe(e -> {
+                synchronized (sendLock) {
+                    if (e.getSeq() > lastSent[0] && !observer.isCancelled()) {
+                        observer.onNext(e);
+                        lastSent[0] = e.getSeq();
+                    }
+                }
+            });
+            Runnable u = unsubscribe;
+            observer.setOnCancelHandler(u::run);
+        }
+        synchronized (sendLock) {
+            for (Event e : events.recent(lastSent[0], recent)) {
+                if (e.getSeq() > lastSent[0]) {
+                    observer.onNext(e);
+                    lastSent[0] = e.getSeq();
+                }
+            }
+        }
+        if (!request.getFollow()) {
+            observer.onCompleted();
+        }
+    }
+
+    /** Unwraps a failed future's cause for messages. */
+    static Throwable cause(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+}

@@ -1,0 +1,133 @@
+package io.baton.node.daemon;
+
+import io.baton.coordinator.agent.OwnerLease;
+import io.baton.coordinator.core.Controller;
+import io.baton.coordinator.core.Core;
+import io.baton.coordinator.core.Timing;
+import io.baton.coordinator.core.Topology;
+import io.baton.coordinator.ratis.BatonStateMachine;
+import io.baton.coordinator.ratis.ControllerRunner;
+import io.baton.coordinator.ratis.RaftNode;
+import io.baton.coordinator.time.MonotonicClock;
+import io.baton.node.admin.AdminService;
+import io.baton.node.admin.EventHub;
+import io.baton.node.admin.StatusBuilder;
+import io.baton.node.agent.GroupRuntime;
+import io.baton.node.agent.NodeAgent;
+import io.baton.node.agent.ResourceFactory;
+import io.baton.node.config.ClusterConfig;
+import io.baton.node.config.NodeConfig;
+import io.baton.node.config.Role;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running Baton node: Raft member, controller (while leader), agent and admin API, wired together. */
+public final class BatonNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BatonNode.class);
+
+    private final RaftNode raft;
+    private final ControllerRunner controller;
+    private final NodeAgent agent;
+    private final EventHub events;
+    private final Server admin;
+
+    private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, Server admin) {
+        this.raft = raft;
+        this.controller = controller;
+        this.agent = agent;
+        this.events = events;
+        this.admin = admin;
+    }
+
+    public static Topology topology(ClusterConfig config) {
+        return new Topology(
+                config.nodes().stream().map(n -> new Topology.NodeSpec(n.id(), n.role() == Role.WITNESS)).toList(),
+                config.groups().stream().map(g -> new Topology.GroupSpec(g.name(), g.nodes(), g.autostart())).toList());
+    }
+
+    public static Timing timing(ClusterConfig config) {
+        return new Timing(config.lease().toNanos(), config.heartbeatInterval().toNanos(), config.maxClockDrift(),
+                config.takeoverMargin().toNanos());
+    }
+
+    /** Starts node {@code nodeId} of {@code config}, keeping its Raft log under {@code dataDir}. */
+    public static BatonNode start(ClusterConfig config, String nodeId, Path dataDir) throws IOException {
+        NodeConfig self = config.node(nodeId).orElseThrow(() -> new IllegalArgumentException("unknown node " + nodeId));
+        MonotonicClock clock = MonotonicClock.SYSTEM;
+        LongSupplier wall = System::currentTimeMillis;
+        Topology topology = topology(config);
+        Timing timing = timing(config);
+
+        Path raftDir = dataDir.resolve("raft");
+        Files.createDirectories(raftDir);
+        BatonStateMachine stateMachine = new BatonStateMachine(new Core(topology));
+        List<RaftNode.Peer> peers = config.nodes().stream()
+                .map(n -> new RaftNode.Peer(n.id(), n.raft().host(), n.raft().port(), n.role() == Role.WITNESS)).toList();
+        RaftNode.Settings settings = new RaftNode.Settings(config.electionTimeout(), config.lease(), 2000);
+        RaftNode raft = new RaftNode(config.name(), nodeId, peers, raftDir, settings, stateMachine);
+
+        ControllerRunner controller = new ControllerRunner(raft, new Controller(topology, timing), clock, wall,
+                Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(10), timing.heartbeatNanos() / 5)));
+        AtomicReference<NodeAgent> agentRef = new AtomicReference<>();
+        List<GroupRuntime> groups = ResourceFactory.groupsFor(config, self,
+                group -> () -> agentRef.get() != null && agentRef.get().activeUnderLease(group));
+        OwnerLease lease = new OwnerLease(config.lease().toNanos(), config.stopBudget().toNanos());
+        NodeAgent agent = new NodeAgent(nodeId, raft, groups, lease, clock, wall, config.heartbeatInterval(), config.lease());
+        agentRef.set(agent);
+        EventHub events = new EventHub(stateMachine);
+
+        stateMachine.addListener(controller);
+        stateMachine.addListener(agent);
+        stateMachine.addListener(events);
+
+        Server admin = NettyServerBuilder
+                .forAddress(new InetSocketAddress(self.admin().host(), self.admin().port()))
+                .addService(new AdminService(raft,
+                        () -> StatusBuilder.build(config, stateMachine.copyState(), nodeId, raft.leaderId().orElse("")),
+                        events, wall))
+                .build();
+        try {
+            raft.start();
+            admin.start();
+        } catch (IOException e) {
+            raft.close();
+            throw new IOException("cannot listen on raft " + self.raft() + " or admin " + self.admin() + ": "
+                    + e.getMessage(), e);
+        }
+        agent.start();
+        log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
+        return new BatonNode(raft, controller, agent, events, admin);
+    }
+
+    /** A clean stop: resources down first (probe ports first), then leave the cluster. */
+    @Override
+    public void close() {
+        log.info("stopping: deactivating resources, then leaving the cluster");
+        agent.close();
+        agent.stopAll();
+        admin.shutdown();
+        controller.close();
+        events.close();
+        try {
+            raft.close();
+        } catch (IOException e) {
+            log.warn("raft close: {}", e.getMessage());
+        }
+        try {
+            admin.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
