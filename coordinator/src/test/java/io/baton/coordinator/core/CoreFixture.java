@@ -1,0 +1,149 @@
+package io.baton.coordinator.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.proto.ActivityProto;
+import io.baton.proto.ClusterStateProto;
+import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
+import io.baton.proto.Grant;
+import io.baton.proto.GroupReport;
+import io.baton.proto.Heartbeat;
+import io.baton.proto.MoveGroup;
+import io.baton.proto.NodeLiveness;
+import io.baton.proto.ResultCode;
+import io.baton.proto.Revoke;
+import io.baton.proto.StartGroup;
+import io.baton.proto.StopGroup;
+import java.util.List;
+
+/**
+ * A core, a state and a log index, for unit tests (public so that the agent tests can build group
+ * states too). Topology: server1, server2 (data), witness; groups web [server1, server2] and
+ * db [server2, server1] with autostart, batch [server1] without.
+ */
+public final class CoreFixture {
+    public static final Topology TOPOLOGY = new Topology(
+            List.of(new Topology.NodeSpec("server1", false), new Topology.NodeSpec("server2", false),
+                    new Topology.NodeSpec("witness", true)),
+            List.of(new Topology.GroupSpec("web", List.of("server1", "server2"), true),
+                    new Topology.GroupSpec("db", List.of("server2", "server1"), true),
+                    new Topology.GroupSpec("batch", List.of("server1"), false)));
+
+    public final Core core;
+    public final ClusterState state;
+    private long index;
+    private long wallMs = 1_000;
+    private long seq;
+
+    public CoreFixture() {
+        this(TOPOLOGY);
+    }
+
+    public CoreFixture(Topology topology) {
+        core = new Core(topology);
+        state = ClusterState.initial(topology);
+    }
+
+    public long lastIndex() {
+        return index;
+    }
+
+    public long nextWallMs() {
+        return wallMs + 1;
+    }
+
+    public CommandResult apply(Command command) {
+        wallMs++;
+        return core.apply(state, command.toBuilder().setWallTimeMs(wallMs).build(), ++index);
+    }
+
+    /** Applies and asserts OK. */
+    public CommandResult ok(Command command) {
+        CommandResult r = apply(command);
+        assertEquals(ResultCode.RESULT_OK, r.getCode(), () -> "refused: " + r.getMessage());
+        return r;
+    }
+
+    /** Applies, asserts the refusal code, that the message names each of {@code mentions}, and that nothing changed. */
+    public CommandResult refused(Command command, ResultCode code, String... mentions) {
+        ClusterStateProto before = StateCodec.toProto(state);
+        CommandResult r = apply(command);
+        assertEquals(code, r.getCode(), () -> "result: " + r);
+        for (String m : mentions) {
+            assertTrue(r.getMessage().contains(m), () -> "message '" + r.getMessage() + "' should mention '" + m + "'");
+        }
+        assertEquals(before, StateCodec.toProto(state), "a refusal must change nothing");
+        return r;
+    }
+
+    /** A heartbeat with the next sequence number of incarnation 1. */
+    public CommandResult beat(String node, GroupReport... reports) {
+        return ok(heartbeat(node, 1, ++seq, reports));
+    }
+
+    /** Every node heartbeats once (so all are alive). */
+    public void allAlive() {
+        for (Topology.NodeSpec n : core.topology().nodes()) {
+            beat(n.id());
+        }
+    }
+
+    public GroupState group(String name) {
+        return state.groups.get(name);
+    }
+
+    public NodeState node(String id) {
+        return state.nodes.get(id);
+    }
+
+    /** web granted to server1 at epoch 1 and reported active: ONLINE. */
+    public void webOnlineOnServer1() {
+        allAlive();
+        ok(grant("web", "server1", group("web").epoch));
+        beat("server1", report("web", group("web").epoch, ActivityProto.ACTIVITY_ACTIVE));
+    }
+
+    // ---- command builders ----
+
+    public static Command heartbeat(String node, long incarnation, long seq, GroupReport... reports) {
+        return Command.newBuilder().setHeartbeat(Heartbeat.newBuilder().setNode(node)
+                .setIncarnation(incarnation).setSeq(seq).addAllReports(List.of(reports))).build();
+    }
+
+    public static GroupReport report(String group, long epoch, ActivityProto activity) {
+        return GroupReport.newBuilder().setGroup(group).setEpoch(epoch).setActivity(activity).build();
+    }
+
+    public static GroupReport released(String group, long epoch) {
+        return GroupReport.newBuilder().setGroup(group).setEpoch(epoch)
+                .setActivity(ActivityProto.ACTIVITY_INACTIVE).setReleased(true).build();
+    }
+
+    public static Command grant(String group, String node, long expectedEpoch) {
+        return Command.newBuilder().setGrant(Grant.newBuilder().setGroup(group).setNode(node)
+                .setExpectedEpoch(expectedEpoch).setReason("test grant")).build();
+    }
+
+    public static Command revoke(String group, long expectedEpoch) {
+        return Command.newBuilder().setRevoke(Revoke.newBuilder().setGroup(group)
+                .setExpectedEpoch(expectedEpoch).setReason("test revoke")).build();
+    }
+
+    public static Command move(String group, String to) {
+        return Command.newBuilder().setMove(MoveGroup.newBuilder().setGroup(group).setTo(to)).build();
+    }
+
+    public static Command start(String group, String on) {
+        return Command.newBuilder().setStart(StartGroup.newBuilder().setGroup(group).setOn(on)).build();
+    }
+
+    public static Command stop(String group) {
+        return Command.newBuilder().setStop(StopGroup.newBuilder().setGroup(group)).build();
+    }
+
+    public static Command liveness(String node, boolean alive) {
+        return Command.newBuilder().setLiveness(NodeLiveness.newBuilder().setNode(node).setAlive(alive)).build();
+    }
+}

@@ -1,0 +1,119 @@
+package io.baton.coordinator.core;
+
+import static io.baton.coordinator.core.CoreFixture.grant;
+import static io.baton.coordinator.core.CoreFixture.revoke;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.baton.proto.CommandResult;
+import io.baton.proto.Event;
+import io.baton.proto.ResultCode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The controller's commands: Grant and Revoke, each carrying the epoch it was decided on. */
+class CoreGrantRevokeTest {
+    private final CoreFixture f = new CoreFixture();
+
+    private Event lastEvent() {
+        List<Event> events = f.state.events();
+        return events.get(events.size() - 1);
+    }
+
+    @Test
+    void grantGivesTheGroupWithTheNextEpoch() {
+        f.allAlive();
+        CommandResult r = f.ok(grant("web", "server1", 0));
+        assertEquals(1, r.getEpoch());
+        assertEquals("granted web to server1", r.getMessage());
+        GroupState g = f.group("web");
+        assertEquals("server1", g.owner);
+        assertEquals(1, g.epoch);
+        assertEquals(Phase.STARTING, g.phase);
+        assertEquals("granted", lastEvent().getKind());
+        assertEquals("test grant", lastEvent().getMessage());
+        assertEquals(1, lastEvent().getEpoch());
+        assertEquals(f.lastIndex(), lastEvent().getLogIndex());
+    }
+
+    @Test
+    void grantTakesOverFromAnOwnerAtTheEpochItWasDecidedOn() {
+        f.webOnlineOnServer1();
+        f.ok(grant("web", "server2", 1));
+        assertEquals("server2", f.group("web").owner);
+        assertEquals(2, f.group("web").epoch);
+        assertEquals(Phase.STARTING, f.group("web").phase);
+    }
+
+    @Test
+    void grantDecidedOnAnotherEpochIsStale() {
+        f.allAlive();
+        f.refused(grant("web", "server1", 3), ResultCode.RESULT_STALE, "epoch is 0, not 3");
+        f.ok(grant("web", "server1", 0));
+        f.refused(grant("web", "server2", 0), ResultCode.RESULT_STALE, "epoch is 1, not 0");
+    }
+
+    @Test
+    void grantToAWitnessIsInvalid() {
+        f.allAlive();
+        f.refused(grant("web", "witness", 0), ResultCode.RESULT_INVALID_ARGUMENT, "witness");
+    }
+
+    @Test
+    void grantToANonMemberIsInvalid() {
+        f.allAlive();
+        f.refused(grant("batch", "server2", 0), ResultCode.RESULT_INVALID_ARGUMENT, "server2", "batch", "server1");
+    }
+
+    @Test
+    void grantOfUnknownGroupOrNodeIsNotFound() {
+        f.allAlive();
+        f.refused(grant("nope", "server1", 0), ResultCode.RESULT_NOT_FOUND, "nope", "web, db, batch");
+        f.refused(grant("web", "ghost", 0), ResultCode.RESULT_NOT_FOUND, "ghost", "server1, server2, witness");
+    }
+
+    @Test
+    void grantToADownNodeIsStale() {
+        f.refused(grant("web", "server1", 0), ResultCode.RESULT_STALE, "server1", "down");
+        f.allAlive();
+        f.ok(CoreFixture.liveness("server2", false));
+        f.refused(grant("web", "server2", 0), ResultCode.RESULT_STALE, "server2", "down");
+    }
+
+    @Test
+    void revokeClearsTheOwnerAndKeepsTheEpoch() {
+        f.webOnlineOnServer1();
+        CommandResult r = f.ok(revoke("web", 1));
+        assertEquals("revoked web", r.getMessage());
+        GroupState g = f.group("web");
+        assertNull(g.owner);
+        assertNull(g.moveTarget);
+        assertEquals(Phase.OFFLINE, g.phase);
+        assertEquals(1, g.epoch);
+        assertEquals("revoked", lastEvent().getKind());
+        assertEquals("server1", lastEvent().getNode());
+        assertEquals("test revoke", lastEvent().getMessage());
+    }
+
+    @Test
+    void revokeOfAReleasingGroupForgetsTheMoveTarget() {
+        f.webOnlineOnServer1();
+        f.ok(CoreFixture.move("web", "server2"));
+        f.ok(revoke("web", 1));
+        assertNull(f.group("web").moveTarget);
+        assertEquals(Phase.OFFLINE, f.group("web").phase);
+    }
+
+    @Test
+    void revokeOfAnUnownedGroupNamesNoNode() {
+        f.ok(revoke("web", 0));
+        assertEquals("", lastEvent().getNode());
+    }
+
+    @Test
+    void staleOrUnknownRevokeIsRefused() {
+        f.webOnlineOnServer1();
+        f.refused(revoke("web", 0), ResultCode.RESULT_STALE, "epoch is 1, not 0");
+        f.refused(revoke("nope", 0), ResultCode.RESULT_NOT_FOUND, "nope");
+    }
+}

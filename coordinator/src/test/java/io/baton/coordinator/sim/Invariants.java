@@ -1,0 +1,232 @@
+package io.baton.coordinator.sim;
+
+import io.baton.coordinator.core.ClusterState;
+import io.baton.coordinator.core.GroupState;
+import io.baton.coordinator.core.Phase;
+import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
+import io.baton.proto.HeldGrant;
+import io.baton.proto.ResultCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The checkers, run after every event (S1, L1 progress) or at the step they are about (S3 at each
+ * activation step, epochs at each commit, replica determinism at each apply).
+ *
+ * <ul>
+ *   <li>S1: at most one node has a group's resources up (activating, active or deactivating: the disk
+ *       may be writable in all three). A paused node does not count (the lab checks that a frozen
+ *       process's probe port stops passing); when it resumes it counts at once, after its lease check.
+ *   <li>S3: when a node starts activating a group and when its probe port opens, its lease (local
+ *       time) is live and confirms the epoch it acts on, and that epoch is the latest committed one with
+ *       the node as owner. The committed phase may be STARTING, ONLINE or also RELEASING: a lagging
+ *       replica may not yet show a move or stop, which is harmless since nobody else gets the group
+ *       before this owner released or its lease ran out.
+ *   <li>Epochs never decrease, grow by one and only with a grant, and a new owner always comes with
+ *       a new epoch.
+ *   <li>Every replica reaches the authoritative state at every index (Core is deterministic).
+ *   <li>L1: after the heal begins, every group is active on exactly one node, its committed owner,
+ *       within {@link SimConfig#l1BoundNanos()}, and stays so.
+ * </ul>
+ */
+final class Invariants {
+    /** Thrown at the first violation; the simulation stops there. */
+    static final class Violation extends RuntimeException {
+        Violation(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    record GroupMark(String owner, long epoch) {}
+
+    private final Sim sim;
+    private final List<Long> signatures = new ArrayList<>();
+    private long lastUnconvergedNanos = -1;
+    private long lastConvergedSinceNanos = -1;
+
+    Invariants(Sim sim) {
+        this.sim = sim;
+    }
+
+    void fail(String message) {
+        throw new Violation(message);
+    }
+
+    // ---- after every event ----
+
+    void afterEvent() {
+        for (GroupState g : sim.raft.state.groups()) {
+            String holder = null;
+            for (SimNode n : sim.nodes.values()) {
+                if (n.up() && n.agent != null && n.agent.holds(g.name())) {
+                    if (holder != null) {
+                        fail("S1: group " + g.name() + " is up on both " + holder + " and " + n.id);
+                    }
+                    holder = n.id;
+                }
+            }
+        }
+        if (sim.healing) {
+            trackConvergence();
+        }
+    }
+
+    private void trackConvergence() {
+        long now = sim.scheduler.now();
+        if (converged()) {
+            if (lastConvergedSinceNanos < 0) {
+                lastConvergedSinceNanos = now;
+            }
+        } else {
+            lastUnconvergedNanos = now;
+            lastConvergedSinceNanos = -1;
+        }
+    }
+
+    private boolean converged() {
+        for (GroupState g : sim.raft.state.groups()) {
+            int active = 0;
+            String on = null;
+            for (SimNode n : sim.nodes.values()) {
+                if (n.up() && n.agent != null && n.agent.active(g.name())) {
+                    active++;
+                    on = n.id;
+                }
+            }
+            if (active != 1 || !on.equals(g.owner())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** At the end of the heal phase: converged within the bound and still so. */
+    long checkL1(long healAtNanos) {
+        long bound = SimConfig.l1BoundNanos();
+        long took = Math.max(0, lastUnconvergedNanos - healAtNanos);
+        if (lastUnconvergedNanos >= sim.scheduler.now() || lastConvergedSinceNanos < 0) {
+            fail("L1: not converged at the end of the heal phase: " + convergenceReport());
+        }
+        if (took > bound) {
+            fail("L1: converged only " + took / 1_000_000 + " ms after the heal began, bound "
+                    + bound / 1_000_000 + " ms: " + convergenceReport());
+        }
+        return took;
+    }
+
+    private String convergenceReport() {
+        StringBuilder b = new StringBuilder();
+        for (GroupState g : sim.raft.state.groups()) {
+            b.append(g.name()).append(" owner=").append(g.owner()).append(" e").append(g.epoch())
+                    .append(' ').append(g.phase()).append(g.adminStopped() ? " stopped" : "")
+                    .append(" failedOn=").append(g.failedOn()).append(" active on [");
+            for (SimNode n : sim.nodes.values()) {
+                if (n.up() && n.agent != null && n.agent.active(g.name())) {
+                    b.append(n.id).append(' ');
+                }
+            }
+            b.append("]; ");
+        }
+        return b.toString();
+    }
+
+    // ---- S3, at each activation step ----
+
+    void activating(SimNode n, String group, long epoch, String step) {
+        Optional<HeldGrant> held = n.agent.lease.held(group, n.local());
+        if (held.isEmpty() || held.get().getEpoch() != epoch) {
+            fail("S3: " + n.id + " " + step + " " + group + " e" + epoch + " without a live lease on that epoch (lease: "
+                    + held.map(h -> "e" + h.getEpoch()).orElse("none") + ")");
+        }
+        GroupState g = sim.raft.state.group(group).orElseThrow();
+        boolean allowed = g.phase() == Phase.STARTING || g.phase() == Phase.ONLINE || g.phase() == Phase.RELEASING;
+        if (!n.id.equals(g.owner()) || g.epoch() != epoch || !allowed) {
+            fail("S3: " + n.id + " " + step + " " + group + " e" + epoch + " but the committed grant is "
+                    + g.owner() + " e" + g.epoch() + " " + g.phase());
+        }
+    }
+
+    // ---- at each commit ----
+
+    List<GroupMark> beforeCommit() {
+        List<GroupMark> marks = new ArrayList<>();
+        for (GroupState g : sim.raft.state.groups()) {
+            marks.add(new GroupMark(g.owner(), g.epoch()));
+        }
+        return marks;
+    }
+
+    void committed(List<GroupMark> before, Command c, CommandResult r, long index) {
+        if (!c.hasHeartbeat()) {
+            sim.trace.add("raft", "commit #" + index + " " + describe(c) + " -> " + r.getCode().name().substring(7)
+                    + (r.getMessage().isEmpty() ? "" : " (" + r.getMessage() + ")"));
+        } else if (!r.getHeldList().isEmpty() || c.getHeartbeat().getReportsList().stream().anyMatch(x -> x.getReleased())) {
+            sim.trace.add("raft", "commit #" + index + " heartbeat " + c.getHeartbeat().getNode() + " seq "
+                    + c.getHeartbeat().getIncarnation() + "." + c.getHeartbeat().getSeq() + " held "
+                    + r.getHeldList().stream().map(h -> h.getGroup() + " e" + h.getEpoch() + " " + h.getPhase().name().substring(6)).toList()
+                    + " reports " + c.getHeartbeat().getReportsList().stream().map(x -> x.getGroup() + " e" + x.getEpoch() + " "
+                    + x.getActivity().name().substring(9) + (x.getReleased() ? " released" : "")).toList());
+        }
+        List<GroupState> after = List.copyOf(sim.raft.state.groups());
+        for (int i = 0; i < after.size(); i++) {
+            GroupState g = after.get(i);
+            GroupMark was = before.get(i);
+            if (g.epoch() < was.epoch()) {
+                fail("epoch of " + g.name() + " went back from " + was.epoch() + " to " + g.epoch());
+            }
+            if (g.epoch() > was.epoch() && (g.epoch() != was.epoch() + 1 || g.owner() == null || g.phase() != Phase.STARTING)) {
+                fail("epoch of " + g.name() + " grew to " + g.epoch() + " without a grant: owner " + g.owner() + " " + g.phase());
+            }
+            if (g.owner() != null && !g.owner().equals(was.owner()) && g.epoch() == was.epoch()) {
+                fail("owner of " + g.name() + " changed from " + was.owner() + " to " + g.owner() + " at the same epoch " + g.epoch());
+            }
+            boolean granted = c.hasGrant() && r.getCode() == ResultCode.RESULT_OK && c.getGrant().getGroup().equals(g.name());
+            if (granted && was.owner() != null) {
+                sim.stats.takeovers++;
+            }
+            if (granted && g.adminStopped()) {
+                fail("stop lost: the controller granted " + g.name() + " to " + g.owner() + " although an operator stopped it");
+            }
+        }
+        signatures.add(signature(sim.raft.state));
+        sim.stats.commits++;
+    }
+
+    void replicaApplied(SimNode n, long index, CommandResult r) {
+        if (signature(n.replica) != signatures.get((int) index - 1)) {
+            fail("replica of " + n.id + " diverged at index " + index);
+        }
+    }
+
+    private static long signature(ClusterState s) {
+        long h = 17;
+        for (GroupState g : s.groups()) {
+            h = 31 * h + String.valueOf(g.owner()).hashCode();
+            h = 31 * h + g.epoch();
+            h = 31 * h + g.phase().ordinal();
+            h = 31 * h + String.valueOf(g.moveTarget()).hashCode();
+            h = 31 * h + (g.adminStopped() ? 1 : 0);
+            h = 31 * h + g.failedOn().hashCode();
+        }
+        for (var n : s.nodes()) {
+            h = 31 * h + (n.alive() ? 1 : 0);
+        }
+        return 31 * h + s.nextEventSeq();
+    }
+
+    static String describe(Command c) {
+        return switch (c.getKindCase()) {
+            case GRANT -> "grant " + c.getGrant().getGroup() + " to " + c.getGrant().getNode() + " @e" + c.getGrant().getExpectedEpoch()
+                    + " (" + c.getGrant().getReason() + ")";
+            case REVOKE -> "revoke " + c.getRevoke().getGroup() + " @e" + c.getRevoke().getExpectedEpoch();
+            case MOVE -> "move " + c.getMove().getGroup() + " to " + c.getMove().getTo();
+            case START -> "start " + c.getStart().getGroup() + (c.getStart().getOn().isEmpty() ? "" : " on " + c.getStart().getOn());
+            case STOP -> "stop " + c.getStop().getGroup();
+            case LIVENESS -> "liveness " + c.getLiveness().getNode() + " " + (c.getLiveness().getAlive() ? "up" : "down");
+            case HEARTBEAT -> "heartbeat " + c.getHeartbeat().getNode();
+            case KIND_NOT_SET -> "empty";
+        };
+    }
+}

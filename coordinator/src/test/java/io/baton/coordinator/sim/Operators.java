@@ -1,0 +1,77 @@
+package io.baton.coordinator.sim;
+
+import io.baton.coordinator.core.Topology;
+import io.baton.proto.Command;
+import io.baton.proto.MoveGroup;
+import io.baton.proto.ResultCode;
+import io.baton.proto.StartGroup;
+import io.baton.proto.StopGroup;
+import java.util.List;
+
+/** Operators at random times during the safety phase; at the heal, a start of every group until it commits. */
+final class Operators {
+    static final long MS = SimConfig.MS;
+
+    private final Sim sim;
+
+    Operators(Sim sim) {
+        this.sim = sim;
+    }
+
+    /** Random commands until a second before {@code healNanos}, so that none is still in flight at the heal. */
+    void plan(long healNanos) {
+        for (long t = sim.between(500 * MS, 4_000 * MS); t < healNanos - 1_000 * MS; t += sim.between(500 * MS, 5_000 * MS)) {
+            sim.scheduler.at(t, this::act);
+        }
+    }
+
+    private void act() {
+        SimNode from = randomUpNode();
+        if (from == null) {
+            return;
+        }
+        List<Topology.GroupSpec> groups = sim.topology.groups();
+        Topology.GroupSpec g = groups.get(sim.random.nextInt(groups.size()));
+        List<Topology.NodeSpec> nodes = sim.topology.nodes();
+        String anyNode = nodes.get(sim.random.nextInt(nodes.size())).id();
+        String member = g.members().get(sim.random.nextInt(g.members().size()));
+        int roll = sim.random.nextInt(100);
+        Command c;
+        if (roll < 30) {
+            c = Command.newBuilder().setMove(MoveGroup.newBuilder().setGroup(g.name()).setTo(member)).build();
+        } else if (roll < 40) {
+            c = Command.newBuilder().setMove(MoveGroup.newBuilder().setGroup(g.name()).setTo(anyNode)).build();
+        } else if (roll < 65) {
+            c = Command.newBuilder().setStop(StopGroup.newBuilder().setGroup(g.name())).build();
+        } else if (roll < 85) {
+            c = Command.newBuilder().setStart(StartGroup.newBuilder().setGroup(g.name())).build();
+        } else {
+            c = Command.newBuilder().setStart(StartGroup.newBuilder().setGroup(g.name()).setOn(member)).build();
+        }
+        sim.stats.operatorCommands++;
+        sim.trace.add(from.id, "operator: " + Invariants.describe(c));
+        sim.raft.submit(from, c, r -> { });
+    }
+
+    /** The heal's operator: starts every group (clears stops and failures) and retries until committed. */
+    void startEverything() {
+        for (Topology.GroupSpec g : sim.topology.groups()) {
+            startUntilCommitted(g.name());
+        }
+    }
+
+    private void startUntilCommitted(String group) {
+        SimNode from = randomUpNode();
+        Command c = Command.newBuilder().setStart(StartGroup.newBuilder().setGroup(group)).build();
+        sim.raft.submit(from, c, r -> {
+            if (r == null || r.getCode() != ResultCode.RESULT_OK) {
+                sim.scheduler.at(sim.scheduler.now() + 100 * MS, () -> startUntilCommitted(group));
+            }
+        });
+    }
+
+    private SimNode randomUpNode() {
+        List<SimNode> up = sim.nodes.values().stream().filter(SimNode::up).toList();
+        return up.isEmpty() ? null : up.get(sim.random.nextInt(up.size()));
+    }
+}

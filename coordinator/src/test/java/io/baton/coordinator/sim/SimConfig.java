@@ -1,0 +1,126 @@
+package io.baton.coordinator.sim;
+
+import io.baton.coordinator.core.Timing;
+import io.baton.coordinator.core.Topology;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One schedule's shape. Durations in nanoseconds of true time unless named local.
+ *
+ * @param seed               the only source of randomness
+ * @param dataNodes          2 or 3 data nodes, plus one witness
+ * @param groups             1 or 2 failover groups
+ * @param safetyNanos        how long faults and operators run before the heal phase
+ * @param faults             inject crashes, pauses and partitions
+ * @param operators          submit random moves, stops and starts
+ * @param activationFailure  probability that an activation fails (safety phase only)
+ * @param mutation           a deliberately broken agent, to prove the checkers can fail
+ * @param keepTrace          keep every trace line (single-seed runs write them to a file)
+ * @param fixes              which proposed core fixes the harness emulates (see {@link ProposedFixes})
+ * @param network            message and apply latencies
+ */
+record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean faults, boolean operators,
+                 double activationFailure, Mutation mutation, boolean keepTrace, ProposedFixes.Flags fixes,
+                 Network network) {
+
+    static final long MS = 1_000_000L;
+    /** lease 2 s, heartbeat 400 ms, ρ 1 %, margin 200 ms: takeover after 2.22 s (leader's clock). */
+    static final Timing TIMING = new Timing(2_000 * MS, 400 * MS, 0.01, 200 * MS);
+    static final long STOP_BUDGET_NANOS = 600 * MS;
+    static final long CONTROLLER_TICK_NANOS = 50 * MS;
+    /** An agent gives up on a heartbeat that got no answer within this (local) time and sends a new one. */
+    static final long REPLY_TIMEOUT_NANOS = 400 * MS;
+    static final long ACTIVATION_MAX_NANOS = 200 * MS;
+    /** Deactivation must finish within the stop budget; the model uses at most half of it. */
+    static final long DEACTIVATION_MAX_NANOS = STOP_BUDGET_NANOS / 2;
+    static final long ELECTION_MIN_NANOS = 150 * MS;
+    static final long ELECTION_MAX_NANOS = 600 * MS;
+
+    /**
+     * Latencies, each uniform from (about) zero to its maximum.
+     *
+     * @param commitMaxNanos from the append at the leader to the commit (1 ms at least)
+     * @param messageMaxNanos from a node to the leader, and of an answer back
+     * @param applyMaxNanos  from a commit to its apply on a connected follower's replica (1 ms at least)
+     */
+    record Network(long commitMaxNanos, long messageMaxNanos, long applyMaxNanos) {
+        /** A LAN: commits within 20 ms, replicas within 30 ms. */
+        static final Network FAST = new Network(20 * MS, 5 * MS, 30 * MS);
+        /** A congested or distant network, with replicas lagging far behind. */
+        static final Network SLOW = new Network(150 * MS, 60 * MS, 400 * MS);
+    }
+
+    /** A broken agent rule; NONE is the real one. */
+    enum Mutation {
+        NONE,
+        /** Activates on what its replica shows, without a confirmed lease. */
+        NO_LEASE_CHECK,
+        /** Keeps an active group while its replica shows it the owner, even when its lease ran out. */
+        NO_FENCE
+    }
+
+    /**
+     * The mix the main test runs: a third each of 2 data nodes/1 group, 2/2 and 3/2; one seed in five on
+     * a slow network.
+     */
+    static SimConfig standard(long seed) {
+        int kind = (int) Math.floorMod(seed, 3);
+        Network network = Math.floorMod(seed, 5) == 4 ? Network.SLOW : Network.FAST;
+        return new SimConfig(seed, kind == 2 ? 3 : 2, kind == 0 ? 1 : 2, 24_000 * MS, true, true, 0.05,
+                Mutation.NONE, false, ProposedFixes.Flags.BOTH, network);
+    }
+
+    /** No faults, no operators, no failing activations: the steady state. */
+    static SimConfig calm(long seed) {
+        return new SimConfig(seed, 3, 2, 10_000 * MS, false, false, 0, Mutation.NONE, false, ProposedFixes.Flags.NONE,
+                Network.FAST);
+    }
+
+    SimConfig withMutation(Mutation m) {
+        return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, activationFailure, m, keepTrace,
+                fixes, network);
+    }
+
+    SimConfig keepingTrace() {
+        return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, activationFailure, mutation, true,
+                fixes, network);
+    }
+
+    SimConfig withFixes(ProposedFixes.Flags f) {
+        return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, activationFailure, mutation,
+                keepTrace, f, network);
+    }
+
+    Topology topology() {
+        List<Topology.NodeSpec> nodes = new ArrayList<>();
+        List<String> data = new ArrayList<>();
+        for (int i = 1; i <= dataNodes; i++) {
+            data.add("server" + i);
+            nodes.add(new Topology.NodeSpec("server" + i, false));
+        }
+        nodes.add(new Topology.NodeSpec("witness", true));
+        List<Topology.GroupSpec> specs = new ArrayList<>();
+        specs.add(new Topology.GroupSpec("web", List.copyOf(data), true));
+        if (groups > 1) {
+            List<String> reversed = new ArrayList<>(data);
+            java.util.Collections.reverse(reversed);
+            specs.add(new Topology.GroupSpec("db", reversed, true));
+        }
+        return new Topology(nodes, specs);
+    }
+
+    /**
+     * The L1 bound after the heal begins: an election, a new leader's full takeover wait (lease·(1+ρ)
+     * + margin on a clock that may run slow), a few heartbeats (a restarted owner's first confirmation,
+     * a released report), a stop, an activation, plus slack for commits and applies.
+     */
+    static long l1BoundNanos() {
+        double slow = 1 - TIMING.maxDrift();
+        return ELECTION_MAX_NANOS
+                + (long) Math.ceil(TIMING.takeoverAfterNanos() / slow)
+                + (long) Math.ceil(3 * TIMING.heartbeatNanos() / slow)
+                + CONTROLLER_TICK_NANOS + DEACTIVATION_MAX_NANOS + ACTIVATION_MAX_NANOS
+                + 1_000 * MS;
+    }
+}

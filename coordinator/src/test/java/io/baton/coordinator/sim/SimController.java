@@ -1,0 +1,81 @@
+package io.baton.coordinator.sim;
+
+import io.baton.coordinator.core.Controller;
+import io.baton.coordinator.core.Liveness;
+import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
+import io.baton.proto.ResultCode;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The model of ControllerRunner on one node: lastHeard[node] is this node's clock when its replica
+ * applies that node's heartbeat (on every replica, leader or not, replays included); leaderSince is its
+ * clock when it became leader; while leader it runs the real {@link Controller} every tick on its own
+ * replica and proposes the answer, one proposal in flight per subject.
+ */
+final class SimController {
+    private final Sim sim;
+    private final SimNode node;
+    private final Controller controller;
+    private final Map<String, Long> lastHeard = new TreeMap<>();
+    private final Set<String> inFlight = new TreeSet<>();
+    private boolean leader;
+    private long leaderSince;
+    private long chain;
+
+    SimController(Sim sim, SimNode node) {
+        this.sim = sim;
+        this.node = node;
+        this.controller = new Controller(sim.topology, SimConfig.TIMING);
+    }
+
+    void applied(Command c, CommandResult r) {
+        if (c.hasHeartbeat() && r.getCode() == ResultCode.RESULT_OK) {
+            lastHeard.put(c.getHeartbeat().getNode(), node.local());
+        }
+    }
+
+    void leaderReady() {
+        leaderSince = node.local();
+        leader = true;
+        long mine = ++chain;
+        node.afterLocal(SimConfig.CONTROLLER_TICK_NANOS, () -> tick(mine));
+    }
+
+    void notLeader() {
+        leader = false;
+        chain++;
+    }
+
+    private void tick(long mine) {
+        if (mine != chain || !leader) {
+            return;
+        }
+        if (sim.raft.isLeader(node)) {
+            long now = node.local();
+            for (Command c : controller.decide(node.replica, new Liveness(leaderSince, lastHeard), now)) {
+                propose(c, node.applied);
+            }
+        }
+        node.afterLocal(SimConfig.CONTROLLER_TICK_NANOS, () -> tick(mine));
+    }
+
+    private void propose(Command decision, long decidedAt) {
+        String subject = switch (decision.getKindCase()) {
+            case GRANT -> "group:" + decision.getGrant().getGroup();
+            case REVOKE -> "group:" + decision.getRevoke().getGroup();
+            case LIVENESS -> "node:" + decision.getLiveness().getNode();
+            default -> decision.getKindCase().name();
+        };
+        if (!inFlight.add(subject)) {
+            return;
+        }
+        if (!decision.hasLiveness()) {
+            sim.trace.add(node.id, "controller proposes " + Invariants.describe(decision) + ", decided on index " + decidedAt);
+        }
+        sim.raft.submit(node, decision, decidedAt, result -> inFlight.remove(subject));
+    }
+}
