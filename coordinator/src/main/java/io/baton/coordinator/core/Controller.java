@@ -60,9 +60,10 @@ public final class Controller {
             }
             String why = "lease of " + g.owner + " expired";
             Optional<String> next = g.adminStopped ? Optional.empty() : pick(state, g, liveness, now, g.owner);
+            NodeState owner = state.nodes.get(g.owner);
             return Optional.of(next.isPresent()
-                    ? grant(g, next.get(), why)
-                    : revoke(g, why + (g.adminStopped ? " while stopping" : "; no other node is eligible")));
+                    ? grant(g, owner, next.get(), why)
+                    : revoke(g, owner, why + (g.adminStopped ? " while stopping" : "; no other node is eligible")));
         }
         if (g.adminStopped || g.phase == Phase.RELEASING) {
             return Optional.empty();
@@ -70,7 +71,7 @@ public final class Controller {
         String why = g.phase == Phase.FAILED
                 ? "activation failed on " + String.join(", ", g.failedOn)
                 : "automatic start";
-        return pick(state, g, liveness, now, null).map(node -> grant(g, node, why));
+        return pick(state, g, liveness, now, null).map(node -> grant(g, null, node, why));
     }
 
     /** The first eligible member, the move target first if one is set; never {@code exclude}. */
@@ -88,13 +89,20 @@ public final class Controller {
                 .findFirst();
     }
 
-    private static Command grant(GroupState g, String node, String reason) {
-        return Command.newBuilder().setGrant(Grant.newBuilder()
-                .setGroup(g.name).setNode(node).setExpectedEpoch(g.epoch).setReason(reason)).build();
+    /** {@code owner}: the current owner as decided on, whose last heartbeat the grant must still match. */
+    private static Command grant(GroupState g, NodeState owner, String node, String reason) {
+        Grant.Builder b = Grant.newBuilder().setGroup(g.name).setNode(node).setExpectedEpoch(g.epoch).setReason(reason);
+        if (owner != null) {
+            b.setOwnerIncarnation(owner.incarnation).setOwnerSeq(owner.seq);
+        }
+        return Command.newBuilder().setGrant(b).build();
     }
 
-    private static Command revoke(GroupState g, String reason) {
-        return Command.newBuilder().setRevoke(Revoke.newBuilder()
-                .setGroup(g.name).setExpectedEpoch(g.epoch).setReason(reason)).build();
+    private static Command revoke(GroupState g, NodeState owner, String reason) {
+        Revoke.Builder b = Revoke.newBuilder().setGroup(g.name).setExpectedEpoch(g.epoch).setReason(reason);
+        if (owner != null) {
+            b.setOwnerIncarnation(owner.incarnation).setOwnerSeq(owner.seq);
+        }
+        return Command.newBuilder().setRevoke(b).build();
     }
 }

@@ -152,8 +152,10 @@ public final class Core {
             var c = cmd.getGrant();
             GroupState g = knownGroup(c.getGroup());
             NodeState n = eligibleMember(g, c.getNode());
-            if (g.epoch != c.getExpectedEpoch()) {
-                throw new Refusal(ResultCode.RESULT_STALE, "epoch is " + g.epoch + ", not " + c.getExpectedEpoch());
+            requireUnchanged(g, c.getExpectedEpoch(), c.getOwnerIncarnation(), c.getOwnerSeq());
+            if (g.adminStopped) {
+                // An operator's stop committed after the controller decided: the stop wins.
+                throw new Refusal(ResultCode.RESULT_STALE, "group '" + g.name + "' is stopped");
             }
             if (!n.alive) {
                 throw new Refusal(ResultCode.RESULT_STALE, "node '" + n.id + "' is down");
@@ -165,9 +167,7 @@ public final class Core {
         CommandResult revoke() throws Refusal {
             var c = cmd.getRevoke();
             GroupState g = knownGroup(c.getGroup());
-            if (g.epoch != c.getExpectedEpoch()) {
-                throw new Refusal(ResultCode.RESULT_STALE, "epoch is " + g.epoch + ", not " + c.getExpectedEpoch());
-            }
+            requireUnchanged(g, c.getExpectedEpoch(), c.getOwnerIncarnation(), c.getOwnerSeq());
             String previous = g.owner;
             g.owner = null;
             g.moveTarget = null;
@@ -185,6 +185,25 @@ public final class Core {
                         n.alive ? "heartbeats resumed" : "no heartbeat within the lease");
             }
             return ok("", 0);
+        }
+
+        /**
+         * A controller decision stands only if nothing it relied on changed before it committed: the
+         * epoch, and the owner's last heartbeat. An owner heartbeat committed in between carries a
+         * fresh send time and its result confirmed the grant, so the owner's lease runs from there:
+         * taking the group now could leave two nodes active.
+         */
+        private void requireUnchanged(GroupState g, long epoch, long ownerIncarnation, long ownerSeq) throws Refusal {
+            if (g.epoch != epoch) {
+                throw new Refusal(ResultCode.RESULT_STALE, "epoch is " + g.epoch + ", not " + epoch);
+            }
+            if (g.owner != null) {
+                NodeState owner = s.nodes.get(g.owner);
+                if (owner.incarnation != ownerIncarnation || owner.seq != ownerSeq) {
+                    throw new Refusal(ResultCode.RESULT_STALE,
+                            "owner '" + g.owner + "' sent a heartbeat after the decision");
+                }
+            }
         }
 
         // ---- operators ----
