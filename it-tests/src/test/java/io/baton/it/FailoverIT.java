@@ -10,14 +10,16 @@ import io.baton.proto.PhaseProto;
 import io.baton.proto.admin.GroupStatus;
 import io.baton.proto.admin.MoveRequest;
 import io.baton.proto.admin.WatchRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real clusters on loopback, one JVM per node, real signals. Each test starts its own cluster on its
@@ -29,14 +31,26 @@ class FailoverIT {
     static final Duration LEASE = Duration.ofSeconds(3);
     static final Duration STARTUP = Duration.ofSeconds(60);
 
-    @TempDir
     Path dir;
     LocalCluster cluster;
     ProbeObserver observer;
 
+    @BeforeEach
+    void workDir(TestInfo info) throws Exception {
+        // Kept after the run (under target/) so that a failure's node logs can be read.
+        dir = Path.of("target", "it-runs", info.getTestMethod().orElseThrow().getName()).toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
     LocalCluster start(String subnet) throws Exception {
         cluster = new LocalCluster(dir, subnet, HEARTBEAT, LEASE);
         cluster.startAll();
+        cluster.awaitAllUp(STARTUP);
         cluster.awaitOnline("server1", STARTUP);
         observer = new ProbeObserver(cluster, 180_000);
         return cluster;
@@ -67,7 +81,8 @@ class FailoverIT {
     @Test
     void moveHandsTheGroupOverInOrder() throws Exception {
         start("127.0.21");
-        assertTrue(cluster.probeOpen("server1"));
+        observer.awaitFreshRound();
+        assertTrue(observer.open("server1"));
         assertTrue(cluster.appRunning("server1"));
         long epoch = cluster.group().orElseThrow().getEpoch();
 
@@ -75,8 +90,9 @@ class FailoverIT {
         GroupStatus g = cluster.awaitOnline("server2", Duration.ofSeconds(20));
 
         assertEquals(epoch + 1, g.getEpoch());
-        assertTrue(cluster.probeOpen("server2"));
-        assertFalse(cluster.probeOpen("server1"));
+        observer.awaitFreshRound();
+        assertTrue(observer.open("server2"));
+        assertFalse(observer.open("server1"));
         assertTrue(cluster.appRunning("server2"));
         assertFalse(cluster.appRunning("server1"));
         List<String> kinds = eventKinds();
@@ -97,7 +113,7 @@ class FailoverIT {
         cluster.kill("server1");
 
         await().atMost(LEASE.multipliedBy(3)).pollInterval(Duration.ofMillis(10))
-                .until(() -> cluster.probeOpen("server2", 50));
+                .until(() -> observer.open("server2"));
         long takeoverMs = (System.nanoTime() - killed) / 1_000_000;
         GroupStatus g = cluster.awaitOnline("server2", Duration.ofSeconds(10));
         System.out.printf("takeover after SIGKILL: %d ms (lease %d ms)%n", takeoverMs, LEASE.toMillis());
@@ -118,7 +134,7 @@ class FailoverIT {
         cluster.signal("server1", "CONT");
         // Once resumed, the old owner must find its lease gone and keep its probe port closed.
         await().during(LEASE).atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> !cluster.probeOpen("server1", 100) && cluster.probeOpen("server2", 100));
+                .until(() -> !observer.open("server1") && observer.open("server2"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.appRunning("server1"));
         GroupStatus g = cluster.group().orElseThrow();
         assertEquals("server2", g.getOwner());
@@ -133,7 +149,7 @@ class FailoverIT {
         cluster.kill("witness");
 
         await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3)).pollInterval(Duration.ofMillis(50))
-                .until(() -> cluster.probeOpen("server1", 100) && !cluster.probeOpen("server2", 100));
+                .until(() -> observer.open("server1") && !observer.open("server2"));
         GroupStatus after = cluster.group().orElseThrow();
         assertEquals("server1", after.getOwner());
         assertEquals(before.getEpoch(), after.getEpoch());
@@ -149,7 +165,7 @@ class FailoverIT {
         cluster.signal("server2", "STOP");
         long cut = System.nanoTime();
         await().atMost(LEASE.multipliedBy(2)).pollInterval(Duration.ofMillis(10))
-                .until(() -> !cluster.probeOpen("server1", 50));
+                .until(() -> !observer.open("server1"));
         long fencedMs = (System.nanoTime() - cut) / 1_000_000;
         assertTrue(fencedMs <= LEASE.toMillis() + 200, "fenced after " + fencedMs + " ms");
         await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.appRunning("server1"));
@@ -159,7 +175,7 @@ class FailoverIT {
         await().atMost(LEASE.multipliedBy(4)).pollInterval(Duration.ofMillis(50))
                 .until(() -> cluster.group().filter(g -> g.getPhase() == PhaseProto.PHASE_ONLINE).isPresent());
         String owner = cluster.group().orElseThrow().getOwner();
-        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.probeOpen(owner, 100));
+        await().atMost(Duration.ofSeconds(5)).until(() -> observer.open(owner));
         assertSingleActive();
     }
 
@@ -180,5 +196,6 @@ class FailoverIT {
         assertTrue(g.getEpoch() >= epoch, "epoch went backwards: " + g.getEpoch() + " < " + epoch);
         await().atMost(Duration.ofSeconds(10)).until(() -> cluster.probeOpen("server2", 100));
         assertFalse(cluster.probeOpen("server1", 100));
+        assertFalse(cluster.appRunning("server1"));
     }
 }

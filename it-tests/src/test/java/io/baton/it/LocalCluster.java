@@ -197,6 +197,23 @@ public final class LocalCluster implements AutoCloseable {
         return status().flatMap(s -> s.getGroupsList().stream().filter(g -> g.getName().equals(GROUP)).findFirst());
     }
 
+    /** Waits until every node is alive in the replicated state and answers on its admin port. */
+    public void awaitAllUp(Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (Member m : members) {
+                try {
+                    ClusterStatus s = admin(m.id).status(StatusRequest.getDefaultInstance());
+                    if (!s.getNodesList().stream().allMatch(n -> n.getAlive())) {
+                        return false;
+                    }
+                } catch (StatusRuntimeException e) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     /** Waits until the group is online on {@code node}; returns its status. */
     public GroupStatus awaitOnline(String node, Duration within) {
         return await().atMost(within).pollInterval(Duration.ofMillis(20))

@@ -15,6 +15,8 @@ public final class ProbeObserver implements AutoCloseable {
     private final List<String> violations = new ArrayList<>();
     private final Thread thread;
     private volatile long rounds;
+    private volatile boolean open1;
+    private volatile boolean open2;
 
     public ProbeObserver(LocalCluster cluster, long maxMillis) {
         this.cluster = cluster;
@@ -23,6 +25,8 @@ public final class ProbeObserver implements AutoCloseable {
             while (running.get() && System.nanoTime() < deadline) {
                 boolean one = cluster.probeOpen("server1", 50);
                 boolean two = cluster.probeOpen("server2", 50);
+                open1 = one;
+                open2 = two;
                 rounds++;
                 if (one && two) {
                     synchronized (violations) {
@@ -33,6 +37,20 @@ public final class ProbeObserver implements AutoCloseable {
         }, "probe-observer");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * The probe port's state in the latest round. Tests read this instead of connecting themselves: the
+     * probe listener's backlog is one connection on purpose, so concurrent pollers could overflow it.
+     */
+    public boolean open(String node) {
+        return node.equals("server1") ? open1 : open2;
+    }
+
+    /** Waits for a fresh round so that {@link #open} describes the present. */
+    public void awaitFreshRound() {
+        long r = rounds;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> rounds > r + 1);
     }
 
     public long rounds() {

@@ -20,7 +20,7 @@ import java.util.Optional;
  *       lease rule; its group goes to the first eligible member in preference order (the move
  *       target first, if a move was under way), or is revoked if there is none.</li>
  *   <li>A group with no owner that is not stopped goes to the first eligible member that has not
- *       failed it.</li>
+ *       failed it; during the first lease of a leadership, only to the most preferred one.</li>
  * </ul>
  * Eligible: a data member of the group, alive in the committed state, heard recently by this leader.
  */
@@ -71,7 +71,19 @@ public final class Controller {
         String why = g.phase == Phase.FAILED
                 ? "activation failed on " + String.join(", ", g.failedOn)
                 : "automatic start";
-        return pick(state, g, liveness, now, null).map(node -> grant(g, null, node, why));
+        Optional<String> next = pick(state, g, liveness, now, null);
+        if (next.isPresent() && !next.get().equals(firstChoice(g)) && now - liveness.leaderSinceNanos() < timing.leaseNanos()) {
+            // Just after an election (as at cluster start) the preferred node may not have been heard
+            // yet: give it a lease to show up before settling for a less preferred one.
+            return Optional.empty();
+        }
+        return next.map(node -> grant(g, null, node, why));
+    }
+
+    /** The most preferred member that has not failed the group. */
+    private String firstChoice(GroupState g) {
+        return topology.group(g.name).flatMap(spec -> spec.members().stream()
+                .filter(n -> !g.failedOn.contains(n)).findFirst()).orElse(null);
     }
 
     /** The first eligible member, the move target first if one is set; never {@code exclude}. */

@@ -212,7 +212,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         while (running) {
             boolean live = leaseLive();
             if (!live && !fenced) {
-                boolean anything = groups.stream().anyMatch(g -> g.activity != ActivityProto.ACTIVITY_INACTIVE);
+                boolean anything = groups.stream().anyMatch(g -> g.activity == ActivityProto.ACTIVITY_ACTIVE
+                        || g.activity == ActivityProto.ACTIVITY_STARTING);
                 if (anything) {
                     log.warn("lease ending without confirmation: fencing (probe ports closed first)");
                 }
