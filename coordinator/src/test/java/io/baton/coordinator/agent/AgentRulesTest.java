@@ -56,7 +56,7 @@ class AgentRulesTest {
         GroupState g = webOnServer1();
         confirm(2, PhaseProto.PHASE_STARTING);
         assertFalse(active("server1", g, Memory.NONE), "the lease confirms a newer epoch than the replica shows");
-        f.ok(CoreFixture.revoke("web", 1));
+        f.ok(f.decidedRevoke("web"));
         f.ok(CoreFixture.grant("web", "server1", 1));
         confirm(1, PhaseProto.PHASE_STARTING);
         assertFalse(active("server1", f.group("web"), Memory.NONE), "the lease confirms an older epoch");

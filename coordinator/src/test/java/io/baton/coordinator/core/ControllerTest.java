@@ -40,14 +40,21 @@ class ControllerTest {
         heard.put("witness", t);
     }
 
+    /** A start of an unowned group: no owner's heartbeat to match. */
     private static Command grant(String group, String node, long epoch, String reason) {
         return Command.newBuilder().setGrant(Grant.newBuilder().setGroup(group).setNode(node)
                 .setExpectedEpoch(epoch).setReason(reason)).build();
     }
 
-    private static Command revoke(String group, long epoch, String reason) {
-        return Command.newBuilder().setRevoke(Revoke.newBuilder().setGroup(group)
-                .setExpectedEpoch(epoch).setReason(reason)).build();
+    /** A takeover from {@code owner}, decided on its last heartbeat. */
+    private static Command takeover(String group, String node, long epoch, NodeState owner, String reason) {
+        return Command.newBuilder().setGrant(Grant.newBuilder().setGroup(group).setNode(node).setExpectedEpoch(epoch)
+                .setOwnerIncarnation(owner.incarnation).setOwnerSeq(owner.seq).setReason(reason)).build();
+    }
+
+    private static Command revoke(String group, long epoch, NodeState owner, String reason) {
+        return Command.newBuilder().setRevoke(Revoke.newBuilder().setGroup(group).setExpectedEpoch(epoch)
+                .setOwnerIncarnation(owner.incarnation).setOwnerSeq(owner.seq).setReason(reason)).build();
     }
 
     private static Command down(String node) {
@@ -139,9 +146,10 @@ class ControllerTest {
         long takeover = T0 + TIMING.takeoverAfterNanos();
         heard.put("server2", takeover - 100 * MS);
         assertEquals(List.of(), groupCommands(takeover - 1));
-        assertEquals(List.of(grant("web", "server2", 1, "lease of server1 expired")), groupCommands(takeover));
+        Command expected = takeover("web", "server2", 1, f.node("server1"), "lease of server1 expired");
+        assertEquals(List.of(expected), groupCommands(takeover));
         heard.put("server2", takeover + 4_000 * MS);
-        assertEquals(List.of(grant("web", "server2", 1, "lease of server1 expired")), groupCommands(takeover + 5_000 * MS));
+        assertEquals(List.of(expected), groupCommands(takeover + 5_000 * MS));
     }
 
     @Test
@@ -155,7 +163,7 @@ class ControllerTest {
         g.ok(CoreFixture.grant("g", "a", 0));
         g.ok(CoreFixture.move("g", "c"));
         Map<String, Long> h = Map.of("a", T0, "b", T0 + 3_000 * MS, "c", T0 + 3_000 * MS);
-        assertEquals(List.of(grant("g", "c", 1, "lease of a expired")), new Controller(three, TIMING)
+        assertEquals(List.of(takeover("g", "c", 1, g.node("a"), "lease of a expired")), new Controller(three, TIMING)
                 .decide(g.state, new Liveness(leaderSince, h), T0 + TIMING.takeoverAfterNanos()).stream()
                 .filter(Command::hasGrant).toList());
     }
@@ -169,7 +177,8 @@ class ControllerTest {
         long ready = T0 + TIMING.takeoverAfterNanos();
         heard.put("server2", ready - 10 * MS);
         assertEquals(List.of(), groupCommands(ready - 1));
-        assertEquals(List.of(grant("web", "server2", 1, "lease of server1 expired")), groupCommands(ready));
+        assertEquals(List.of(takeover("web", "server2", 1, f.node("server1"), "lease of server1 expired")),
+                groupCommands(ready));
     }
 
     @Test
@@ -179,7 +188,7 @@ class ControllerTest {
         f.ok(CoreFixture.liveness("server2", false));
         heardAll(T0);
         long takeover = T0 + TIMING.takeoverAfterNanos();
-        assertEquals(List.of(revoke("web", 1, "lease of server1 expired; no other node is eligible")),
+        assertEquals(List.of(revoke("web", 1, f.node("server1"), "lease of server1 expired; no other node is eligible")),
                 groupCommands(takeover));
     }
 
@@ -190,8 +199,41 @@ class ControllerTest {
         f.ok(CoreFixture.stop("db"));
         heardAll(T0);
         heard.put("server2", T0 + TIMING.takeoverAfterNanos());
-        assertEquals(List.of(revoke("web", 1, "lease of server1 expired while stopping")),
+        assertEquals(List.of(revoke("web", 1, f.node("server1"), "lease of server1 expired while stopping")),
                 groupCommands(T0 + TIMING.takeoverAfterNanos()));
+    }
+
+    @Test
+    void takeoverAndRevokeCarryTheOwnersLastHeartbeatFromTheState() {
+        f.webOnlineOnServer1();
+        f.ok(CoreFixture.stop("db"));
+        f.ok(CoreFixture.heartbeat("server1", 7, 3)); // server1 restarted: incarnation 7, its third heartbeat
+        heard.put("server1", T0);
+        long takeover = T0 + TIMING.takeoverAfterNanos();
+        heard.put("server2", takeover - 100 * MS);
+        Grant grant = groupCommands(takeover).get(0).getGrant();
+        assertEquals("server2", grant.getNode());
+        assertEquals(1, grant.getExpectedEpoch());
+        assertEquals(7, grant.getOwnerIncarnation());
+        assertEquals(3, grant.getOwnerSeq());
+
+        f.ok(CoreFixture.heartbeat("server1", 7, 9)); // committed, though this leader still waits for it
+        f.ok(CoreFixture.liveness("server2", false));
+        Revoke revoke = groupCommands(takeover).get(0).getRevoke();
+        assertEquals(1, revoke.getExpectedEpoch());
+        assertEquals(7, revoke.getOwnerIncarnation());
+        assertEquals(9, revoke.getOwnerSeq());
+    }
+
+    @Test
+    void aStartOfAnUnownedGroupNamesNoOwnerHeartbeat() {
+        f.allAlive();
+        heardAll(T0);
+        for (Command c : groupCommands(T0)) {
+            assertEquals(0, c.getGrant().getOwnerIncarnation(), c::toString);
+            assertEquals(0, c.getGrant().getOwnerSeq(), c::toString);
+        }
+        assertEquals(2, groupCommands(T0).size());
     }
 
     @Test

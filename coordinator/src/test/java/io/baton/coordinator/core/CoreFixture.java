@@ -105,6 +105,23 @@ public final class CoreFixture {
         beat("server1", report("web", group("web").epoch, ActivityProto.ACTIVITY_ACTIVE));
     }
 
+    /**
+     * A Grant of {@code group} to {@code node} as the controller decides it on the current state: at the
+     * group's epoch and, if the group has an owner, with that owner's last heartbeat (incarnation, seq).
+     */
+    public Command decidedGrant(String group, String node) {
+        GroupState g = group(group);
+        NodeState owner = g.owner == null ? null : node(g.owner);
+        return owner == null ? grant(group, node, g.epoch) : grant(group, node, g.epoch, owner.incarnation, owner.seq);
+    }
+
+    /** A Revoke of {@code group} as the controller decides it on the current state (see {@link #decidedGrant}). */
+    public Command decidedRevoke(String group) {
+        GroupState g = group(group);
+        NodeState owner = g.owner == null ? null : node(g.owner);
+        return owner == null ? revoke(group, g.epoch) : revoke(group, g.epoch, owner.incarnation, owner.seq);
+    }
+
     // ---- command builders ----
 
     public static Command heartbeat(String node, long incarnation, long seq, GroupReport... reports) {
@@ -121,14 +138,30 @@ public final class CoreFixture {
                 .setActivity(ActivityProto.ACTIVITY_INACTIVE).setReleased(true).build();
     }
 
+    /** A Grant decided on a group with no owner (or one that names no owner's heartbeat). */
     public static Command grant(String group, String node, long expectedEpoch) {
         return Command.newBuilder().setGrant(Grant.newBuilder().setGroup(group).setNode(node)
                 .setExpectedEpoch(expectedEpoch).setReason("test grant")).build();
     }
 
+    /** A takeover Grant decided when the owner's last heartbeat was ({@code ownerIncarnation}, {@code ownerSeq}). */
+    public static Command grant(String group, String node, long expectedEpoch, long ownerIncarnation, long ownerSeq) {
+        return Command.newBuilder().setGrant(Grant.newBuilder().setGroup(group).setNode(node)
+                .setExpectedEpoch(expectedEpoch).setOwnerIncarnation(ownerIncarnation).setOwnerSeq(ownerSeq)
+                .setReason("test grant")).build();
+    }
+
+    /** A Revoke decided on a group with no owner (or one that names no owner's heartbeat). */
     public static Command revoke(String group, long expectedEpoch) {
         return Command.newBuilder().setRevoke(Revoke.newBuilder().setGroup(group)
                 .setExpectedEpoch(expectedEpoch).setReason("test revoke")).build();
+    }
+
+    /** A Revoke decided when the owner's last heartbeat was ({@code ownerIncarnation}, {@code ownerSeq}). */
+    public static Command revoke(String group, long expectedEpoch, long ownerIncarnation, long ownerSeq) {
+        return Command.newBuilder().setRevoke(Revoke.newBuilder().setGroup(group)
+                .setExpectedEpoch(expectedEpoch).setOwnerIncarnation(ownerIncarnation).setOwnerSeq(ownerSeq)
+                .setReason("test revoke")).build();
     }
 
     public static Command move(String group, String to) {

@@ -4,6 +4,7 @@ import static io.baton.coordinator.core.CoreFixture.grant;
 import static io.baton.coordinator.core.CoreFixture.revoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.proto.CommandResult;
 import io.baton.proto.Event;
@@ -11,7 +12,11 @@ import io.baton.proto.ResultCode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The controller's commands: Grant and Revoke, each carrying the epoch it was decided on. */
+/**
+ * The controller's commands: Grant and Revoke, each carrying the epoch it was decided on and, for an
+ * owned group, the owner's last heartbeat (incarnation, seq) it was decided on. Either having changed
+ * by the time the command commits makes it stale; so does an operator's stop for a Grant.
+ */
 class CoreGrantRevokeTest {
     private final CoreFixture f = new CoreFixture();
 
@@ -37,9 +42,9 @@ class CoreGrantRevokeTest {
     }
 
     @Test
-    void grantTakesOverFromAnOwnerAtTheEpochItWasDecidedOn() {
+    void grantTakesOverFromAnOwnerAtTheEpochAndHeartbeatItWasDecidedOn() {
         f.webOnlineOnServer1();
-        f.ok(grant("web", "server2", 1));
+        f.ok(grant("web", "server2", 1, 1, f.node("server1").seq));
         assertEquals("server2", f.group("web").owner);
         assertEquals(2, f.group("web").epoch);
         assertEquals(Phase.STARTING, f.group("web").phase);
@@ -83,7 +88,7 @@ class CoreGrantRevokeTest {
     @Test
     void revokeClearsTheOwnerAndKeepsTheEpoch() {
         f.webOnlineOnServer1();
-        CommandResult r = f.ok(revoke("web", 1));
+        CommandResult r = f.ok(revoke("web", 1, 1, f.node("server1").seq));
         assertEquals("revoked web", r.getMessage());
         GroupState g = f.group("web");
         assertNull(g.owner);
@@ -99,7 +104,7 @@ class CoreGrantRevokeTest {
     void revokeOfAReleasingGroupForgetsTheMoveTarget() {
         f.webOnlineOnServer1();
         f.ok(CoreFixture.move("web", "server2"));
-        f.ok(revoke("web", 1));
+        f.ok(f.decidedRevoke("web"));
         assertNull(f.group("web").moveTarget);
         assertEquals(Phase.OFFLINE, f.group("web").phase);
     }
@@ -115,5 +120,97 @@ class CoreGrantRevokeTest {
         f.webOnlineOnServer1();
         f.refused(revoke("web", 0), ResultCode.RESULT_STALE, "epoch is 1, not 0");
         f.refused(revoke("nope", 0), ResultCode.RESULT_NOT_FOUND, "nope");
+    }
+
+    // ---- a decision stands only while the owner sent no newer heartbeat ----
+
+    @Test
+    void takeoverIsStaleWhenTheOwnersSeqChangedSinceTheDecision() {
+        f.webOnlineOnServer1();
+        var takeover = f.decidedGrant("web", "server2");
+        f.beat("server1");
+        f.refused(takeover, ResultCode.RESULT_STALE, "server1", "heartbeat");
+        assertEquals("server1", f.group("web").owner);
+        assertEquals(1, f.group("web").epoch);
+        assertEquals(Phase.ONLINE, f.group("web").phase);
+        f.ok(f.decidedGrant("web", "server2"));
+        assertEquals("server2", f.group("web").owner);
+    }
+
+    @Test
+    void takeoverIsStaleWhenTheOwnerRestartedSinceTheDecision() {
+        f.webOnlineOnServer1();
+        var takeover = f.decidedGrant("web", "server2");
+        f.ok(CoreFixture.heartbeat("server1", 2, 1)); // a new incarnation starts its seq again
+        f.refused(takeover, ResultCode.RESULT_STALE, "server1");
+        assertEquals("server1", f.group("web").owner);
+    }
+
+    @Test
+    void revokeIsStaleWhenTheOwnersSeqChangedSinceTheDecision() {
+        f.webOnlineOnServer1();
+        var revoke = f.decidedRevoke("web");
+        f.beat("server1");
+        f.refused(revoke, ResultCode.RESULT_STALE, "server1", "heartbeat");
+        assertEquals("server1", f.group("web").owner);
+        assertEquals(Phase.ONLINE, f.group("web").phase);
+        f.ok(f.decidedRevoke("web"));
+        assertNull(f.group("web").owner);
+    }
+
+    @Test
+    void aDecisionNamingNoOwnerHeartbeatIsStaleForAnOwnedGroup() {
+        f.webOnlineOnServer1();
+        f.refused(grant("web", "server2", 1), ResultCode.RESULT_STALE, "server1");
+        f.refused(revoke("web", 1), ResultCode.RESULT_STALE, "server1");
+    }
+
+    @Test
+    void anotherNodesHeartbeatLeavesTheDecisionStanding() {
+        f.webOnlineOnServer1();
+        var takeover = f.decidedGrant("web", "server2");
+        f.beat("server2");
+        f.beat("witness");
+        f.ok(takeover);
+        assertEquals("server2", f.group("web").owner);
+    }
+
+    /**
+     * A late copy of an older heartbeat changes nothing but liveness: it was sent before the heartbeat
+     * the decision saw, so the lease it confirms ran out before the decision too.
+     */
+    @Test
+    void aLateCopyOfAnOlderOwnerHeartbeatLeavesTheDecisionStanding() {
+        f.webOnlineOnServer1();
+        long seq = f.node("server1").seq;
+        var takeover = f.decidedGrant("web", "server2");
+        f.ok(CoreFixture.heartbeat("server1", 1, seq));
+        f.ok(CoreFixture.heartbeat("server1", 1, seq - 1));
+        assertEquals(seq, f.node("server1").seq);
+        f.ok(takeover);
+        assertEquals("server2", f.group("web").owner);
+    }
+
+    // ---- an operator's stop wins over a Grant ----
+
+    @Test
+    void grantOfAStoppedGroupIsStale() {
+        f.allAlive();
+        f.ok(CoreFixture.stop("web"));
+        f.refused(grant("web", "server1", 0), ResultCode.RESULT_STALE, "web", "stopped");
+        f.ok(CoreFixture.start("web", ""));
+        f.ok(grant("web", "server1", 0));
+    }
+
+    @Test
+    void takeoverOfAStoppingGroupIsStaleButItsRevokeStands() {
+        f.webOnlineOnServer1();
+        f.ok(CoreFixture.stop("web"));
+        f.refused(f.decidedGrant("web", "server2"), ResultCode.RESULT_STALE, "web", "stopped");
+        assertEquals(Phase.RELEASING, f.group("web").phase);
+        f.ok(f.decidedRevoke("web"));
+        assertNull(f.group("web").owner);
+        assertEquals(Phase.OFFLINE, f.group("web").phase);
+        assertTrue(f.group("web").adminStopped);
     }
 }

@@ -148,7 +148,7 @@ class CoreHeartbeatTest {
     void reportOfAnOldEpochIsIgnored() {
         f.allAlive();
         f.ok(CoreFixture.grant("web", "server1", 0));
-        f.ok(CoreFixture.revoke("web", 1));
+        f.ok(f.decidedRevoke("web"));
         f.ok(CoreFixture.grant("web", "server1", 1));
         f.beat("server1", report("web", 1, ActivityProto.ACTIVITY_ACTIVE));
         assertEquals(Phase.STARTING, f.group("web").phase);

@@ -3,9 +3,13 @@ package io.baton.coordinator.sim;
 import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.GroupState;
 import io.baton.coordinator.core.Phase;
+import io.baton.coordinator.core.StateCodec;
+import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
+import io.baton.proto.GroupStateProto;
 import io.baton.proto.HeldGrant;
+import io.baton.proto.NodeStateProto;
 import io.baton.proto.ResultCode;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,6 +173,9 @@ final class Invariants {
                     + " reports " + c.getHeartbeat().getReportsList().stream().map(x -> x.getGroup() + " e" + x.getEpoch() + " "
                     + x.getActivity().name().substring(9) + (x.getReleased() ? " released" : "")).toList());
         }
+        if ((c.hasGrant() || c.hasRevoke()) && r.getCode() == ResultCode.RESULT_STALE) {
+            staleDecision(c);
+        }
         List<GroupState> after = List.copyOf(sim.raft.state.groups());
         for (int i = 0; i < after.size(); i++) {
             GroupState g = after.get(i);
@@ -192,6 +199,31 @@ final class Invariants {
         }
         signatures.add(signature(sim.raft.state));
         sim.stats.commits++;
+    }
+
+    /**
+     * Counts a controller decision the core refused as stale, by what changed since it was decided
+     * (read off the committed state, which a refusal leaves as it was).
+     */
+    private void staleDecision(Command c) {
+        boolean grant = c.hasGrant();
+        String group = grant ? c.getGrant().getGroup() : c.getRevoke().getGroup();
+        long epoch = grant ? c.getGrant().getExpectedEpoch() : c.getRevoke().getExpectedEpoch();
+        long incarnation = grant ? c.getGrant().getOwnerIncarnation() : c.getRevoke().getOwnerIncarnation();
+        long seq = grant ? c.getGrant().getOwnerSeq() : c.getRevoke().getOwnerSeq();
+        ClusterStateProto committed = StateCodec.toProto(sim.raft.state);
+        GroupStateProto g = committed.getGroupsList().stream().filter(x -> x.getName().equals(group))
+                .findFirst().orElseThrow();
+        NodeStateProto owner = g.getOwner().isEmpty() ? null : committed.getNodesList().stream()
+                .filter(n -> n.getId().equals(g.getOwner())).findFirst().orElseThrow();
+        if (g.getEpoch() == epoch && owner != null
+                && (owner.getIncarnation() != incarnation || owner.getSeq() != seq)) {
+            sim.stats.staleOwnerHeartbeat++;
+        } else if (g.getEpoch() == epoch && grant && g.getAdminStopped()) {
+            sim.stats.staleStopped++;
+        } else {
+            sim.stats.staleOther++;
+        }
     }
 
     void replicaApplied(SimNode n, long index, CommandResult r) {
@@ -219,8 +251,9 @@ final class Invariants {
     static String describe(Command c) {
         return switch (c.getKindCase()) {
             case GRANT -> "grant " + c.getGrant().getGroup() + " to " + c.getGrant().getNode() + " @e" + c.getGrant().getExpectedEpoch()
-                    + " (" + c.getGrant().getReason() + ")";
-            case REVOKE -> "revoke " + c.getRevoke().getGroup() + " @e" + c.getRevoke().getExpectedEpoch();
+                    + owner(c.getGrant().getOwnerIncarnation(), c.getGrant().getOwnerSeq()) + " (" + c.getGrant().getReason() + ")";
+            case REVOKE -> "revoke " + c.getRevoke().getGroup() + " @e" + c.getRevoke().getExpectedEpoch()
+                    + owner(c.getRevoke().getOwnerIncarnation(), c.getRevoke().getOwnerSeq());
             case MOVE -> "move " + c.getMove().getGroup() + " to " + c.getMove().getTo();
             case START -> "start " + c.getStart().getGroup() + (c.getStart().getOn().isEmpty() ? "" : " on " + c.getStart().getOn());
             case STOP -> "stop " + c.getStop().getGroup();
@@ -228,5 +261,10 @@ final class Invariants {
             case HEARTBEAT -> "heartbeat " + c.getHeartbeat().getNode();
             case KIND_NOT_SET -> "empty";
         };
+    }
+
+    /** The owner's heartbeat a controller decision relied on, if it was about an owned group. */
+    private static String owner(long incarnation, long seq) {
+        return incarnation == 0 && seq == 0 ? "" : " owner hb " + incarnation + "." + seq;
     }
 }

@@ -17,11 +17,10 @@ import java.util.List;
  * @param activationFailure  probability that an activation fails (safety phase only)
  * @param mutation           a deliberately broken agent, to prove the checkers can fail
  * @param keepTrace          keep every trace line (single-seed runs write them to a file)
- * @param fixes              which proposed core fixes the harness emulates (see {@link ProposedFixes})
  * @param network            message and apply latencies
  */
 record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean faults, boolean operators,
-                 double activationFailure, Mutation mutation, boolean keepTrace, ProposedFixes.Flags fixes,
+                 double activationFailure, Mutation mutation, boolean keepTrace,
                  Network network) {
 
     static final long MS = 1_000_000L;
@@ -68,28 +67,22 @@ record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean
         int kind = (int) Math.floorMod(seed, 3);
         Network network = Math.floorMod(seed, 5) == 4 ? Network.SLOW : Network.FAST;
         return new SimConfig(seed, kind == 2 ? 3 : 2, kind == 0 ? 1 : 2, 24_000 * MS, true, true, 0.05,
-                Mutation.NONE, false, ProposedFixes.Flags.BOTH, network);
+                Mutation.NONE, false, network);
     }
 
     /** No faults, no operators, no failing activations: the steady state. */
     static SimConfig calm(long seed) {
-        return new SimConfig(seed, 3, 2, 10_000 * MS, false, false, 0, Mutation.NONE, false, ProposedFixes.Flags.NONE,
-                Network.FAST);
+        return new SimConfig(seed, 3, 2, 10_000 * MS, false, false, 0, Mutation.NONE, false, Network.FAST);
     }
 
     SimConfig withMutation(Mutation m) {
         return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, activationFailure, m, keepTrace,
-                fixes, network);
+                network);
     }
 
     SimConfig keepingTrace() {
         return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, activationFailure, mutation, true,
-                fixes, network);
-    }
-
-    SimConfig withFixes(ProposedFixes.Flags f) {
-        return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, activationFailure, mutation,
-                keepTrace, f, network);
+                network);
     }
 
     Topology topology() {

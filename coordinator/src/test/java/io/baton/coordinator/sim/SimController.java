@@ -76,6 +76,6 @@ final class SimController {
         if (!decision.hasLiveness()) {
             sim.trace.add(node.id, "controller proposes " + Invariants.describe(decision) + ", decided on index " + decidedAt);
         }
-        sim.raft.submit(node, decision, decidedAt, result -> inFlight.remove(subject));
+        sim.raft.submit(node, decision, result -> inFlight.remove(subject));
     }
 }

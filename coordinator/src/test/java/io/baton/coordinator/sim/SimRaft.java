@@ -4,10 +4,8 @@ import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.Core;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
-import io.baton.proto.ResultCode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -28,18 +26,14 @@ final class SimRaft {
         final Command command;
         final Consumer<CommandResult> onReply;
         final long term;
-        /** For a controller decision: the log index of the state it was decided on; else -1. */
-        final long decidedAt;
         long commitAt;
 
-        Proposal(SimNode from, long fromIncarnation, Command command, Consumer<CommandResult> onReply, long term,
-                 long decidedAt) {
+        Proposal(SimNode from, long fromIncarnation, Command command, Consumer<CommandResult> onReply, long term) {
             this.from = from;
             this.fromIncarnation = fromIncarnation;
             this.command = command;
             this.onReply = onReply;
             this.term = term;
-            this.decidedAt = decidedAt;
         }
     }
 
@@ -53,13 +47,11 @@ final class SimRaft {
     long term;
     private boolean electionScheduled;
     private long lastCommitAt;
-    private final ProposedFixes fixes;
 
     SimRaft(Sim sim) {
         this.sim = sim;
         this.core = new Core(sim.topology);
         this.state = ClusterState.initial(sim.topology);
-        this.fixes = new ProposedFixes(sim.config.fixes(), state);
     }
 
     Command entry(long index) {
@@ -180,13 +172,8 @@ final class SimRaft {
      * order, each a commit latency after its append at the earliest.
      */
     void submit(SimNode from, Command command, Consumer<CommandResult> onReply) {
-        submit(from, command, -1, onReply);
-    }
-
-    /** A controller's proposal, decided on the state at log index {@code decidedAt}. */
-    void submit(SimNode from, Command command, long decidedAt, Consumer<CommandResult> onReply) {
         Command stamped = command.toBuilder().setWallTimeMs(1_700_000_000_000L + sim.scheduler.now() / 1_000_000).build();
-        Proposal p = new Proposal(from, from.incarnation, stamped, onReply, term, decidedAt);
+        Proposal p = new Proposal(from, from.incarnation, stamped, onReply, term);
         if (!effective() || !connected(from, leader)) {
             reply(p, null);
             return;
@@ -233,19 +220,11 @@ final class SimRaft {
 
     private void commit(Proposal p) {
         pending.remove(p);
-        Optional<String> refusal = fixes.refusal(p.command, p.decidedAt);
-        if (refusal.isPresent()) {
-            sim.stats.fixRefusals++;
-            sim.trace.add("fix", "refused " + Invariants.describe(p.command) + ": " + refusal.get());
-            reply(p, CommandResult.newBuilder().setCode(ResultCode.RESULT_STALE).setMessage(refusal.get()).build());
-            return;
-        }
         log.add(p.command);
         long index = log.size();
         var before = sim.invariants.beforeCommit();
         CommandResult r = core.apply(state, p.command, index);
         sim.invariants.committed(before, p.command, r, index);
-        fixes.committed(p.command, index);
         if (leader != null && leader.up()) {
             leader.catchUp(index);
         }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,9 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Deterministic simulation of a Baton cluster (see {@link Sim}). {@code -Dsim.seed=N} runs only seed N
  * and writes its whole trace to target/sim-trace-N.txt; {@code -Dsim.schedules=N} sets how many seeds
- * the main test runs (default 2000); {@code -Dsim.fixes=both|none|heartbeat|stop} chooses which
- * proposed core fixes the harness emulates (default both, see {@link ProposedFixes}). The summary line
- * goes to standard output (with surefire: target/surefire-reports/...SimulationTest-output.txt).
+ * the main test runs (default 2000). The summary line goes to standard output (with surefire: target/surefire-reports/...SimulationTest-output.txt).
  */
 class SimulationTest {
     static final int DEFAULT_SCHEDULES = 2000;
@@ -28,11 +25,10 @@ class SimulationTest {
     void randomSchedulesKeepEveryInvariant() {
         Long only = Long.getLong("sim.seed");
         long start = System.nanoTime(); // the test's own wall time, for the summary only
-        ProposedFixes.Flags fixes = ProposedFixes.Flags.fromSystemProperty();
         List<SimResult> results = only != null
-                ? List.of(Sim.run(SimConfig.standard(only).withFixes(fixes).keepingTrace()))
+                ? List.of(Sim.run(SimConfig.standard(only).keepingTrace()))
                 : LongStream.rangeClosed(1, Integer.getInteger("sim.schedules", DEFAULT_SCHEDULES)).parallel()
-                        .mapToObj(seed -> Sim.run(SimConfig.standard(seed).withFixes(fixes))).toList();
+                        .mapToObj(seed -> Sim.run(SimConfig.standard(seed))).toList();
         Stats total = new Stats();
         results.forEach(r -> total.add(r.stats()));
         String summary = total.summary((System.nanoTime() - start) / 1_000_000);
@@ -53,7 +49,7 @@ class SimulationTest {
             assertEquals(0, r.stats().fences, "seed " + seed);
             assertEquals(0, r.stats().takeovers, "seed " + seed);
             assertEquals(2, r.stats().activations, "seed " + seed + ": web and db, once each");
-            assertEquals(0, r.stats().fixRefusals, "seed " + seed);
+            assertEquals(0, r.stats().staleOwnerHeartbeat + r.stats().staleStopped, "seed " + seed);
         }
     }
 
@@ -82,27 +78,30 @@ class SimulationTest {
     }
 
     /**
-     * Core bug 1, the takeover race (see {@link ProposedFixes}): without its emulated fix these seeds
-     * violate S1 (seed 8) or S3 (seeds 54, 145). Enable once the core is fixed, then drop the emulation.
+     * Regression, takeover race (fixed in Core): in these seeds a takeover Grant or a Revoke was decided
+     * because the owner's lease had run out, and a heartbeat of that owner committed just before it,
+     * renewing its lease. Before the fix the decision was accepted and these seeds violated S1 (seed 8)
+     * or S3 (seeds 54, 145); now the core refuses it as stale.
      */
-    @Disabled("core bug: a takeover Grant/Revoke decided before the owner's heartbeat commits is accepted; see ProposedFixes")
     @ParameterizedTest
     @ValueSource(longs = {8, 54, 145})
-    void takeoverRaceSeeds(long seed) {
-        SimResult r = Sim.run(SimConfig.standard(seed).withFixes(new ProposedFixes.Flags(false, true)));
+    void takeoverOvertakenByAnOwnerHeartbeatIsRefusedInSeed(long seed) {
+        SimResult r = Sim.run(SimConfig.standard(seed));
         assertTrue(r.ok(), r::failureMessage);
+        assertTrue(r.stats().staleOwnerHeartbeat > 0, "seed " + seed + " should still race a takeover with a heartbeat");
     }
 
     /**
-     * Core bug 2, the lost stop (see {@link ProposedFixes}): without its emulated fix the controller
-     * starts a group an operator just stopped in these seeds. Enable once the core is fixed.
+     * Regression, lost stop (fixed in Core): in these seeds a controller Grant was decided and an
+     * operator's Stop of the group committed before it. Before the fix the Grant started the stopped
+     * group ("stop lost"); now the core refuses it as stale.
      */
-    @Disabled("core bug: a controller Grant decided before an operator's Stop commits still starts the group; see ProposedFixes")
     @ParameterizedTest
     @ValueSource(longs = {9, 59, 94})
-    void lostStopSeeds(long seed) {
-        SimResult r = Sim.run(SimConfig.standard(seed).withFixes(new ProposedFixes.Flags(true, false)));
+    void grantOvertakenByAStopIsRefusedInSeed(long seed) {
+        SimResult r = Sim.run(SimConfig.standard(seed));
         assertTrue(r.ok(), r::failureMessage);
+        assertTrue(r.stats().staleStopped > 0, "seed " + seed + " should still race a grant with a stop");
     }
 
     private static SimResult firstViolation(SimConfig.Mutation mutation, int seeds) {

@@ -10,7 +10,12 @@ final class Stats {
     long elections;
     long faults;
     long takeovers;
-    long fixRefusals;
+    /** Controller Grants/Revokes the core refused as stale because the owner heartbeated after the decision. */
+    long staleOwnerHeartbeat;
+    /** Controller Grants the core refused as stale because an operator stopped the group after the decision. */
+    long staleStopped;
+    /** Controller Grants/Revokes refused as stale for another reason: a changed epoch, a node gone down. */
+    long staleOther;
     long fences;
     long activations;
     long operatorCommands;
@@ -25,7 +30,9 @@ final class Stats {
         elections += o.elections;
         faults += o.faults;
         takeovers += o.takeovers;
-        fixRefusals += o.fixRefusals;
+        staleOwnerHeartbeat += o.staleOwnerHeartbeat;
+        staleStopped += o.staleStopped;
+        staleOther += o.staleOther;
         fences += o.fences;
         activations += o.activations;
         operatorCommands += o.operatorCommands;
@@ -34,10 +41,11 @@ final class Stats {
 
     String summary(long wallMillis) {
         return String.format("sim: %d schedules, %.0f simulated s, %d faults injected, %d takeovers "
-                        + "(+%d decisions refused by the proposed fixes), %d fences, "
-                        + "%d activations, %d operator commands, %d elections, %d commits, %d events, "
+                        + "(controller decisions refused as stale: %d owner heartbeat, %d stopped, %d epoch or node down), "
+                        + "%d fences, %d activations, %d operator commands, %d elections, %d commits, %d events, "
                         + "slowest heal %d ms (bound %d ms), wall %d ms",
-                schedules, simulatedNanos / 1e9, faults, takeovers, fixRefusals, fences, activations, operatorCommands, elections,
+                schedules, simulatedNanos / 1e9, faults, takeovers, staleOwnerHeartbeat, staleStopped, staleOther,
+                fences, activations, operatorCommands, elections,
                 commits, events, maxConvergenceNanos / 1_000_000, SimConfig.l1BoundNanos() / 1_000_000, wallMillis);
     }
 }
