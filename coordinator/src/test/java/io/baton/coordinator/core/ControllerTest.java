@@ -77,6 +77,21 @@ class ControllerTest {
     }
 
     @Test
+    void justAfterAnElectionWaitsALeaseForThePreferredMemberBeforeStartingElsewhere() {
+        f.allAlive();
+        leaderSince = T0;
+        long stillFresh = T0 + TIMING.leaseNanos() - 1;
+        heard.put("server2", stillFresh - 10 * MS);
+        heard.put("witness", stillFresh - 10 * MS);
+        assertEquals(List.of(grant("db", "server2", 0, "automatic start")), groupCommands(stillFresh),
+                "db prefers server2, which is heard; web prefers server1, which may still be starting");
+        heard.put("server2", stillFresh);
+        heard.put("witness", stillFresh);
+        assertEquals(List.of(grant("web", "server2", 0, "automatic start"), grant("db", "server2", 0, "automatic start")),
+                groupCommands(T0 + TIMING.leaseNanos()), "after a lease, the next member in order will do");
+    }
+
+    @Test
     void skipsAMemberThatIsDownInTheCommittedState() {
         f.allAlive();
         f.ok(CoreFixture.liveness("server1", false));

@@ -78,30 +78,39 @@ class SimulationTest {
     }
 
     /**
-     * Regression, takeover race (fixed in Core): in these seeds a takeover Grant or a Revoke was decided
-     * because the owner's lease had run out, and a heartbeat of that owner committed just before it,
-     * renewing its lease. Before the fix the decision was accepted and these seeds violated S1 (seed 8)
-     * or S3 (seeds 54, 145); now the core refuses it as stale.
+     * Regression, takeover race (fixed in Core): a takeover Grant or a Revoke decided because the
+     * owner's lease had run out, overtaken by a heartbeat of that owner that renewed its lease. Before
+     * the fix such decisions were accepted (S1/S3 violations in about 2.5 % of seeds); now the core
+     * refuses them as stale. Which seeds race shifts with any change of timing, so this looks for the
+     * first seeds that do and checks they hold the invariants.
      */
-    @ParameterizedTest
-    @ValueSource(longs = {8, 54, 145})
-    void takeoverOvertakenByAnOwnerHeartbeatIsRefusedInSeed(long seed) {
-        SimResult r = Sim.run(SimConfig.standard(seed));
-        assertTrue(r.ok(), r::failureMessage);
-        assertTrue(r.stats().staleOwnerHeartbeat > 0, "seed " + seed + " should still race a takeover with a heartbeat");
+    @Test
+    void takeoverOvertakenByAnOwnerHeartbeatIsRefused() {
+        List<SimResult> racing = racingSeeds(r -> r.stats().staleOwnerHeartbeat > 0);
+        racing.forEach(r -> assertTrue(r.ok(), r::failureMessage));
     }
 
     /**
-     * Regression, lost stop (fixed in Core): in these seeds a controller Grant was decided and an
-     * operator's Stop of the group committed before it. Before the fix the Grant started the stopped
-     * group ("stop lost"); now the core refuses it as stale.
+     * Regression, lost stop (fixed in Core): a controller Grant overtaken by an operator's Stop of the
+     * group. Before the fix the Grant started the stopped group; now the core refuses it as stale.
      */
-    @ParameterizedTest
-    @ValueSource(longs = {9, 59, 94})
-    void grantOvertakenByAStopIsRefusedInSeed(long seed) {
-        SimResult r = Sim.run(SimConfig.standard(seed));
-        assertTrue(r.ok(), r::failureMessage);
-        assertTrue(r.stats().staleStopped > 0, "seed " + seed + " should still race a grant with a stop");
+    @Test
+    void grantOvertakenByAStopIsRefused() {
+        List<SimResult> racing = racingSeeds(r -> r.stats().staleStopped > 0);
+        racing.forEach(r -> assertTrue(r.ok(), r::failureMessage));
+    }
+
+    /** The first three seeds (of at most 2000) whose run shows the race; fails if fewer race. */
+    private static List<SimResult> racingSeeds(java.util.function.Predicate<SimResult> races) {
+        List<SimResult> found = new java.util.ArrayList<>();
+        for (long seed = 1; seed <= 2000 && found.size() < 3; seed++) {
+            SimResult r = Sim.run(SimConfig.standard(seed));
+            if (races.test(r)) {
+                found.add(r);
+            }
+        }
+        assertEquals(3, found.size(), "the race no longer happens in 2000 seeds: the regression test lost its teeth");
+        return found;
     }
 
     private static SimResult firstViolation(SimConfig.Mutation mutation, int seeds) {
