@@ -122,6 +122,12 @@ class FailoverIT {
         assertTrue(takeoverMs >= LEASE.toMillis() - HEARTBEAT.toMillis() * 2,
                 "a takeover before the lease could run out breaks S1: " + takeoverMs + " ms");
         assertTrue(eventKinds().contains("granted:server2"));
+        assertTrue(cluster.appRunning("server1"), "SIGKILL leaves the application the daemon started");
+
+        // A restarted daemon does not know what survived: it stops what it does not own, and stands by.
+        cluster.start("server1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !cluster.appRunning("server1"));
+        assertEquals("server2", cluster.group().orElseThrow().getOwner(), "no failback");
         assertSingleActive();
     }
 

@@ -53,9 +53,13 @@ public final class LocalCluster implements AutoCloseable {
                 new Member("witness", "witness", subnet + ".13"));
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("app"));
-        Path start = script("app-start.sh", "touch " + dir.resolve("app") + "/$BATON_NODE.running\n"
-                + "echo \"$BATON_GROUP $BATON_NODE $BATON_EPOCH\" >> " + dir.resolve("app") + "/starts.log\n");
-        Path stop = script("app-stop.sh", "rm -f " + dir.resolve("app") + "/$BATON_NODE.running\n");
+        // Each script also logs its own run time (begin and end, ns) for the benchmark to subtract.
+        Path app = dir.resolve("app");
+        Path start = script("app-start.sh", "b=$(date +%s%N)\ntouch " + app + "/$BATON_NODE.running\n"
+                + "echo \"$BATON_GROUP $BATON_NODE $BATON_EPOCH\" >> " + app + "/starts.log\n"
+                + "echo \"start $BATON_NODE $BATON_EPOCH $b $(date +%s%N)\" >> " + app + "/scripts.log\n");
+        Path stop = script("app-stop.sh", "b=$(date +%s%N)\nrm -f " + app + "/$BATON_NODE.running\n"
+                + "echo \"stop $BATON_NODE $BATON_EPOCH $b $(date +%s%N)\" >> " + app + "/scripts.log\n");
         StringBuilder yaml = new StringBuilder()
                 .append("cluster:\n  name: it-").append(subnet.replace('.', '-')).append('\n')
                 .append("  heartbeat_interval: ").append(heartbeat.toMillis()).append("ms\n")
@@ -145,6 +149,12 @@ public final class LocalCluster implements AutoCloseable {
         if (k.waitFor() != 0) {
             throw new IOException("kill -" + signal + " failed");
         }
+    }
+
+    /** Lines "start|stop NODE EPOCH BEGIN_NS END_NS" written by the exec scripts. */
+    public List<String> scriptLog() throws IOException {
+        Path log = dir.resolve("app").resolve("scripts.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
 
     public boolean appRunning(String id) {

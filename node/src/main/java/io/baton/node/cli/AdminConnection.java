@@ -127,9 +127,20 @@ final class AdminConnection implements AutoCloseable {
         return channels[index];
     }
 
+    /**
+     * Whether the endpoint could not be reached, so the next one should be tried. A node that answered
+     * UNAVAILABLE because the cluster has no quorum did answer: every other node would say the same.
+     */
     private static boolean isUnreachable(Status status) {
+        if (status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
+                && status.getDescription().startsWith(NO_QUORUM)) {
+            return false;
+        }
         return status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED;
     }
+
+    /** How the admin service starts its UNAVAILABLE answer when a write cannot be committed. */
+    static final String NO_QUORUM = "no quorum";
 
     /** The server's answer as a one-line CtlException: its status description, else the code in words. */
     static CtlException refusal(StatusRuntimeException e) {

@@ -196,6 +196,17 @@ class BatonCtlTest {
     }
 
     @Test
+    void noQuorumIsAnAnswerNotAnUnreachableEndpoint() throws Exception {
+        try (FakeAdmin second = new FakeAdmin().start()) {
+            admin.failAll = Status.UNAVAILABLE.withDescription("no quorum: the command could not be committed")
+                    .asRuntimeException();
+            Result r = run("--endpoint", admin.endpoint() + "," + second.endpoint(), "stop", "web");
+            assertOneLineError(r, "no quorum: the command could not be committed");
+            assertEquals(0, second.requests.size(), "every node would say the same: not retried elsewhere");
+        }
+    }
+
+    @Test
     void silentServerTimesOutAndFailsOverToTheNext() throws Exception {
         try (FakeAdmin second = new FakeAdmin().start()) {
             admin.silent = true;
