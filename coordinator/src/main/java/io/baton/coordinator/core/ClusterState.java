@@ -49,6 +49,11 @@ public final class ClusterState {
         return Optional.ofNullable(groups.get(name));
     }
 
+    /** A copy of one group's state, detached from this state. */
+    public Optional<GroupState> groupCopy(String name) {
+        return Optional.ofNullable(groups.get(name)).map(GroupState::copy);
+    }
+
     public Collection<GroupState> groups() {
         return List.copyOf(groups.values());
     }

@@ -66,7 +66,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
 
     public NodeAgent(String nodeId, RaftNode raft, List<GroupRuntime> groups, OwnerLease lease, MonotonicClock clock,
-                     LongSupplier wallClockMs, Duration heartbeatInterval, Duration lease_) {
+                     LongSupplier wallClockMs, Duration heartbeatInterval, Duration leaseDuration) {
         this.nodeId = nodeId;
         this.raft = raft;
         this.groups = List.copyOf(groups);
@@ -74,7 +74,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         this.clock = clock;
         this.wallClockMs = wallClockMs;
         this.heartbeatNanos = heartbeatInterval.toNanos();
-        this.heartbeatTimeout = lease_;
+        // Long enough for a leader election, short enough that a lost request does not hold back the
+        // next heartbeat for most of the lease.
+        this.heartbeatTimeout = Duration.ofNanos(Math.min(leaseDuration.toNanos() / 2,
+                Math.max(4 * heartbeatInterval.toNanos(), Duration.ofSeconds(1).toNanos())));
         // Grows across restarts (wall clock at start), so a late heartbeat of a previous process is older.
         this.incarnation = wallClockMs.getAsLong();
     }
@@ -258,7 +261,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     }
 
     private GroupState localGroup(String group) {
-        return raft.stateMachine().read(s -> s.copy().group(group).orElse(null));
+        return raft.stateMachine().read(s -> s.groupCopy(group).orElse(null));
     }
 
     private boolean shouldBeActive(GroupRuntime g) {
