@@ -34,8 +34,10 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private volatile boolean leader;
-    private volatile long leaderSince;
+    private volatile boolean closed;
+    /** Touched only by the controller thread. */
+    private long leaderTerm = -1;
+    private long leaderSince;
 
     public ControllerRunner(RaftNode raft, Controller controller, MonotonicClock clock, LongSupplier wallClockMs,
                             Duration tick) {
@@ -59,29 +61,36 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
         }
     }
 
-    @Override
-    public void leaderReady() {
-        // This leader knows nothing older than now: it counts every node as confirmed at this moment,
-        // so it waits a full lease before taking a group from any owner.
-        leaderSince = clock.nanos();
-        leader = true;
-        log.info("leader ready: controller running");
-    }
-
-    @Override
-    public void notLeader() {
-        if (leader) {
-            log.info("no longer leader: controller paused");
+    /**
+     * Whether to run now, and since when this leadership counts. The leadership hooks of Ratis arrive on
+     * different threads and a late "not leader" of an earlier term can follow the "ready" of the next,
+     * so the controller asks the server itself on every tick. A leadership first seen on this tick
+     * counts every node as confirmed now (it knows nothing older; later than the real start is only
+     * more cautious): it waits a full lease before taking a group from any owner.
+     */
+    private boolean leading(long now) {
+        if (closed || !raft.isLeaderReady()) {
+            if (leaderTerm != -1) {
+                log.info("no longer leader: controller paused");
+                leaderTerm = -1;
+            }
+            return false;
         }
-        leader = false;
+        long term = raft.currentTerm();
+        if (term != leaderTerm) {
+            leaderTerm = term;
+            leaderSince = now;
+            log.info("leader ready in term {}: controller running", term);
+        }
+        return true;
     }
 
     private void tick() {
         try {
-            if (!leader) {
+            long now = clock.nanos();
+            if (!leading(now)) {
                 return;
             }
-            long now = clock.nanos();
             var state = raft.stateMachine().copyState();
             for (Command c : controller.decide(state, new Liveness(leaderSince, lastHeard), now)) {
                 propose(c);
@@ -118,7 +127,7 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
 
     @Override
     public void close() {
-        leader = false;
+        closed = true;
         executor.shutdownNow();
     }
 }

@@ -171,6 +171,15 @@ public final class RaftNode implements Closeable {
         }
     }
 
+    /** The current Raft term as this server knows it (-1 if unknown). */
+    public long currentTerm() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         try {
