@@ -1,6 +1,7 @@
 package io.baton.coordinator.ratis;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import java.io.Closeable;
@@ -13,6 +14,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -54,6 +57,8 @@ public final class RaftNode implements Closeable {
 
     private final RaftServer server;
     private final RaftClient client;
+    private final RaftClient heartbeatClient;
+    private final ExecutorService senders;
     private final RaftGroup group;
     private final BatonStateMachine stateMachine;
     private final RaftPeerId selfId;
@@ -94,15 +99,30 @@ public final class RaftNode implements Closeable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
 
+        // Writes use the blocking API on threads of our own, never the ordered async API: an ordered
+        // async client whose request runs out of retries (no leader for a while) fails that request
+        // and every later one with AlreadyClosedException, for good (SlidingWindow keeps the error).
+        // The default policy retries forever without sleeping: each client gets a bounded one.
+        long requestMs = Math.max(500, settings.requestTimeout().toMillis() / 3);
+        this.client = newClient(Duration.ofMillis(requestMs), 5);
+        // Heartbeats get a client of their own, with short attempts and few of them: the next
+        // heartbeat is due soon and a stale one is worth nothing.
+        this.heartbeatClient = newClient(Duration.ofMillis(Math.max(100, settings.electionTimeoutMax().toMillis() * 2)), 3);
+        this.senders = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "baton-raft-send");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private RaftClient newClient(Duration requestTimeout, int attempts) {
         RaftProperties cp = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(cp,
-                TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        // The default policy retries forever without sleeping; callers bound the whole call too.
-        this.client = RaftClient.newBuilder()
+        RaftClientConfigKeys.Rpc.setRequestTimeout(cp, TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        return RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(cp)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        20, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                        attempts, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
     }
 
@@ -133,10 +153,23 @@ public final class RaftNode implements Closeable {
      * fails (with a {@link CompletionException}) if no leader with a quorum commits it in time.
      */
     public CompletableFuture<CommandResult> submit(Command command, Duration timeout) {
+        return send(client, command, timeout);
+    }
+
+    /** Like {@link #submit}, for this node's heartbeats, on their own client. */
+    public CompletableFuture<CommandResult> submitHeartbeat(Command heartbeat, Duration timeout) {
+        return send(heartbeatClient, heartbeat, timeout);
+    }
+
+    private CompletableFuture<CommandResult> send(RaftClient via, Command command, Duration timeout) {
         Message message = Message.valueOf(ByteString.copyFrom(command.toByteArray()));
-        return client.async().send(message)
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(RaftNode::decode);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return decode(via.io().send(message));
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, senders).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static CommandResult decode(RaftClientReply reply) {
@@ -149,6 +182,22 @@ public final class RaftNode implements Closeable {
         } catch (InvalidProtocolBufferException e) {
             throw new CompletionException(e);
         }
+    }
+
+    /** The whole replicated state as the leader has applied it (a read-only query to the leader). */
+    public CompletableFuture<ClusterStateProto> queryLeader(Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                RaftClientReply reply = client.io().sendReadOnly(Message.EMPTY);
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException() != null
+                            ? reply.getException() : new IOException("read failed"));
+                }
+                return ClusterStateProto.parseFrom(reply.getMessage().getContent().toByteArray());
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, senders).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The leader this server knows of, if any. */
@@ -183,7 +232,9 @@ public final class RaftNode implements Closeable {
     @Override
     public void close() throws IOException {
         try {
+            senders.shutdownNow();
             client.close();
+            heartbeatClient.close();
         } finally {
             server.close();
         }

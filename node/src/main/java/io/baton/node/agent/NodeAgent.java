@@ -190,7 +190,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         groups.forEach(g -> hb.addReports(g.report()));
         long sentAt = clock.nanos();
         try {
-            CommandResult result = raft.submit(Command.newBuilder().setWallTimeMs(wallClockMs.getAsLong())
+            CommandResult result = raft.submitHeartbeat(Command.newBuilder().setWallTimeMs(wallClockMs.getAsLong())
                     .setHeartbeat(hb).build(), heartbeatTimeout).join();
             if (result.getCode() == ResultCode.RESULT_OK) {
                 lock.lock();

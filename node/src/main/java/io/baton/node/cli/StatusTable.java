@@ -23,6 +23,9 @@ final class StatusTable {
         sb.append("Cluster:     ").append(Names.orDash(status.getCluster())).append('\n');
         sb.append("Leader:      ").append(status.getLeader().isEmpty() ? "(none)" : status.getLeader()).append('\n');
         sb.append("Answered by: ").append(Names.orDash(status.getAnsweredBy())).append('\n');
+        if (!status.getWarning().isEmpty()) {
+            sb.append("Warning:     ").append(status.getWarning()).append('\n');
+        }
         sb.append('\n');
         appendNodes(sb, status.getNodesList());
         sb.append('\n');

@@ -3,6 +3,7 @@ package io.baton.node.daemon;
 import io.baton.coordinator.agent.OwnerLease;
 import io.baton.coordinator.core.Controller;
 import io.baton.coordinator.core.Core;
+import io.baton.coordinator.core.StateCodec;
 import io.baton.coordinator.core.Timing;
 import io.baton.coordinator.core.Topology;
 import io.baton.coordinator.ratis.BatonStateMachine;
@@ -18,6 +19,8 @@ import io.baton.node.agent.ResourceFactory;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.NodeConfig;
 import io.baton.node.config.Role;
+import io.baton.proto.ClusterStateProto;
+import io.baton.proto.admin.ClusterStatus;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -93,9 +96,7 @@ public final class BatonNode implements AutoCloseable {
 
         Server admin = NettyServerBuilder
                 .forAddress(new InetSocketAddress(self.admin().host(), self.admin().port()))
-                .addService(new AdminService(raft,
-                        () -> StatusBuilder.build(config, stateMachine.copyState(), nodeId, raft.leaderId().orElse("")),
-                        events, wall))
+                .addService(new AdminService(raft, () -> status(config, topology, raft, nodeId), events, wall))
                 .build();
         try {
             raft.start();
@@ -108,6 +109,22 @@ public final class BatonNode implements AutoCloseable {
         agent.start();
         log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
         return new BatonNode(raft, controller, agent, events, admin);
+    }
+
+    /**
+     * Status as the leader sees it, so that a node that is catching up (just restarted, or cut off)
+     * does not show an old owner; its own replica, with a warning, when no leader answers.
+     */
+    private static ClusterStatus status(ClusterConfig config, Topology topology, RaftNode raft, String nodeId) {
+        String leader = raft.leaderId().orElse("");
+        try {
+            ClusterStateProto fromLeader = raft.queryLeader(Duration.ofSeconds(1)).join();
+            return StatusBuilder.build(config, StateCodec.fromProto(fromLeader, topology), nodeId, leader);
+        } catch (RuntimeException e) {
+            return StatusBuilder.build(config, raft.stateMachine().copyState(), nodeId, leader).toBuilder()
+                    .setWarning("no leader answered: this is " + nodeId + "'s own replica and may be out of date")
+                    .build();
+        }
     }
 
     /** A clean stop: resources down first (probe ports first), then leave the cluster. */

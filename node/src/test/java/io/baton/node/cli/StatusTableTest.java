@@ -1,6 +1,8 @@
 package io.baton.node.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.proto.ActivityProto;
 import io.baton.proto.PhaseProto;
@@ -29,6 +31,15 @@ class StatusTableTest {
                 db     -        3      stopped
                 """;
         assertEquals(expected, StatusTable.render(Clusters.sample()));
+    }
+
+    @Test
+    void showsTheWarningOfAnAnswerFromALocalReplica() {
+        String table = StatusTable.render(Clusters.sample().toBuilder()
+                .setWarning("no leader answered: this is server2's own replica and may be out of date").build());
+        assertTrue(table.contains("Answered by: server2\nWarning:     no leader answered: this is server2's own replica"),
+                table);
+        assertFalse(StatusTable.render(Clusters.sample()).contains("Warning"));
     }
 
     @Test
