@@ -356,9 +356,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
                 started.add(r);
             } catch (ResourceException e) {
                 log.warn("{}: {} failed to start: {}", g.group, r.name(), e.getMessage());
+                // A failed start may leave the resource partly up, on top of those started before it:
+                // it is the last one started, so it goes down first.
+                started.add(r);
                 rollback(g, ctx, started);
-                r.fence();
-                stopQuietly(r, ctx);
                 g.failedEpoch = epoch;
                 g.message = r.name() + ": " + e.getMessage();
                 g.activity = ActivityProto.ACTIVITY_FAILED;

@@ -213,6 +213,19 @@ class NodeAgentTest {
         assertEquals(all("start", 2, "disk", "ip", "app", "probe"), snapshot());
     }
 
+    @Test
+    void aFailedStartStopsThePartlyStartedResourceFirst() {
+        started();
+        app.failStart("health check failed");
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        // The app may be half up, on the disk and address started before it: it goes down first.
+        assertEquals(all("stop", 1, "app", "ip", "disk"), only("stop"));
+        assertTrue(indexOf("app fence") < indexOf("app stop@1"));
+        assertWebInactive();
+    }
+
     // ---- the lease ----
 
     @Test
