@@ -415,7 +415,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             return;
         }
         g.stopFailed = false;
-        if (g.activity != ActivityProto.ACTIVITY_FAILED) {
+        // FAILED stays only for a failed start of this epoch, which the controller must hear of. After a
+        // stop that failed and now succeeded nothing is up: a stale "failed" would fail the group here
+        // if this node is still the owner when its heartbeats commit again.
+        if (g.activity != ActivityProto.ACTIVITY_FAILED || g.failedEpoch != g.epoch) {
             g.activity = ActivityProto.ACTIVITY_INACTIVE;
             g.message = "";
         }

@@ -358,6 +358,37 @@ class NodeAgentTest {
         assertEquals("server2", cluster.group("web").owner());
     }
 
+    @Test
+    void aStopThatSucceedsOnRetryClearsTheFailureSoTheGrantCanBeTakenUpAgain() {
+        webOnlineAtEpoch1();
+        app.failStop("device busy");
+        cluster.failHeartbeats(); // cut off from the leader
+        clock.advance(LIVE);
+        agent.fenceOnce();
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_FAILED, lastWebReport().getActivity());
+
+        app.failStop(null);
+        clock.advance(Duration.ofSeconds(1));
+        agent.reconcileOnce(); // the retry succeeds
+        assertWebInactive();
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, lastWebReport().getActivity());
+        assertEquals("", lastWebReport().getMessage());
+
+        // Back in touch before the controller took over: the grant stands and is taken up again,
+        // instead of a stale "failed" report failing the group on this node.
+        cluster.commitHeartbeats();
+        log.clear();
+        agent.heartbeatOnce();
+        GroupState web = cluster.group("web");
+        assertEquals("server1", web.owner());
+        assertEquals(Phase.STARTING, web.phase());
+        agent.reconcileOnce();
+        assertEquals(all("start", 1, "disk", "ip", "app", "probe"), snapshot());
+    }
+
     // ---- daemon restart ----
 
     @Test
