@@ -4,7 +4,6 @@ import io.baton.coordinator.agent.AgentRules;
 import io.baton.coordinator.agent.OwnerLease;
 import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.GroupState;
-import io.baton.coordinator.ratis.RaftNode;
 import io.baton.coordinator.ratis.StateListener;
 import io.baton.coordinator.time.MonotonicClock;
 import io.baton.proto.ActivityProto;
@@ -46,7 +45,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private static final long FENCE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final String nodeId;
-    private final RaftNode raft;
+    private final LocalState replica;
+    private final HeartbeatSender heartbeats;
     private final List<GroupRuntime> groups;
     private final OwnerLease lease;
     private final MonotonicClock clock;
@@ -62,13 +62,21 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private boolean reconcilePending = true;
     private boolean heartbeatPending = true;
     private String lastGrantView = "";
+    /** Whether the fence step already fenced for the current lapse of the lease; fence thread only. */
+    private boolean fenced;
     private volatile boolean running = true;
     private final List<Thread> threads = new ArrayList<>();
 
-    public NodeAgent(String nodeId, RaftNode raft, List<GroupRuntime> groups, OwnerLease lease, MonotonicClock clock,
-                     LongSupplier wallClockMs, Duration heartbeatInterval, Duration leaseDuration) {
+    /**
+     * @param replica    this node's replica of the replicated state
+     * @param heartbeats commits this node's heartbeats through Raft
+     */
+    public NodeAgent(String nodeId, LocalState replica, HeartbeatSender heartbeats, List<GroupRuntime> groups,
+                     OwnerLease lease, MonotonicClock clock, LongSupplier wallClockMs, Duration heartbeatInterval,
+                     Duration leaseDuration) {
         this.nodeId = nodeId;
-        this.raft = raft;
+        this.replica = replica;
+        this.heartbeats = heartbeats;
         this.groups = List.copyOf(groups);
         this.lease = lease;
         this.clock = clock;
@@ -115,7 +123,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     @Override
     public void applied(Command command, CommandResult result, long logIndex) {
-        String view = raft.stateMachine().read(this::grantView);
+        String view = replica.read(this::grantView);
         boolean changed;
         lock.lock();
         try {
@@ -181,16 +189,17 @@ public final class NodeAgent implements StateListener, AutoCloseable {
                 return;
             }
             next = clock.nanos() + heartbeatNanos;
-            sendHeartbeat();
+            heartbeatOnce();
         }
     }
 
-    private void sendHeartbeat() {
+    /** Sends one heartbeat and waits for its result (at most the heartbeat timeout); the heartbeat thread's step. */
+    void heartbeatOnce() {
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq);
         groups.forEach(g -> hb.addReports(g.report()));
         long sentAt = clock.nanos();
         try {
-            CommandResult result = raft.submitHeartbeat(Command.newBuilder().setWallTimeMs(wallClockMs.getAsLong())
+            CommandResult result = heartbeats.send(Command.newBuilder().setWallTimeMs(wallClockMs.getAsLong())
                     .setHeartbeat(hb).build(), heartbeatTimeout).join();
             if (result.getCode() == ResultCode.RESULT_OK) {
                 lock.lock();
@@ -211,25 +220,32 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     // ---- fencing ----
 
     private void fenceLoop() {
-        boolean fenced = false;
         while (running) {
-            boolean live = leaseLive();
-            if (!live && !fenced) {
-                boolean anything = groups.stream().anyMatch(g -> g.activity == ActivityProto.ACTIVITY_ACTIVE
-                        || g.activity == ActivityProto.ACTIVITY_STARTING);
-                if (anything) {
-                    log.warn("lease ending without confirmation: fencing (probe ports closed first)");
-                }
-                groups.forEach(GroupRuntime::fence);
-                wakeReconcile();
-            }
-            fenced = !live;
+            fenceOnce();
             try {
                 TimeUnit.NANOSECONDS.sleep(FENCE_POLL_NANOS);
             } catch (InterruptedException e) {
                 return;
             }
         }
+    }
+
+    /**
+     * The fence thread's step: once per lapse of the lease, closes every probe port at once and wakes
+     * the reconcile thread to stop the rest.
+     */
+    void fenceOnce() {
+        boolean live = leaseLive();
+        if (!live && !fenced) {
+            boolean anything = groups.stream().anyMatch(g -> g.activity == ActivityProto.ACTIVITY_ACTIVE
+                    || g.activity == ActivityProto.ACTIVITY_STARTING);
+            if (anything) {
+                log.warn("lease ending without confirmation: fencing (probe ports closed first)");
+            }
+            groups.forEach(GroupRuntime::fence);
+            wakeReconcile();
+        }
+        fenced = !live;
     }
 
     // ---- reconcile ----
@@ -250,18 +266,23 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             if (!running) {
                 return;
             }
-            for (GroupRuntime g : groups) {
-                try {
-                    reconcile(g);
-                } catch (RuntimeException e) {
-                    log.error("reconcile of {} failed", g.group, e);
-                }
+            reconcileOnce();
+        }
+    }
+
+    /** One reconcile pass over every group; the reconcile thread's step. */
+    void reconcileOnce() {
+        for (GroupRuntime g : groups) {
+            try {
+                reconcile(g);
+            } catch (RuntimeException e) {
+                log.error("reconcile of {} failed", g.group, e);
             }
         }
     }
 
     private GroupState localGroup(String group) {
-        return raft.stateMachine().read(s -> s.groupCopy(group).orElse(null));
+        return replica.read(s -> s.groupCopy(group).orElse(null));
     }
 
     private boolean shouldBeActive(GroupRuntime g) {
@@ -335,9 +356,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
                 started.add(r);
             } catch (ResourceException e) {
                 log.warn("{}: {} failed to start: {}", g.group, r.name(), e.getMessage());
+                // A failed start may leave the resource partly up, on top of those started before it:
+                // it is the last one started, so it goes down first.
+                started.add(r);
                 rollback(g, ctx, started);
-                r.fence();
-                stopQuietly(r, ctx);
                 g.failedEpoch = epoch;
                 g.message = r.name() + ": " + e.getMessage();
                 g.activity = ActivityProto.ACTIVITY_FAILED;
@@ -393,7 +415,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             return;
         }
         g.stopFailed = false;
-        if (g.activity != ActivityProto.ACTIVITY_FAILED) {
+        // FAILED stays only for a failed start of this epoch, which the controller must hear of. After a
+        // stop that failed and now succeeded nothing is up: a stale "failed" would fail the group here
+        // if this node is still the owner when its heartbeats commit again.
+        if (g.activity != ActivityProto.ACTIVITY_FAILED || g.failedEpoch != g.epoch) {
             g.activity = ActivityProto.ACTIVITY_INACTIVE;
             g.message = "";
         }

@@ -86,7 +86,8 @@ public final class BatonNode implements AutoCloseable {
         List<GroupRuntime> groups = ResourceFactory.groupsFor(config, self,
                 group -> () -> agentRef.get() != null && agentRef.get().activeUnderLease(group));
         OwnerLease lease = new OwnerLease(config.lease().toNanos(), config.stopBudget().toNanos());
-        NodeAgent agent = new NodeAgent(nodeId, raft, groups, lease, clock, wall, config.heartbeatInterval(), config.lease());
+        NodeAgent agent = new NodeAgent(nodeId, raft.stateMachine()::read, raft::submitHeartbeat, groups, lease, clock, wall,
+                config.heartbeatInterval(), config.lease());
         agentRef.set(agent);
         EventHub events = new EventHub(stateMachine);
 

@@ -1,0 +1,463 @@
+package io.baton.node.agent;
+
+import static io.baton.node.agent.FakeCluster.reportOf;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.coordinator.agent.OwnerLease;
+import io.baton.coordinator.core.GroupState;
+import io.baton.coordinator.core.Phase;
+import io.baton.proto.ActivityProto;
+import io.baton.proto.GroupReport;
+import io.baton.proto.Heartbeat;
+import io.baton.proto.ResourceReport;
+import io.baton.resources.ResourceState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The node agent of server1, driven one step at a time ({@link NodeAgent#reconcileOnce},
+ * {@link NodeAgent#heartbeatOnce}, {@link NodeAgent#fenceOnce}) on a fake clock, against the real
+ * core applying real commands. Group web is disk, ip, app, probe (probe last); group db is one app.
+ */
+class NodeAgentTest {
+    static final Duration HEARTBEAT = Duration.ofMillis(500);
+    static final Duration LEASE = Duration.ofSeconds(3);
+    static final Duration STOP_BUDGET = Duration.ofSeconds(1);
+    /** From a confirmed heartbeat's send time to the fence: the lease less the stop budget. */
+    static final Duration LIVE = LEASE.minus(STOP_BUDGET);
+    static final long INCARNATION = 1_700_000_000_000L;
+    static final Duration BOUND = Duration.ofSeconds(10);
+
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final FakeResource disk = FakeResource.plain("disk", log);
+    private final FakeResource ip = FakeResource.plain("ip", log);
+    private final FakeResource app = FakeResource.plain("app", log);
+    private final FakeResource probe = FakeResource.probe("probe", log);
+    private final FakeResource dbApp = FakeResource.plain("dbapp", log);
+    private final FakeCluster cluster = new FakeCluster();
+    private final FakeClock clock = new FakeClock();
+    private final ExecutorService background = Executors.newSingleThreadExecutor();
+    private NodeAgent agent;
+
+    @AfterEach
+    void stopBackground() {
+        background.shutdownNow();
+    }
+
+    /** The agent as a freshly started daemon builds it. */
+    private NodeAgent newAgent() {
+        return new NodeAgent("server1", cluster, cluster,
+                List.of(new GroupRuntime("web", List.of(disk, ip, app, probe)), new GroupRuntime("db", List.of(dbApp))),
+                new OwnerLease(LEASE.toNanos(), STOP_BUDGET.toNanos()), clock, () -> INCARNATION, HEARTBEAT, LEASE);
+    }
+
+    /** A started agent past its first pass (which stops everything), both data nodes alive, log cleared. */
+    private void started() {
+        agent = newAgent();
+        agent.reconcileOnce();
+        cluster.heartbeatOf("server2");
+        agent.heartbeatOnce();
+        log.clear();
+    }
+
+    /** {@link #started}, then web granted to server1 at epoch 1, activated and reported ONLINE; log cleared. */
+    private void webOnlineAtEpoch1() {
+        started();
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        assertEquals(Phase.ONLINE, cluster.group("web").phase());
+        log.clear();
+    }
+
+    /** The log entries of one kind of call ("start", "stop", "fence"), in order. */
+    private List<String> only(String call) {
+        return snapshot().stream().filter(e -> e.contains(" " + call)).toList();
+    }
+
+    private List<String> snapshot() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    private int indexOf(String entry) {
+        int i = snapshot().indexOf(entry);
+        assertTrue(i >= 0, () -> "no '" + entry + "' in " + snapshot());
+        return i;
+    }
+
+    private void assertWebInactive() {
+        for (FakeResource r : List.of(disk, ip, app, probe)) {
+            assertEquals(ResourceState.Status.INACTIVE, r.observe().status(), r.name());
+        }
+        assertFalse(agent.activeUnderLease("web"));
+    }
+
+    private GroupReport lastWebReport() {
+        return reportOf(cluster.lastSent(), "web");
+    }
+
+    private static List<String> all(String call, long epoch, String... names) {
+        return Stream.of(names).map(n -> n + " " + call + "@" + epoch).toList();
+    }
+
+    // ---- activation: earned by a confirmed grant that the replica shows too ----
+
+    @Test
+    void activatesInResourceOrderOnlyOnceAHeartbeatResultConfirmsTheGrant() {
+        started();
+        cluster.grant("web", "server1");
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot(), "the replica shows the grant, but no heartbeat result listed it yet");
+
+        cluster.failHeartbeats();
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot(), "a heartbeat that did not commit confirms nothing");
+
+        cluster.commitHeartbeats();
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(all("start", 1, "disk", "ip", "app", "probe"), snapshot());
+        assertTrue(agent.activeUnderLease("web"));
+
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_ACTIVE, lastWebReport().getActivity());
+        assertEquals(1, lastWebReport().getEpoch());
+        assertEquals(Phase.ONLINE, cluster.group("web").phase());
+        agent.reconcileOnce();
+        assertEquals(4, snapshot().size(), "an active group is left alone");
+    }
+
+    @Test
+    void noActivationWhileTheConfirmedEpochIsOlderThanTheReplicas() {
+        started();
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce(); // confirms epoch 1
+        cluster.revoke("web");
+        cluster.grant("web", "server1"); // epoch 2, not yet confirmed
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot());
+
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(all("start", 2, "disk", "ip", "app", "probe"), snapshot());
+    }
+
+    @Test
+    void noActivationWhileTheReplicaLagsBehindTheConfirmation() {
+        started();
+        cluster.grant("web", "server1");
+        cluster.holdReplicaBack(); // shows epoch 1 from now on
+        cluster.revoke("web");
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce(); // confirms epoch 2
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot());
+
+        cluster.catchUpReplica();
+        agent.reconcileOnce();
+        assertEquals(all("start", 2, "disk", "ip", "app", "probe"), snapshot());
+    }
+
+    // ---- a failed start ----
+
+    @Test
+    void aFailedStartRollsBackInReverseReportsFailedAndIsNotRetriedForTheSameEpoch() {
+        started();
+        app.failStart("exit status 3");
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(all("start", 1, "disk", "ip", "app"), only("start"), "nothing after the failure starts");
+        assertTrue(indexOf("ip stop@1") < indexOf("disk stop@1"), "rolled back in reverse: " + snapshot());
+        assertWebInactive();
+
+        log.clear();
+        app.failStart(null);
+        agent.reconcileOnce();
+        clock.advance(HEARTBEAT);
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot(), "the lease still confirms epoch 1, but it failed here");
+
+        agent.heartbeatOnce();
+        GroupReport r = lastWebReport();
+        assertEquals(ActivityProto.ACTIVITY_FAILED, r.getActivity());
+        assertEquals(1, r.getEpoch());
+        assertEquals("app: exit status 3", r.getMessage());
+        GroupState web = cluster.group("web");
+        assertEquals(Phase.FAILED, web.phase());
+        assertNull(web.owner());
+        assertTrue(web.failedOn().contains("server1"));
+
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot());
+        cluster.start("web", "server1"); // an operator's start: a new epoch, tried afresh
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(all("start", 2, "disk", "ip", "app", "probe"), snapshot());
+    }
+
+    @Test
+    void aFailedStartStopsThePartlyStartedResourceFirst() {
+        started();
+        app.failStart("health check failed");
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        // The app may be half up, on the disk and address started before it: it goes down first.
+        assertEquals(all("stop", 1, "app", "ip", "disk"), only("stop"));
+        assertTrue(indexOf("app fence") < indexOf("app stop@1"));
+        assertWebInactive();
+    }
+
+    // ---- the lease ----
+
+    @Test
+    void losingTheLeaseFencesTheProbeFirstThenStopsInReverse() {
+        webOnlineAtEpoch1(); // last confirmed heartbeat sent now
+        cluster.failHeartbeats();
+        clock.advance(HEARTBEAT);
+        agent.heartbeatOnce(); // not committed: no renewal
+        clock.advance(LIVE.minus(HEARTBEAT).minusNanos(1));
+        agent.fenceOnce();
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot(), "the lease is live until send + lease - stop budget");
+        assertTrue(agent.activeUnderLease("web"));
+
+        clock.advance(Duration.ofNanos(1));
+        agent.fenceOnce();
+        assertEquals(List.of("probe fence", "app fence", "ip fence", "disk fence", "dbapp fence"), snapshot());
+        assertFalse(agent.activeUnderLease("web"));
+        agent.reconcileOnce();
+        assertEquals(all("stop", 1, "probe", "app", "ip", "disk"), only("stop"));
+        assertWebInactive();
+
+        log.clear();
+        agent.fenceOnce();
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot(), "fenced once per lapse; nothing left to stop");
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, lastWebReport().getActivity());
+    }
+
+    @Test
+    void leaseLostWhileAStartHangsRollsBackAndLeavesNothingActive() throws Exception {
+        started();
+        app.hangInStart();
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        Future<?> pass = background.submit(agent::reconcileOnce);
+        await().atMost(BOUND).until(app::startEntered);
+
+        clock.advance(LIVE);
+        agent.fenceOnce(); // the fence thread, while the start script runs
+        assertTrue(snapshot().contains("probe fence"));
+        app.release();
+        pass.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(all("start", 1, "disk", "ip", "app"), only("start"), "the probe port never opens");
+        assertEquals(all("stop", 1, "app", "ip", "disk"), only("stop"));
+        assertTrue(indexOf("probe fence") < indexOf("app stop@1"));
+        assertWebInactive();
+        cluster.failHeartbeats();
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, lastWebReport().getActivity());
+    }
+
+    // ---- moves ----
+
+    @Test
+    void aMoveDeactivatesInReverseThenReportsReleasedAndTheEpochIsNeverActivatedAgain() {
+        webOnlineAtEpoch1();
+        cluster.move("web", "server2");
+        agent.reconcileOnce();
+        assertEquals(all("stop", 1, "probe", "app", "ip", "disk"), only("stop"));
+        assertTrue(indexOf("probe fence") < indexOf("probe stop@1"));
+        assertWebInactive();
+
+        agent.heartbeatOnce();
+        GroupReport r = lastWebReport();
+        assertTrue(r.getReleased());
+        assertEquals(1, r.getEpoch());
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, r.getActivity());
+        GroupState web = cluster.group("web");
+        assertEquals("server2", web.owner());
+        assertEquals(2, web.epoch());
+
+        log.clear();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(HEARTBEAT);
+            agent.heartbeatOnce();
+            agent.reconcileOnce();
+        }
+        assertEquals(List.of(), snapshot());
+
+        // Moved back: a new epoch, which activates as usual.
+        cluster.move("web", "server1");
+        cluster.heartbeatOf("server2", GroupReport.newBuilder().setGroup("web").setEpoch(2)
+                .setActivity(ActivityProto.ACTIVITY_INACTIVE).setReleased(true).build());
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(all("start", 3, "disk", "ip", "app", "probe"), snapshot());
+    }
+
+    @Test
+    void aFailedStopIsReportedAndRetriedAtMostOnceASecondAndHoldsBackReleased() {
+        webOnlineAtEpoch1();
+        cluster.move("web", "server2");
+        app.failStop("device busy");
+        agent.reconcileOnce();
+        assertEquals(all("stop", 1, "probe", "app", "ip", "disk"), only("stop"), "a failed stop does not stop the rest");
+
+        agent.heartbeatOnce();
+        GroupReport r = lastWebReport();
+        assertEquals(ActivityProto.ACTIVITY_FAILED, r.getActivity());
+        assertTrue(r.getMessage().startsWith("stop failed"), r.getMessage());
+        assertTrue(r.getMessage().contains("app: device busy"), r.getMessage());
+        assertFalse(r.getReleased());
+        assertEquals(Phase.RELEASING, cluster.group("web").phase());
+
+        log.clear();
+        agent.reconcileOnce();
+        clock.advance(Duration.ofMillis(999));
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(List.of(), only("stop"), "not retried within a second");
+        clock.advance(Duration.ofMillis(1));
+        agent.reconcileOnce();
+        assertEquals(all("stop", 1, "probe", "app", "ip", "disk"), only("stop"));
+        log.clear();
+        agent.reconcileOnce();
+        assertEquals(List.of(), only("stop"));
+        agent.heartbeatOnce();
+        assertFalse(lastWebReport().getReleased());
+        assertEquals(Phase.RELEASING, cluster.group("web").phase());
+
+        app.failStop(null);
+        clock.advance(Duration.ofSeconds(1));
+        agent.reconcileOnce();
+        assertEquals(all("stop", 1, "probe", "app", "ip", "disk"), only("stop"));
+        agent.heartbeatOnce();
+        assertTrue(lastWebReport().getReleased());
+        assertEquals("server2", cluster.group("web").owner());
+    }
+
+    @Test
+    void aStopThatSucceedsOnRetryClearsTheFailureSoTheGrantCanBeTakenUpAgain() {
+        webOnlineAtEpoch1();
+        app.failStop("device busy");
+        cluster.failHeartbeats(); // cut off from the leader
+        clock.advance(LIVE);
+        agent.fenceOnce();
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_FAILED, lastWebReport().getActivity());
+
+        app.failStop(null);
+        clock.advance(Duration.ofSeconds(1));
+        agent.reconcileOnce(); // the retry succeeds
+        assertWebInactive();
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, lastWebReport().getActivity());
+        assertEquals("", lastWebReport().getMessage());
+
+        // Back in touch before the controller took over: the grant stands and is taken up again,
+        // instead of a stale "failed" report failing the group on this node.
+        cluster.commitHeartbeats();
+        log.clear();
+        agent.heartbeatOnce();
+        GroupState web = cluster.group("web");
+        assertEquals("server1", web.owner());
+        assertEquals(Phase.STARTING, web.phase());
+        agent.reconcileOnce();
+        assertEquals(all("start", 1, "disk", "ip", "app", "probe"), snapshot());
+    }
+
+    // ---- daemon restart ----
+
+    @Test
+    void afterARestartANodeThatOwnsNothingStopsEveryResourceOnceThenStaysQuiet() {
+        cluster.heartbeatOf("server2");
+        cluster.grant("web", "server2");
+        agent = newAgent();
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_STOPPING, lastWebReport().getActivity(), "unknown until stopped");
+
+        agent.reconcileOnce();
+        assertEquals(List.of("probe stop@0", "app stop@0", "ip stop@0", "disk stop@0", "dbapp stop@0"), only("stop"));
+        log.clear();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            agent.heartbeatOnce();
+            agent.reconcileOnce();
+            agent.fenceOnce();
+        }
+        assertEquals(List.of(), only("stop"));
+        assertEquals(List.of(), only("start"));
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, lastWebReport().getActivity());
+    }
+
+    @Test
+    void afterARestartTheOwnerStopsEverythingThenActivatesOnceConfirmed() {
+        cluster.heartbeatOf("server1"); // the previous process, incarnation 1
+        cluster.grant("web", "server1");
+        cluster.heartbeatOf("server1", GroupReport.newBuilder().setGroup("web").setEpoch(1)
+                .setActivity(ActivityProto.ACTIVITY_ACTIVE).build());
+        agent = newAgent();
+        agent.reconcileOnce();
+        assertEquals(List.of(), only("start"), "no lease yet");
+        assertEquals(List.of("probe stop@0", "app stop@0", "ip stop@0", "disk stop@0", "dbapp stop@0"), only("stop"));
+
+        log.clear();
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(all("start", 1, "disk", "ip", "app", "probe"), snapshot());
+    }
+
+    // ---- heartbeats ----
+
+    @Test
+    void heartbeatsCarryAGrowingSeqAndTheReportOfEveryGroup() {
+        started();
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        cluster.failHeartbeats();
+        agent.heartbeatOnce();
+        cluster.commitHeartbeats();
+        agent.heartbeatOnce();
+
+        List<Heartbeat> sent = cluster.sent();
+        assertEquals(List.of(1L, 2L, 3L, 4L), sent.stream().map(Heartbeat::getSeq).toList());
+        for (Heartbeat hb : sent) {
+            assertEquals("server1", hb.getNode());
+            assertEquals(INCARNATION, hb.getIncarnation());
+            assertEquals(List.of("web", "db"), hb.getReportsList().stream().map(GroupReport::getGroup).toList());
+            assertEquals(List.of("disk", "ip", "app", "probe"),
+                    reportOf(hb, "web").getResourcesList().stream().map(ResourceReport::getName).toList());
+        }
+        Heartbeat last = sent.get(3);
+        assertEquals(ActivityProto.ACTIVITY_ACTIVE, reportOf(last, "web").getActivity());
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, reportOf(last, "db").getActivity());
+        assertEquals(List.of("active", "active", "active", "active"),
+                reportOf(last, "web").getResourcesList().stream().map(ResourceReport::getState).toList());
+        // min(lease / 2, max(4 heartbeats, 1 s))
+        assertEquals(Collections.nCopies(4, Duration.ofMillis(1_500)), cluster.timeouts());
+    }
+}
