@@ -359,32 +359,59 @@ public final class NodeAgent implements StateListener, AutoCloseable {
                 // A failed start may leave the resource partly up, on top of those started before it:
                 // it is the last one started, so it goes down first.
                 started.add(r);
-                rollback(g, ctx, started);
+                List<String> stuck = rollback(g, ctx, started);
                 g.failedEpoch = epoch;
                 g.message = r.name() + ": " + e.getMessage();
-                g.activity = ActivityProto.ACTIVITY_FAILED;
+                if (stuck.isEmpty()) {
+                    g.activity = ActivityProto.ACTIVITY_FAILED;
+                } else {
+                    // Not "failed" yet: that tells the controller nothing is up here. Retry the stop first.
+                    stopFailed(g, stuck);
+                    g.message = r.name() + ": " + e.getMessage() + "; " + g.message;
+                }
                 wakeHeartbeat();
                 return;
             }
+        }
+        if (!shouldBeActive(g)) {
+            // The lease may have ended while the last resource started (the fence thread fences only
+            // once per lapse): never leave it up.
+            log.warn("{}: grant or lease lost while activating; rolling back", g.group);
+            rollback(g, ctx, started);
+            g.activity = ActivityProto.ACTIVITY_INACTIVE;
+            return;
         }
         g.activity = ActivityProto.ACTIVITY_ACTIVE;
         log.info("{}: active for epoch {}", g.group, epoch);
         wakeHeartbeat();
     }
 
-    private void rollback(GroupRuntime g, ResourceContext ctx, List<Resource> started) {
+    /** Stops what started, in reverse; returns the failures ("name: reason"). */
+    private List<String> rollback(GroupRuntime g, ResourceContext ctx, List<Resource> started) {
+        List<String> failures = new ArrayList<>();
         for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).fence();
-            stopQuietly(started.get(i), ctx);
+            Resource r = started.get(i);
+            r.fence();
+            try {
+                r.stop(ctx);
+            } catch (ResourceException e) {
+                log.warn("{}: stop failed: {}", r.name(), e.getMessage());
+                failures.add(r.name() + ": " + e.getMessage());
+            }
         }
+        return failures;
     }
 
-    private void stopQuietly(Resource r, ResourceContext ctx) {
-        try {
-            r.stop(ctx);
-        } catch (ResourceException e) {
-            log.warn("{}: stop failed: {}", r.name(), e.getMessage());
-        }
+    /**
+     * Something may still be up: reported as STOPPING (never FAILED, which would let the controller
+     * start the group elsewhere, nor released), retried no more than once a second.
+     */
+    private void stopFailed(GroupRuntime g, List<String> failures) {
+        g.activity = ActivityProto.ACTIVITY_STOPPING;
+        g.stopFailed = true;
+        g.nextStopRetryNanos = clock.nanos() + TimeUnit.SECONDS.toNanos(1);
+        g.message = "stop failed: " + String.join("; ", failures);
+        log.error("{}: {}", g.group, g.message);
     }
 
     private void deactivate(GroupRuntime g) {
@@ -406,19 +433,21 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             }
         }
         if (!failures.isEmpty()) {
-            g.activity = ActivityProto.ACTIVITY_FAILED;
-            g.stopFailed = true;
-            g.nextStopRetryNanos = clock.nanos() + TimeUnit.SECONDS.toNanos(1);
-            g.message = "stop failed: " + String.join("; ", failures);
-            log.error("{}: {}", g.group, g.message);
+            stopFailed(g, failures);
             wakeHeartbeat();
             return;
         }
+        boolean wasStuck = g.stopFailed;
         g.stopFailed = false;
-        // FAILED stays only for a failed start of this epoch, which the controller must hear of. After a
-        // stop that failed and now succeeded nothing is up: a stale "failed" would fail the group here
-        // if this node is still the owner when its heartbeats commit again.
-        if (g.activity != ActivityProto.ACTIVITY_FAILED || g.failedEpoch != g.epoch) {
+        // FAILED only for a failed start of this epoch, which the controller must hear of once nothing
+        // is up; otherwise inactive. A stale "failed" would fail the group here if this node is still
+        // the owner when its heartbeats commit again.
+        if (g.failedEpoch == g.epoch && (g.activity == ActivityProto.ACTIVITY_FAILED || wasStuck)) {
+            g.activity = ActivityProto.ACTIVITY_FAILED;
+            if (wasStuck) {
+                wakeHeartbeat();
+            }
+        } else {
             g.activity = ActivityProto.ACTIVITY_INACTIVE;
             g.message = "";
         }
@@ -434,6 +463,16 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         wakeHeartbeat();
         wakeReconcile();
         threads.forEach(Thread::interrupt);
+        // Wait (bounded) so that stopAll() does not race a reconcile pass still starting things; an
+        // interrupted script is killed with its process group.
+        for (Thread t : threads) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Stops every group's resources, probe ports first; used on a clean daemon shutdown. */

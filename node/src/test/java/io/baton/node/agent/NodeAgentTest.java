@@ -178,6 +178,29 @@ class NodeAgentTest {
     // ---- a failed start ----
 
     @Test
+    void aFailedStartWhoseRollbackFailsIsReportedStoppingUntilTheStopWorks() {
+        started();
+        app.failStart("exit status 3");
+        ip.failStop("address busy");
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        GroupReport r = lastWebReport();
+        assertEquals(ActivityProto.ACTIVITY_STOPPING, r.getActivity(),
+                "FAILED would let the controller start the group elsewhere while 'ip' may be up");
+        assertTrue(r.getMessage().contains("stop failed: ip: address busy"), r.getMessage());
+        assertEquals("server1", cluster.group("web").owner());
+
+        ip.failStop(null);
+        clock.advance(Duration.ofSeconds(1));
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_FAILED, lastWebReport().getActivity());
+        assertEquals(Phase.FAILED, cluster.group("web").phase(), "now that nothing is up, the failure counts");
+    }
+
+    @Test
     void aFailedStartRollsBackInReverseReportsFailedAndIsNotRetriedForTheSameEpoch() {
         started();
         app.failStart("exit status 3");
@@ -327,7 +350,7 @@ class NodeAgentTest {
 
         agent.heartbeatOnce();
         GroupReport r = lastWebReport();
-        assertEquals(ActivityProto.ACTIVITY_FAILED, r.getActivity());
+        assertEquals(ActivityProto.ACTIVITY_STOPPING, r.getActivity(), "not FAILED: something may still be up");
         assertTrue(r.getMessage().startsWith("stop failed"), r.getMessage());
         assertTrue(r.getMessage().contains("app: device busy"), r.getMessage());
         assertFalse(r.getReleased());
@@ -367,7 +390,7 @@ class NodeAgentTest {
         agent.fenceOnce();
         agent.reconcileOnce();
         agent.heartbeatOnce();
-        assertEquals(ActivityProto.ACTIVITY_FAILED, lastWebReport().getActivity());
+        assertEquals(ActivityProto.ACTIVITY_STOPPING, lastWebReport().getActivity());
 
         app.failStop(null);
         clock.advance(Duration.ofSeconds(1));
