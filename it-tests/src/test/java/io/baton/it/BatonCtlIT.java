@@ -42,6 +42,9 @@ class BatonCtlIT {
         cluster.startAll();
         cluster.awaitAllUp(Duration.ofSeconds(60));
         cluster.awaitOnline("server1", Duration.ofSeconds(60));
+        // The witness has the highest Raft priority: leadership settles there.
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.status()
+                .filter(st -> st.getLeader().equals("witness")).isPresent());
     }
 
     @AfterAll

@@ -23,8 +23,8 @@ public final class ProbeObserver implements AutoCloseable {
         long deadline = System.nanoTime() + maxMillis * 1_000_000;
         this.thread = new Thread(() -> {
             while (running.get() && System.nanoTime() < deadline) {
-                boolean one = cluster.probeOpen("server1", 50);
-                boolean two = cluster.probeOpen("server2", 50);
+                boolean one = cluster.probeOpen("server1", 100);
+                boolean two = cluster.probeOpen("server2", 100);
                 open1 = one;
                 open2 = two;
                 rounds++;

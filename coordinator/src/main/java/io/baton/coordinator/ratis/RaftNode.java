@@ -184,8 +184,11 @@ public final class RaftNode implements Closeable {
         }
     }
 
+    /** The state as the leader has applied it, and the id of the leader that answered. */
+    public record LeaderState(String leader, ClusterStateProto state) {}
+
     /** The whole replicated state as the leader has applied it (a read-only query to the leader). */
-    public CompletableFuture<ClusterStateProto> queryLeader(Duration timeout) {
+    public CompletableFuture<LeaderState> queryLeader(Duration timeout) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 RaftClientReply reply = client.io().sendReadOnly(Message.EMPTY);
@@ -193,7 +196,8 @@ public final class RaftNode implements Closeable {
                     throw new CompletionException(reply.getException() != null
                             ? reply.getException() : new IOException("read failed"));
                 }
-                return ClusterStateProto.parseFrom(reply.getMessage().getContent().toByteArray());
+                return new LeaderState(reply.getServerId().toString(),
+                        ClusterStateProto.parseFrom(reply.getMessage().getContent().toByteArray()));
             } catch (IOException e) {
                 throw new CompletionException(e);
             }

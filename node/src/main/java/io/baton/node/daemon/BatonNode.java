@@ -19,7 +19,6 @@ import io.baton.node.agent.ResourceFactory;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.NodeConfig;
 import io.baton.node.config.Role;
-import io.baton.proto.ClusterStateProto;
 import io.baton.proto.admin.ClusterStatus;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -119,8 +118,9 @@ public final class BatonNode implements AutoCloseable {
     private static ClusterStatus status(ClusterConfig config, Topology topology, RaftNode raft, String nodeId) {
         String leader = raft.leaderId().orElse("");
         try {
-            ClusterStateProto fromLeader = raft.queryLeader(Duration.ofSeconds(1)).join();
-            return StatusBuilder.build(config, StateCodec.fromProto(fromLeader, topology), nodeId, leader);
+            RaftNode.LeaderState fromLeader = raft.queryLeader(Duration.ofSeconds(1)).join();
+            return StatusBuilder.build(config, StateCodec.fromProto(fromLeader.state(), topology), nodeId,
+                    fromLeader.leader());
         } catch (RuntimeException e) {
             return StatusBuilder.build(config, raft.stateMachine().copyState(), nodeId, leader).toBuilder()
                     .setWarning("no leader answered: this is " + nodeId + "'s own replica and may be out of date")
