@@ -34,6 +34,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.server.storage.StorageImplUtils;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.SizeInBytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,22 @@ class BatonStateMachineSnapshotTest {
         assertEquals(before, proto(follower));
         assertEquals(TermIndex.valueOf(2, 4), follower.getLastAppliedTermIndex());
         assertNotNull(follower.getLatestSnapshot());
+    }
+
+    /**
+     * Ratis pauses the state machine before installing a snapshot from the leader (once per chunk)
+     * and reloads it only if it reports PAUSED: otherwise the server shuts itself down.
+     */
+    @Test
+    void pausedForASnapshotInstallAndRunningAgainAfterReinitialize() throws Exception {
+        BatonStateMachine sm = stateMachine("a");
+        assertEquals(LifeCycle.State.RUNNING, sm.getLifeCycleState());
+        sm.pause();
+        assertEquals(LifeCycle.State.PAUSED, sm.getLifeCycleState());
+        sm.pause();
+        assertEquals(LifeCycle.State.PAUSED, sm.getLifeCycleState());
+        sm.reinitialize();
+        assertEquals(LifeCycle.State.RUNNING, sm.getLifeCycleState());
     }
 
     @Test
