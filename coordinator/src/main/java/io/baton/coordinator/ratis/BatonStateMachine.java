@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -117,8 +118,15 @@ public final class BatonStateMachine extends BaseStateMachine {
             return;
         }
         File file = snapshot.getFile().getPath().toFile();
-        if (snapshot.getFile().getFileDigest() != null) {
-            MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
+        // The digest comes from the snapshot's .md5 file: compare it with the file's actual content
+        // (MD5FileUtil.verifySavedMD5 would only compare the .md5 file with itself).
+        MD5Hash recorded = snapshot.getFile().getFileDigest();
+        if (recorded != null) {
+            MD5Hash actual = MD5FileUtil.computeMd5ForFile(file);
+            if (!actual.equals(recorded)) {
+                throw new IOException("snapshot " + file + " is corrupt: its MD5 is " + actual
+                        + " but its .md5 file records " + recorded);
+            }
         }
         ClusterStateProto proto = ClusterStateProto.parseFrom(Files.readAllBytes(file.toPath()));
         synchronized (lock) {

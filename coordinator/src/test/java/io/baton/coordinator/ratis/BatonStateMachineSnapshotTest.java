@@ -2,6 +2,7 @@ package io.baton.coordinator.ratis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.coordinator.core.Core;
@@ -18,6 +19,7 @@ import io.baton.proto.StartGroup;
 import io.baton.proto.StopGroup;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,6 +106,30 @@ class BatonStateMachineSnapshotTest {
         assertEquals(before, proto(follower));
         assertEquals(TermIndex.valueOf(2, 4), follower.getLastAppliedTermIndex());
         assertNotNull(follower.getLatestSnapshot());
+    }
+
+    /** A snapshot whose bytes no longer match its MD5 file is refused, not loaded as some other state. */
+    @Test
+    void aCorruptSnapshotIsRefused() throws Exception {
+        BatonStateMachine sm = stateMachine("a");
+        assertOk(apply(sm, 1, 1, InProcessCluster.heartbeat("server2", 1)));
+        assertOk(apply(sm, 1, 2, Command.newBuilder().setWallTimeMs(5)
+                .setStart(StartGroup.newBuilder().setGroup("batch").setOn("server2")).build()));
+        assertEquals(2, sm.takeSnapshot());
+        closeStorage(0);
+
+        // The owner's name changes on disk (same length, still a valid protobuf); the .md5 file stays.
+        Path snapshot = snapshotFile("a", 1, 2);
+        byte[] bytes = Files.readAllBytes(snapshot);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int owner = text.indexOf("batch") + "batch".length() + 2;
+        assertEquals("server2", text.substring(owner, owner + "server2".length()));
+        bytes[owner + "server".length()] = '1';
+        Files.write(snapshot, bytes);
+        assertEquals("server1", ClusterStateProto.parseFrom(bytes).getGroups(1).getOwner());
+
+        IOException e = assertThrows(IOException.class, () -> stateMachine("a"));
+        assertTrue(e.getMessage().contains("MD5"), e.getMessage());
     }
 
     /**
