@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -33,6 +34,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,14 +77,35 @@ public final class BatonStateMachine extends BaseStateMachine {
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        loadSnapshot(storage.loadLatestSnapshot());
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            loadSnapshot(storage.loadLatestSnapshot());
+        }, IOException.class);
     }
 
+    /**
+     * Called (once per received chunk) before a snapshot from the leader is installed. Ratis reloads
+     * the state machine afterwards only if it reports PAUSED; otherwise the server shuts down.
+     */
+    @Override
+    public void pause() {
+        LifeCycle lifeCycle = getLifeCycle();
+        if (lifeCycle.getCurrentState() == LifeCycle.State.RUNNING) {
+            lifeCycle.transition(LifeCycle.State.PAUSING);
+            lifeCycle.transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    /** Loads the snapshot just installed from the leader, and resumes. */
     @Override
     public void reinitialize() throws IOException {
         loadSnapshot(storage.loadLatestSnapshot());
+        LifeCycle lifeCycle = getLifeCycle();
+        if (lifeCycle.getCurrentState() == LifeCycle.State.PAUSED) {
+            lifeCycle.transition(LifeCycle.State.STARTING);
+            lifeCycle.transition(LifeCycle.State.RUNNING);
+        }
     }
 
     @Override
@@ -95,8 +118,15 @@ public final class BatonStateMachine extends BaseStateMachine {
             return;
         }
         File file = snapshot.getFile().getPath().toFile();
-        if (snapshot.getFile().getFileDigest() != null) {
-            MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
+        // The digest comes from the snapshot's .md5 file: compare it with the file's actual content
+        // (MD5FileUtil.verifySavedMD5 would only compare the .md5 file with itself).
+        MD5Hash recorded = snapshot.getFile().getFileDigest();
+        if (recorded != null) {
+            MD5Hash actual = MD5FileUtil.computeMd5ForFile(file);
+            if (!actual.equals(recorded)) {
+                throw new IOException("snapshot " + file + " is corrupt: its MD5 is " + actual
+                        + " but its .md5 file records " + recorded);
+            }
         }
         ClusterStateProto proto = ClusterStateProto.parseFrom(Files.readAllBytes(file.toPath()));
         synchronized (lock) {
