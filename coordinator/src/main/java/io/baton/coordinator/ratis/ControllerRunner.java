@@ -56,7 +56,9 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
 
     @Override
     public void applied(Command command, CommandResult result, long logIndex) {
-        if (command.hasHeartbeat() && result.getCode() == ResultCode.RESULT_OK) {
+        // Only a ready leader's applies say "heard now": a follower, or a server replaying its log at
+        // start, applies heartbeats long after they were sent, and would count dead nodes as alive.
+        if (command.hasHeartbeat() && result.getCode() == ResultCode.RESULT_OK && raft.isLeaderReady()) {
             lastHeard.put(command.getHeartbeat().getNode(), clock.nanos());
         }
     }
