@@ -57,10 +57,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private long seq;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition reconcileWanted = lock.newCondition();
-    private final Condition heartbeatWanted = lock.newCondition();
-    private boolean reconcilePending = true;
-    private boolean heartbeatPending = true;
+    private final Wakeup reconcileWanted = new Wakeup();
+    private final Wakeup heartbeatWanted = new Wakeup();
     private String lastGrantView = "";
     /** Whether the fence step already fenced for the current lapse of the lease; fence thread only. */
     private boolean fenced;
@@ -149,22 +147,27 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     }
 
     private void wakeReconcile() {
-        lock.lock();
-        try {
-            reconcilePending = true;
-            reconcileWanted.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        reconcileWanted.signal();
     }
 
     private void wakeHeartbeat() {
-        lock.lock();
-        try {
-            heartbeatPending = true;
-            heartbeatWanted.signalAll();
-        } finally {
-            lock.unlock();
+        heartbeatWanted.signal();
+    }
+
+    /** A pending flag and its condition, both under the agent's lock: one per thread that can be woken. */
+    private final class Wakeup {
+        private final Condition condition = lock.newCondition();
+        /** Starts set: each thread acts once at start. */
+        private boolean pending = true;
+
+        void signal() {
+            lock.lock();
+            try {
+                pending = true;
+                condition.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -176,10 +179,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             lock.lock();
             try {
                 long wait;
-                while (running && !heartbeatPending && (wait = next - clock.nanos()) > 0) {
-                    heartbeatWanted.awaitNanos(wait);
+                while (running && !heartbeatWanted.pending && (wait = next - clock.nanos()) > 0) {
+                    heartbeatWanted.condition.awaitNanos(wait);
                 }
-                heartbeatPending = false;
+                heartbeatWanted.pending = false;
             } catch (InterruptedException e) {
                 return;
             } finally {
@@ -254,10 +257,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         while (running) {
             lock.lock();
             try {
-                if (!reconcilePending) {
-                    reconcileWanted.awaitNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                if (!reconcileWanted.pending) {
+                    reconcileWanted.condition.awaitNanos(TimeUnit.MILLISECONDS.toNanos(100));
                 }
-                reconcilePending = false;
+                reconcileWanted.pending = false;
             } catch (InterruptedException e) {
                 return;
             } finally {

@@ -27,25 +27,20 @@ final class GroupWait {
 
     /** Online, and on {@code node} unless it is null. */
     static Verdict online(Poll poll, String group, String node) {
-        if (poll.error() != null) {
-            return Verdict.waiting("status unavailable: " + poll.error());
-        }
-        Optional<GroupStatus> found = find(poll.status(), group);
-        if (found.isEmpty()) {
-            return Verdict.failed("unknown group '" + group + "'");
-        }
-        GroupStatus g = found.get();
-        if (g.getPhase() == PhaseProto.PHASE_FAILED) {
-            return Verdict.failed(failure(g));
-        }
-        if (g.getPhase() == PhaseProto.PHASE_ONLINE && (node == null || node.equals(g.getOwner()))) {
-            return Verdict.done(group + " is online on " + g.getOwner() + " (epoch " + g.getEpoch() + ")");
-        }
-        return Verdict.waiting(now(g));
+        return judge(poll, group, g -> g.getPhase() == PhaseProto.PHASE_ONLINE
+                        && (node == null || node.equals(g.getOwner())),
+                g -> group + " is online on " + g.getOwner() + " (epoch " + g.getEpoch() + ")");
     }
 
     /** Offline with no owner. */
     static Verdict stopped(Poll poll, String group) {
+        return judge(poll, group, g -> g.getPhase() == PhaseProto.PHASE_OFFLINE && g.getOwner().isEmpty(),
+                g -> group + " is stopped");
+    }
+
+    /** Waiting while status cannot be read; failed for an unknown or failed group; done once {@code goal} holds. */
+    private static Verdict judge(Poll poll, String group, java.util.function.Predicate<GroupStatus> goal,
+            Function<GroupStatus, String> doneText) {
         if (poll.error() != null) {
             return Verdict.waiting("status unavailable: " + poll.error());
         }
@@ -57,10 +52,7 @@ final class GroupWait {
         if (g.getPhase() == PhaseProto.PHASE_FAILED) {
             return Verdict.failed(failure(g));
         }
-        if (g.getPhase() == PhaseProto.PHASE_OFFLINE && g.getOwner().isEmpty()) {
-            return Verdict.done(group + " is stopped");
-        }
-        return Verdict.waiting(now(g));
+        return goal.test(g) ? Verdict.done(doneText.apply(g)) : Verdict.waiting(now(g));
     }
 
     /**
