@@ -1,0 +1,68 @@
+package io.baton.resources.mirror;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+
+/**
+ * The payload of a HELLO frame, sent both ways at connect: enough for each side to check that the
+ * peer mirrors the same resource at the same size and granularity, and to decide between a
+ * differential and a full resync from the generation ids ({@link ResyncKind#between}).
+ *
+ * <p>On the wire: resource id and node id (each a 2-byte length and UTF-8), data size (8), block size
+ * (4), current generation id (8), previous generation id (8); nothing may follow.
+ */
+public record HelloPayload(
+        String resourceId,
+        String nodeId,
+        long dataSizeBytes,
+        int blockSizeBytes,
+        long currentGenerationId,
+        long previousGenerationId) {
+
+    public HelloPayload {
+        IdStrings.check("resource id", resourceId);
+        IdStrings.check("node id", nodeId);
+        if (dataSizeBytes <= 0) {
+            throw new IllegalArgumentException("data size must be > 0, got " + dataSizeBytes);
+        }
+        if (blockSizeBytes <= 0) {
+            throw new IllegalArgumentException("block size must be > 0, got " + blockSizeBytes);
+        }
+    }
+
+    /** What a replica announces about itself. */
+    public static HelloPayload of(Superblock sb) {
+        return new HelloPayload(sb.resourceId(), sb.nodeId(), sb.dataSizeBytes(), sb.blockSizeBytes(),
+                sb.currentGenerationId(), sb.previousGenerationId());
+    }
+
+    public Frame toFrame(long epoch, long seq) {
+        ByteBuffer b = ByteBuffer.allocate(IdStrings.encodedSize(resourceId) + IdStrings.encodedSize(nodeId)
+                + Long.BYTES + Integer.BYTES + 2 * Long.BYTES);
+        IdStrings.put(b, resourceId);
+        IdStrings.put(b, nodeId);
+        b.putLong(dataSizeBytes).putInt(blockSizeBytes).putLong(currentGenerationId).putLong(previousGenerationId);
+        return new Frame(FrameType.HELLO, epoch, seq, b.array());
+    }
+
+    /** The HELLO carried by {@code frame}, or a {@link FrameException} saying why it is not one. */
+    public static HelloPayload from(Frame frame) throws FrameException {
+        if (frame.type() != FrameType.HELLO) {
+            throw new FrameException("expected a HELLO frame, got " + frame.type());
+        }
+        ByteBuffer b = ByteBuffer.wrap(frame.payload());
+        try {
+            String resourceId = IdStrings.get(b, "resource id");
+            String nodeId = IdStrings.get(b, "node id");
+            HelloPayload h = new HelloPayload(resourceId, nodeId, b.getLong(), b.getInt(), b.getLong(), b.getLong());
+            if (b.hasRemaining()) {
+                throw new FrameException("HELLO payload has " + b.remaining() + " unexpected trailing bytes");
+            }
+            return h;
+        } catch (BufferUnderflowException e) {
+            throw new FrameException("HELLO payload of " + frame.payload().length + " bytes is cut off");
+        } catch (IllegalArgumentException e) {
+            throw new FrameException("bad HELLO payload: " + e.getMessage());
+        }
+    }
+}
