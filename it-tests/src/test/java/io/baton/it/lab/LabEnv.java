@@ -188,7 +188,10 @@ final class LabEnv implements AutoCloseable {
                 "global",
                 "    stats socket " + haproxySocket + " mode 600 level admin",
                 "    maxconn 512",
+                "    log stdout format raw local0 info",
                 "defaults",
+                "    log global",
+                "    option log-health-checks",
                 "    mode tcp",
                 "    timeout connect 200ms",
                 "    timeout client 10s",
@@ -198,6 +201,7 @@ final class LabEnv implements AutoCloseable {
                 "    option redispatch",
                 "frontend fe_web",
                 "    bind " + Host.CLIENT.ip() + ":80",
+                "    no log",
                 "    default_backend web",
                 "backend web",
                 "    default-server check port " + PROBE_PORT + " inter " + CHECK_INTER_MS + " fall " + CHECK_FALL
@@ -389,6 +393,11 @@ final class LabEnv implements AutoCloseable {
             if (nodes.values().stream().filter(Process::isAlive).count() >= 2) {
                 CtlRun events = batonctl("--timeout", "3s", "events", "--last", "200");
                 Files.writeString(dir.resolve("events.log"), events.out());
+            }
+            // Accept-queue overflows (dropped SYNs) on the probe port, for reading a failed check afterwards.
+            for (Host h : List.of(Host.SERVER1, Host.SERVER2)) {
+                Sh.Result r = lab.exec(Duration.ofSeconds(5), h, "nstat", "-asz", "TcpExtListenOverflows", "TcpExtListenDrops");
+                Files.writeString(dir.resolve("logs").resolve("nstat-" + h.id + ".txt"), r.out());
             }
         } catch (Exception e) {
             // diagnostics only

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baton.it.lab.Lab.Host;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,10 +80,38 @@ class LabScenariosIT {
         return String.format(Locale.ROOT, "%.0f", v);
     }
 
-    /** Fails unless, since {@code t}, none of the observer's views of ownership changed. */
-    private void assertNoChangeSince(double t, String what) {
-        List<LabObserver.Line> changes = env.observer.since(t, Set.of("probe", "haproxy", "group", "http", "S1"));
-        assertEquals(List.of(), changes.stream().map(LabObserver.Line::raw).toList(), what);
+    /**
+     * Fails unless, since {@code t}, nothing about ownership changed: no probe port, group or client
+     * (HTTP) change, and HAProxy took no server in or out of service. Returns how many of HAProxy's
+     * checks failed on a server without changing that (UP to UP_1/2 and back), for the report.
+     */
+    private int assertNoChangeSince(double t, String what) {
+        List<LabObserver.Line> lines = env.observer.since(t, Set.of("probe", "haproxy", "group", "http", "S1"));
+        List<String> changes = new ArrayList<>();
+        int checkFailures = 0;
+        Map<String, Boolean> service = null;
+        for (LabObserver.Line l : env.observer.lines()) {
+            if (!l.kind().equals("haproxy")) {
+                continue;
+            }
+            Map<String, Boolean> now = new TreeMap<>();
+            l.fields().forEach((k, v) -> now.put(k, LabObserver.inService(v)));
+            if (l.t() >= t) {
+                if (service != null && !now.equals(service)) {
+                    changes.add(l.raw());
+                } else if (l.fields().values().stream().anyMatch(v -> v.startsWith("UP_"))) {
+                    checkFailures++;
+                }
+            }
+            service = now;
+        }
+        for (LabObserver.Line l : lines) {
+            if (!l.kind().equals("haproxy")) {
+                changes.add(l.raw());
+            }
+        }
+        assertEquals(List.of(), changes, what);
+        return checkFailures;
     }
 
     // ---- 1 ----
@@ -106,5 +137,145 @@ class LabScenariosIT {
         double firstPage = env.observer.firstPageFrom("server2", t0);
         env.recordOutage("move", env.observer.outageMs(t0, now()),
                 "batonctl_move_wait_ms=" + ms(moved - t0) + " first_page_from_server2_ms=" + ms(firstPage - t0));
+    }
+
+    // ---- 2 ----
+
+    @LabTest
+    @Order(2)
+    void ownerDaemonKilledPagesComeFromTheOtherServer(LabRuns.Run run) throws Exception {
+        start("kill-owner", run);
+        long epoch = env.observer.group().epoch();
+
+        double t0 = now();
+        env.kill("server1");
+        env.awaitServing("server2", TAKEOVER_BOUND);
+        double pages = env.observer.firstPageFrom("server2", t0) - t0;
+        double probe = env.observer.firstProbeOpen("server2", t0) - t0;
+        assertEquals(epoch + 1, env.observer.group().epoch());
+        assertTrue(probe >= LEASE_MS - 2 * LabEnv.HEARTBEAT.toMillis(),
+                "server2 opened its probe port " + ms(probe) + " ms after the kill, before server1's lease could end");
+        assertTrue(pages <= TAKEOVER_BOUND.toMillis(), "pages from server2 after " + ms(pages) + " ms");
+        env.recordOutage("kill-owner", env.observer.outageMs(t0, now()),
+                "pages_from_server2_after_ms=" + ms(pages) + " probe_open_after_ms=" + ms(probe));
+
+        // SIGKILL leaves server1's nginx running (nothing is left to stop it) but without traffic; a
+        // restarted daemon stops what it does not own and stands by.
+        assertTrue(env.nginxPid(Host.SERVER1).isPresent(), "nginx survives its daemon's SIGKILL");
+        double restarted = now();
+        env.startNode("server1");
+        await().atMost(LabEnv.STARTUP).pollInterval(Duration.ofMillis(200))
+                .until(() -> env.observer.nodeUp("server1") && env.fencedInside(Host.SERVER1));
+        assertTrue(env.observer.stillServingFrom("server2"), "no failback: " + env.observer.describe());
+        assertEquals(epoch + 1, env.observer.group().epoch());
+        assertEquals(List.of(), env.observer.since(restarted, Set.of("probe", "group")).stream()
+                .map(LabObserver.Line::raw).toList(), "the restarted node changed nothing");
+    }
+
+    // ---- 3 ----
+
+    @LabTest
+    @Order(3)
+    void ownerLinkDownFencesItselfAndNothingFlapsWhenItReturns(LabRuns.Run run) throws Exception {
+        start("link-down", run);
+        long epoch = env.observer.group().epoch();
+
+        double t0 = now();
+        env.note("link of server1 down");
+        env.lab.linkDown(Host.SERVER1);
+        // Seen from inside server1: probe port closed and nginx stopped, before the other takes over.
+        await().atMost(LEASE.plusSeconds(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> env.fencedInside(Host.SERVER1));
+        double fenced = now() - t0;
+        env.awaitServing("server2", TAKEOVER_BOUND);
+        double pages = env.observer.firstPageFrom("server2", t0) - t0;
+        assertTrue(fenced <= LEASE_MS + 1000, "server1 fenced itself " + ms(fenced) + " ms after its link went down");
+        assertEquals(epoch + 1, env.observer.group().epoch());
+        env.recordOutage("link-down", env.observer.outageMs(t0, now()),
+                "fenced_inside_by_ms=" + ms(fenced) + " pages_from_server2_after_ms=" + ms(pages));
+
+        double up = now();
+        env.note("link of server1 up");
+        env.lab.linkUp(Host.SERVER1);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> env.observer.nodeUp("server1"));
+        // Nothing flaps: for two leases the owner, epoch, probe ports, HAProxy and the pages stay as they were.
+        await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(2).plusSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> env.observer.stillServingFrom("server2") && env.observer.group().epoch() == epoch + 1);
+        int checks = assertNoChangeSince(up, "nothing may change when server1's link returns");
+        System.out.println("lab: link-down: after the link returned, " + checks + " failed HAProxy check(s) of the owner without effect");
+        assertTrue(env.fencedInside(Host.SERVER1), "server1 stays standby");
+    }
+
+    // ---- 4 ----
+
+    @LabTest
+    @Order(4)
+    void witnessLostMovesNothingAndAfterItReturnsAnOwnerFailureIsHandled(LabRuns.Run run) throws Exception {
+        start("witness", run);
+        LabObserver.Group before = env.observer.group();
+
+        // Killed: server1 and server2 still make a majority; the lease holds and nothing moves.
+        double t0 = now();
+        env.kill("witness");
+        holdsFor(before, LEASE.multipliedBy(2).plusMillis(500));
+        int checks = assertNoChangeSince(t0, "losing the witness moves nothing");
+        env.recordOutage("witness-killed", env.observer.outageMs(t0, now()), "failed_checks_without_effect=" + checks);
+        env.startNode("witness");
+        await().atMost(LabEnv.STARTUP).pollInterval(Duration.ofMillis(50)).until(env.observer::allNodesUp);
+
+        // Cut off: the same.
+        double t1 = now();
+        env.note("link of witness down");
+        env.lab.linkDown(Host.WITNESS);
+        holdsFor(before, LEASE.multipliedBy(2).plusMillis(500));
+        env.note("link of witness up");
+        env.lab.linkUp(Host.WITNESS);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(env.observer::allNodesUp);
+        checks = assertNoChangeSince(t1, "cutting the witness off moves nothing");
+        env.recordOutage("witness-cut", env.observer.outageMs(t1, now()), "failed_checks_without_effect=" + checks);
+
+        // With the witness back, an owner failure is still handled.
+        double t2 = now();
+        env.kill("server1");
+        env.awaitServing("server2", TAKEOVER_BOUND);
+        assertEquals(before.epoch() + 1, env.observer.group().epoch());
+        env.recordOutage("kill-owner-after-witness-returned", env.observer.outageMs(t2, now()),
+                "pages_from_server2_after_ms=" + ms(env.observer.firstPageFrom("server2", t2) - t2));
+    }
+
+    /** Waits {@code d} checking all along that the group stays exactly as it was, served by its owner. */
+    private void holdsFor(LabObserver.Group g, Duration d) {
+        await().during(d).atMost(d.plusSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> env.observer.group().equals(g) && env.observer.stillServingFrom(g.owner()));
+    }
+
+    // ---- 5 ----
+
+    @LabTest
+    @Order(5)
+    void pausedOwnerIsReplacedAndItsProbePortStaysClosedAfterSigcont(LabRuns.Run run) throws Exception {
+        start("pause", run);
+        long epoch = env.observer.group().epoch();
+
+        double t0 = now();
+        env.signal("server1", "STOP");
+        env.awaitServing("server2", TAKEOVER_BOUND);
+        double pages = env.observer.firstPageFrom("server2", t0) - t0;
+        assertEquals(epoch + 1, env.observer.group().epoch());
+        env.recordOutage("pause", env.observer.outageMs(t0, now()), "pages_from_server2_after_ms=" + ms(pages));
+
+        double resumed = now();
+        env.signal("server1", "CONT");
+        env.note("SIGCONT server1");
+        // The resumed node finds its lease over: its probe port never opens again, nginx is stopped.
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> env.fencedInside(Host.SERVER1));
+        await().during(LEASE).atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> env.observer.stillServingFrom("server2") && !env.observer.probeOpen("server1"));
+        List<String> reopened = env.observer.since(resumed, Set.of("probe")).stream()
+                .filter(l -> l.get("server1").equals("open")).map(LabObserver.Line::raw).toList();
+        assertEquals(List.of(), reopened, "server1's probe port opened after SIGCONT");
+        assertEquals(epoch + 1, env.observer.group().epoch());
     }
 }
