@@ -196,8 +196,9 @@ final class Lab implements AutoCloseable {
      * Degrades the host's link in both directions. With netem: {@code netem loss P%} or {@code netem
      * delay Dms} on both ends of the veth pair. Without netem (some kernels lack it): loss is an
      * iptables {@code statistic} rule dropping P% of the packets in and out of the host; delay has no
-     * kernel mechanism left, so the link is throttled instead with a token bucket (tbf, 128 kbit/s
-     * each way), which delays packets behind each other. Returns what was applied.
+     * kernel mechanism left, so the link is throttled instead with a token bucket (tbf, 256 kbit/s
+     * each way, packets queued up to 400 ms), which delays packets behind each other: a different,
+     * gray fault, named as such in the output. Returns what was applied.
      */
     String impair(Host h, Impairment imp) {
         String applied;
@@ -216,10 +217,11 @@ final class Lab implements AutoCloseable {
                     "--probability", p, "-j", "DROP").check();
             applied = "iptables statistic drop p=" + p + " in and out (no netem in this kernel)";
         } else {
-            List<String> spec = List.of("tbf", "rate", "128kbit", "burst", "1600", "latency", "1s");
+            // Not a fixed delay: a slow link, where packets wait behind each other (up to 400 ms) or drop.
+            List<String> spec = List.of("tbf", "rate", "256kbit", "burst", "1600", "latency", "400ms");
             tc(ns.get(h), "eth0", spec);
             tc(bridgeNs, h.port, spec);
-            applied = "tc tbf rate 128kbit on both ends (no netem in this kernel to add a fixed delay)";
+            applied = "no netem in this kernel: throttled instead, tc tbf rate 256kbit latency 400ms on both ends";
         }
         impairedBy.put(h, applied);
         return applied;

@@ -271,6 +271,17 @@ final class LabEnv implements AutoCloseable {
         }
     }
 
+    /** SIGTERM and wait (bounded): the daemon's clean stop, which stops its groups' resources first. */
+    void terminate(String id) throws InterruptedException {
+        Process p = nodes.get(id);
+        note("SIGTERM " + id + " pid " + p.pid());
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     void signal(String id, String sig) {
         Process p = nodes.get(id);
         Sh.run(Duration.ofSeconds(5), List.of("kill", "-" + sig, Long.toString(p.pid()))).check();
