@@ -297,12 +297,16 @@ final class Lab implements AutoCloseable {
      * lab prefix whose creating JVM is gone. Labs of a JVM still running are left alone.
      */
     static void cleanupStale() {
-        if (!STALE_DONE.compareAndSet(false, true)) {
-            return;
+        if (STALE_DONE.compareAndSet(false, true)) {
+            removeStale();
         }
+    }
+
+    /** The work of {@link #cleanupStale()}; returns the namespaces it removed. */
+    static List<String> removeStale() {
         Sh.Result r = Sh.run("ip", "netns", "list");
         if (!r.ok()) {
-            return;
+            return List.of();
         }
         List<String> stale = new ArrayList<>();
         for (String line : r.out().lines().toList()) {
@@ -319,8 +323,8 @@ final class Lab implements AutoCloseable {
             }
             boolean ownerRuns = ProcessHandle.of(owner).filter(ProcessHandle::isAlive)
                     .flatMap(p -> p.info().command()).map(c -> c.endsWith("java")).orElse(false);
-            if (owner != ProcessHandle.current().pid() && ownerRuns) {
-                continue;
+            if (owner == ProcessHandle.current().pid() || ownerRuns) {
+                continue; // this JVM's labs are closed by close()/closeAll(); a live JVM's are its own
             }
             stale.add(n);
         }
@@ -328,9 +332,15 @@ final class Lab implements AutoCloseable {
             System.out.println("lab: removing stale namespaces of an earlier run: " + stale);
             destroy(stale);
         }
+        return stale;
     }
 
-    /** Stale namespaces by an earlier (dead) JVM, for the cleanup test. */
+    /** Closes every lab this JVM still has open (a test class's last safety net). */
+    static void closeAll() {
+        OPEN.forEach(Lab::close);
+    }
+
+    /** The lab namespaces present now, of any run. */
     static List<String> labNamespaces() {
         return Sh.run("ip", "netns", "list").out().lines().map(l -> l.split("\\s+")[0])
                 .filter(n -> n.startsWith(PREFIX)).toList();

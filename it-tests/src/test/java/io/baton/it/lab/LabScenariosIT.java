@@ -62,8 +62,8 @@ class LabScenariosIT {
 
     @AfterAll
     static void cleanUp() {
-        // Any lab a failed start left behind (each LabEnv closes its own; this is the safety net).
-        Lab.cleanupStale();
+        // Each LabEnv closes its own lab; this is the safety net (a JVM shutdown hook is the next one).
+        Lab.closeAll();
     }
 
     LabEnv start(String scenario, LabRuns.Run run) throws Exception {

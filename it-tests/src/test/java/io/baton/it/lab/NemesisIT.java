@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,11 @@ class NemesisIT {
             env.assertNoViolations();
             env = null;
         }
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        Lab.closeAll();
     }
 
     /** The schedule a seed gives: kinds, targets (as roles), durations. */
