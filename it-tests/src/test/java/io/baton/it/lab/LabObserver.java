@@ -243,8 +243,8 @@ final class LabObserver implements AutoCloseable {
         return lines().stream().filter(l -> l.t() >= t && kinds.contains(l.kind())).toList();
     }
 
-    List<String> violations() {
-        return lines().stream().filter(l -> l.kind().equals("S1") || l.kind().equals("error")).map(Line::raw).toList();
+    List<Line> violationLines() {
+        return lines().stream().filter(l -> l.kind().equals("S1") || l.kind().equals("error")).toList();
     }
 
     /** The first time at or after {@code t} that the client got a page from {@code server}, or NaN. */
