@@ -84,7 +84,7 @@ final class LabEnv implements AutoCloseable {
             env.writeFiles();
             env.startHaproxy();
             // The observer runs from the start, so S1 is checked while the cluster comes up too.
-            env.observer = LabObserver.start(lab, dir, env.haproxySocket, TimeUnit.MINUTES.toMillis(20));
+            env.observer = LabObserver.start(lab, dir, env.haproxySocket, TimeUnit.MINUTES.toMillis(60));
             for (String id : NODES) {
                 env.startNode(id);
             }

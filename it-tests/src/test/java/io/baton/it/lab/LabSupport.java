@@ -64,8 +64,14 @@ final class LabSupport {
         if (home == null || !Files.isExecutable(Path.of(home, "bin", "batonctl"))) {
             return "system property baton.home does not point at the repository (bin/batonctl)";
         }
-        if (!Files.isDirectory(Path.of(home, "node", "target", "lib"))) {
-            return "node/target/lib is missing: build first (mvn -B verify, or mvn -B install -DskipTests)";
+        boolean jar;
+        try (var files = Files.list(Path.of(home, "node", "target"))) {
+            jar = files.anyMatch(f -> f.getFileName().toString().matches("baton-node-.*\\.jar"));
+        } catch (java.io.IOException e) {
+            jar = false;
+        }
+        if (!jar || !Files.isDirectory(Path.of(home, "node", "target", "lib"))) {
+            return "node/target/baton-node-*.jar or node/target/lib is missing (bin/batonctl needs them): build first (mvn -B verify, or mvn -B install -DskipTests)";
         }
         return null;
     }
