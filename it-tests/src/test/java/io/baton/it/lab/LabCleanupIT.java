@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What a killed run leaves behind is removed by the next: namespaces of a dead JVM and their processes. */
 class LabCleanupIT {
-    @BeforeAll
-    static void lab() {
+    @BeforeEach
+    void lab() {
+        // Per test (not @BeforeAll) so that the report counts each skipped test, with the reason.
         LabSupport.assumeLab();
     }
 

@@ -13,7 +13,7 @@ import java.util.Random;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,8 +66,9 @@ class NemesisIT {
 
     LabEnv env;
 
-    @BeforeAll
-    static void lab() {
+    @BeforeEach
+    void lab() {
+        // Per test (not @BeforeAll) so that the report counts each skipped test, with the reason.
         LabSupport.assumeLab();
     }
 
