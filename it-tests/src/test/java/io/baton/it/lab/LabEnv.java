@@ -1,0 +1,482 @@
+package io.baton.it.lab;
+
+import static org.awaitility.Awaitility.await;
+
+import io.baton.it.lab.Lab.Host;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One lab run: the network ({@link Lab}), HAProxy in the client, a Baton node per server and the
+ * witness (each {@code ip netns exec <ns> java ... NodeMain}), nginx on the servers started and
+ * stopped by the group's exec resource, and the {@link LabObserver} in the client. Everything it writes
+ * is kept under its directory (cluster file, scripts, nginx and HAProxy configs and logs, node logs,
+ * the observer's lines, the last events) so that a failure can be read afterwards.
+ */
+final class LabEnv implements AutoCloseable {
+    static final int PROBE_PORT = 12345;
+    static final String GROUP = "web";
+    static final Duration HEARTBEAT = Duration.ofMillis(250);
+    static final Duration LEASE = Duration.ofSeconds(3);
+    /** Configured defaults the bound computations use (docs/configuration.md). */
+    static final double MAX_DRIFT = 0.01;
+    static final Duration TAKEOVER_MARGIN = Duration.ofMillis(200);
+    static final Duration ELECTION_TIMEOUT = Duration.ofMillis(300);
+    /** HAProxy's health check of the probe port. */
+    static final int CHECK_INTER_MS = 100;
+    static final int CHECK_FALL = 2;
+    static final int CHECK_RISE = 2;
+    static final String HAPROXY_SETTINGS = "inter" + CHECK_INTER_MS + "/fall" + CHECK_FALL + "/rise" + CHECK_RISE;
+    static final String ADMIN_ENDPOINTS = Host.SERVER1.ip() + ":7401," + Host.SERVER2.ip() + ":7401," + Host.WITNESS.ip() + ":7401";
+    static final List<String> NODES = List.of("server1", "server2", "witness");
+    static final Duration STARTUP = Duration.ofSeconds(90);
+
+    record CtlRun(int exit, String out) {}
+
+    final Lab lab;
+    final Path dir;
+    private final Path config;
+    private final Path haproxySocket;
+    private final Map<String, Process> nodes = new LinkedHashMap<>();
+    /** [before, after] (monotonic ms) of every SIGCONT sent. */
+    private final List<double[]> resumes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** -Dlab.strict=true: the known S1 race after SIGCONT fails the test like any other violation. */
+    static final boolean STRICT = Boolean.getBoolean("lab.strict");
+    private Process haproxy;
+    LabObserver observer;
+
+    private LabEnv(Lab lab, Path dir) {
+        this.lab = lab;
+        this.dir = dir;
+        this.config = dir.resolve("cluster.yaml");
+        Path sock = dir.resolve("haproxy.sock");
+        // A unix socket path has at most 107 bytes; a deep checkout falls back to /tmp.
+        this.haproxySocket = sock.toString().length() < 100 ? sock
+                : Path.of("/tmp", lab.name() + "haproxy.sock");
+    }
+
+    /**
+     * Builds the lab in a fresh {@code dir} and starts everything; returns once the group is online on
+     * server1 and the client gets its pages from server1 through HAProxy.
+     */
+    static LabEnv start(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir.resolve("logs"));
+        Lab lab = Lab.create();
+        LabEnv env = new LabEnv(lab, dir);
+        try {
+            env.writeFiles();
+            env.startHaproxy();
+            // The observer runs from the start, so S1 is checked while the cluster comes up too.
+            env.observer = LabObserver.start(lab, dir, env.haproxySocket, TimeUnit.MINUTES.toMillis(60));
+            for (String id : NODES) {
+                env.startNode(id);
+            }
+            env.awaitServing("server1", STARTUP);
+            await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(env.observer::allNodesUp);
+        } catch (Throwable t) {
+            env.close();
+            throw t;
+        }
+        return env;
+    }
+
+    // ---- files ----
+
+    private void writeFiles() throws IOException {
+        Path nginxDir = dir.resolve("nginx");
+        Files.createDirectories(nginxDir);
+        String nginx = LabSupport.binary("nginx");
+        for (Host h : List.of(Host.SERVER1, Host.SERVER2)) {
+            Path d = nginxDir.resolve(h.id);
+            Files.createDirectories(d.resolve("www"));
+            Files.createDirectories(d.resolve("tmp"));
+            Files.writeString(d.resolve("www/index.html"), "baton-lab page server=" + h.id + " \n");
+            Files.writeString(d.resolve("nginx.conf"), String.join("\n",
+                    "# nginx of " + h.id + " in the Baton lab; started and stopped by the group's exec resource.",
+                    "daemon on;",
+                    "master_process on;",
+                    "worker_processes 1;",
+                    "user root root;",
+                    "pid " + d.resolve("nginx.pid") + ";",
+                    "error_log " + d.resolve("error.log") + " warn;",
+                    "events { worker_connections 128; }",
+                    "http {",
+                    "    access_log off;",
+                    "    default_type text/plain;",
+                    "    client_body_temp_path " + d.resolve("tmp/body") + ";",
+                    "    proxy_temp_path " + d.resolve("tmp/proxy") + ";",
+                    "    fastcgi_temp_path " + d.resolve("tmp/fastcgi") + ";",
+                    "    uwsgi_temp_path " + d.resolve("tmp/uwsgi") + ";",
+                    "    scgi_temp_path " + d.resolve("tmp/scgi") + ";",
+                    "    server {",
+                    "        listen " + h.ip() + ":80;",
+                    "        root " + d.resolve("www") + ";",
+                    "        location / { index index.html; }",
+                    "    }",
+                    "}", ""));
+        }
+        String base = nginxDir.toString();
+        // Both scripts run in the server's namespace, since its baton-node does. BATON_NODE picks the config.
+        // alive: the process exists and is not a zombie. An orphaned nginx master is reparented to pid 1,
+        // which may reap it late (this VM's init takes about 1.5 s), and kill -0 succeeds on a zombie.
+        String alive = "alive() { s=$(sed -n 's/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p' /proc/$1/status 2>/dev/null); [ -n \"$s\" ] && [ \"$s\" != Z ]; }";
+        Path start = script("nginx-start.sh", String.join("\n",
+                alive,
+                "d=" + base + "/$BATON_NODE",
+                "echo \"$(date +%s.%N) start $BATON_NODE epoch=$BATON_EPOCH\" >> " + base + "/scripts.log",
+                "if [ -s \"$d/nginx.pid\" ] && alive \"$(cat \"$d/nginx.pid\")\"; then exit 0; fi",
+                nginx + " -e \"$d/error.log\" -p \"$d\" -c \"$d/nginx.conf\"",
+                "# the daemon's parent returns once the port is bound; the pid file follows from the master",
+                "i=0",
+                "while [ $i -lt 50 ]; do",
+                "  if [ -s \"$d/nginx.pid\" ] && alive \"$(cat \"$d/nginx.pid\")\"; then exit 0; fi",
+                "  sleep 0.1; i=$((i+1))",
+                "done",
+                "echo \"nginx did not write $d/nginx.pid\" >&2",
+                "exit 1", ""));
+        Path stop = script("nginx-stop.sh", String.join("\n",
+                alive,
+                "d=" + base + "/$BATON_NODE",
+                "echo \"$(date +%s.%N) stop $BATON_NODE epoch=$BATON_EPOCH\" >> " + base + "/scripts.log",
+                "[ -s \"$d/nginx.pid\" ] || exit 0",
+                "pid=$(cat \"$d/nginx.pid\" 2>/dev/null || true)",
+                "case \"$pid\" in ''|*[!0-9]*) rm -f \"$d/nginx.pid\"; exit 0;; esac",
+                "alive \"$pid\" || { rm -f \"$d/nginx.pid\"; exit 0; }",
+                "workers=$(ps -o pid= --ppid \"$pid\" 2>/dev/null || true)",
+                "kill -TERM \"$pid\" 2>/dev/null || true   # fast shutdown: the master stops its workers",
+                "i=0",
+                "while alive \"$pid\" && [ $i -lt 60 ]; do sleep 0.02; i=$((i+1)); done",
+                "if alive \"$pid\"; then",
+                "  echo \"nginx $pid ignored TERM; killing it and its workers\" >&2",
+                "  kill -KILL \"$pid\" $workers 2>/dev/null || true",
+                "fi",
+                "rm -f \"$d/nginx.pid\"",
+                "exit 0", ""));
+
+        StringBuilder yaml = new StringBuilder()
+                .append("# The Baton fault lab: two data nodes and a witness, each in its own network namespace.\n")
+                .append("cluster:\n  name: baton-lab\n")
+                .append("  heartbeat_interval: ").append(HEARTBEAT.toMillis()).append("ms\n")
+                .append("  lease: ").append(LEASE.toMillis()).append("ms\n")
+                .append("nodes:\n");
+        for (Host h : List.of(Host.SERVER1, Host.SERVER2, Host.WITNESS)) {
+            yaml.append("  - {id: ").append(h.id).append(", role: ").append(h == Host.WITNESS ? "witness" : "data")
+                    .append(", zone: ").append(h.zone).append(", raft: ").append(h.ip()).append(":7400, admin: ")
+                    .append(h.ip()).append(":7401}\n");
+        }
+        yaml.append("groups:\n  - name: ").append(GROUP).append("\n    nodes: [server1, server2]\n    resources:\n")
+                .append("      - {type: exec, name: nginx, start: ").append(start).append(", stop: ").append(stop)
+                .append(", timeout: 10s}\n")
+                .append("      - {type: probe_port, name: lb-probe, port: ").append(PROBE_PORT).append(", mode: tcp}\n");
+        Files.writeString(config, yaml);
+
+        Files.writeString(dir.resolve("haproxy.cfg"), String.join("\n",
+                "# The load balancer, configured like the NLB: TCP, health checks on the probe port only.",
+                "global",
+                "    stats socket " + haproxySocket + " mode 600 level admin",
+                "    maxconn 512",
+                "    log stdout format raw local0 info",
+                "defaults",
+                "    log global",
+                "    option log-health-checks",
+                "    mode tcp",
+                "    timeout connect 200ms",
+                "    timeout client 10s",
+                "    timeout server 10s",
+                "    timeout check " + CHECK_INTER_MS + "ms",
+                "    retries 1",
+                "    option redispatch",
+                "frontend fe_web",
+                "    bind " + Host.CLIENT.ip() + ":80",
+                "    no log",
+                "    default_backend web",
+                "backend web",
+                "    default-server check port " + PROBE_PORT + " inter " + CHECK_INTER_MS + " fall " + CHECK_FALL
+                        + " rise " + CHECK_RISE,
+                "    server server1 " + Host.SERVER1.ip() + ":80",
+                "    server server2 " + Host.SERVER2.ip() + ":80",
+                ""));
+    }
+
+    private Path script(String name, String body) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, "#!/bin/sh\n" + body);
+        p.toFile().setExecutable(true);
+        return p;
+    }
+
+    // ---- processes ----
+
+    private void startHaproxy() throws IOException {
+        String bin = LabSupport.binary("haproxy");
+        lab.exec(Host.CLIENT, bin, "-c", "-f", dir.resolve("haproxy.cfg").toString()).check();
+        haproxy = Sh.builder(lab.cmd(Host.CLIENT, bin, "-db", "-f", dir.resolve("haproxy.cfg").toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs/haproxy.log").toFile()))
+                .start();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(haproxySocket) || !haproxy.isAlive());
+        if (!haproxy.isAlive()) {
+            throw new IllegalStateException("haproxy did not start: " + Files.readString(dir.resolve("logs/haproxy.log")));
+        }
+    }
+
+    void startNode(String id) throws IOException {
+        Process old = nodes.get(id);
+        if (old != null && old.isAlive()) {
+            throw new IllegalStateException(id + " is running");
+        }
+        List<String> java = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
+                "io.baton.node.NodeMain", "--config", config.toString(), "--node", id,
+                "--data-dir", dir.resolve("data").resolve(id).toString());
+        Path log = dir.resolve("logs").resolve(id + ".log");
+        Files.writeString(log, String.format(Locale.ROOT, "---- lab: started at %.3f (monotonic ms)%n", LabObserver.now()),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Process p = Sh.builder(lab.cmd(Host.of(id), java))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        nodes.put(id, p);
+    }
+
+    boolean nodeRunning(String id) {
+        Process p = nodes.get(id);
+        return p != null && p.isAlive();
+    }
+
+    /** SIGKILL to the node's daemon (the JVM itself: {@code ip netns exec} replaces itself with it). */
+    void kill(String id) throws InterruptedException {
+        Process p = nodes.get(id);
+        note("SIGKILL " + id + " pid " + p.pid());
+        p.destroyForcibly(); // SIGKILL ends a stopped process too, without letting it run first
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(id + " survived SIGKILL");
+        }
+    }
+
+    /** SIGTERM and wait (bounded): the daemon's clean stop, which stops its groups' resources first. */
+    void terminate(String id) throws InterruptedException {
+        Process p = nodes.get(id);
+        note("SIGTERM " + id + " pid " + p.pid());
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    void signal(String id, String sig) {
+        Process p = nodes.get(id);
+        double before = LabObserver.now();
+        Sh.run(Duration.ofSeconds(5), List.of("kill", "-" + sig, Long.toString(p.pid()))).check();
+        if (sig.equals("CONT")) {
+            resumes.add(new double[] {before, LabObserver.now()});
+        }
+        note("SIG" + sig + " " + id + " pid " + p.pid());
+    }
+
+    /**
+     * Whether the observer's line at {@code t} falls in the instant after a SIGCONT the lab sent: the
+     * known bug of the probe port accepting for a few ms after its frozen owner resumes (docs/lab.md,
+     * "Known issue"). The connect may have been launched up to the probe timeout before the line.
+     */
+    boolean inResumeWindow(double t) {
+        return resumes.stream().anyMatch(r -> t >= r[0] && t <= r[1] + 250);
+    }
+
+    /** Writes a marker into every node log, so that a log can be read against the test's steps. */
+    void note(String what) {
+        String line = String.format(Locale.ROOT, "---- lab: %.3f %s%n", LabObserver.now(), what);
+        for (String id : NODES) {
+            try {
+                Files.writeString(dir.resolve("logs").resolve(id + ".log"), line, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+        try {
+            Files.writeString(dir.resolve("steps.log"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** {@code bin/batonctl --endpoint <all three> ARGS...} run from the client's namespace. */
+    CtlRun batonctl(String... args) {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("baton.home"), "bin", "batonctl").toString(),
+                "--endpoint", ADMIN_ENDPOINTS));
+        argv.addAll(List.of(args));
+        Sh.Result r = Sh.run(Duration.ofSeconds(60), lab.cmd(Host.CLIENT, argv));
+        try {
+            Files.writeString(dir.resolve("batonctl.log"), String.format(Locale.ROOT, "%.3f $ batonctl %s%n%s(exit %d)%n",
+                    LabObserver.now(), String.join(" ", args), r.out(), r.exit()), StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // best effort
+        }
+        return new CtlRun(r.exit(), r.out());
+    }
+
+    /** One GET of the page through HAProxy from the client (bash /dev/tcp); the server it names, if any. */
+    Optional<String> fetchPage() {
+        Sh.Result r = lab.exec(Duration.ofSeconds(5), Host.CLIENT, "timeout", "3", "bash", "-c",
+                "exec 3<>/dev/tcp/" + Host.CLIENT.ip() + "/80 && printf 'GET / HTTP/1.0\\r\\nHost: lab\\r\\n\\r\\n' >&3 && cat <&3");
+        if (!r.ok() || !r.out().startsWith("HTTP/1.1 200")) {
+            return Optional.empty();
+        }
+        int i = r.out().indexOf("server=");
+        return i < 0 ? Optional.empty() : Optional.of(r.out().substring(i + 7).split("\\s")[0]);
+    }
+
+    // ---- checks from inside a host ----
+
+    /** Whether something listens on TCP {@code port} in the host's namespace ({@code ss -ltn} there). */
+    boolean listening(Host h, int port) {
+        Sh.Result r = lab.exec(Duration.ofSeconds(10), h, "ss", "-ltnH");
+        if (!r.ok()) {
+            throw new IllegalStateException("ss failed in " + h.id + ": " + r.out());
+        }
+        return r.out().lines().anyMatch(l -> l.matches(".*[\\s:]" + port + "\\s.*"));
+    }
+
+    /** The pid of the server's nginx master if it runs (pid file and a live process). */
+    Optional<Long> nginxPid(Host h) {
+        Path pidFile = dir.resolve("nginx").resolve(h.id).resolve("nginx.pid");
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            return alive(pid) ? Optional.of(pid) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The process exists and is not a zombie (pid 1 of this kind of VM reaps orphans late). */
+    static boolean alive(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("State:")).noneMatch(l -> l.contains("Z"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Fenced as seen from inside: no probe listener, no nginx listener, no nginx process. */
+    boolean fencedInside(Host h) {
+        return !listening(h, PROBE_PORT) && !listening(h, 80) && nginxPid(h).isEmpty();
+    }
+
+    /** Active as seen from inside: probe and nginx listening, nginx running. */
+    boolean activeInside(Host h) {
+        return listening(h, PROBE_PORT) && listening(h, 80) && nginxPid(h).isPresent();
+    }
+
+    // ---- waits ----
+
+    /** Waits until exactly {@code owner} serves, as every layer sees it. */
+    void awaitServing(String owner, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(20))
+                .until(() -> observer.servingFrom(owner));
+    }
+
+    /**
+     * Fails on any S1 violation the observer saw (both probe ports open in one round) and on observer
+     * errors, except (unless {@code -Dlab.strict=true}) violations in the instant after a SIGCONT, a
+     * known bug that is reported loudly instead: see {@link #inResumeWindow}.
+     */
+    void assertNoViolations() {
+        List<String> failing = new ArrayList<>();
+        for (LabObserver.Line l : observer.violationLines()) {
+            if (!STRICT && l.kind().equals("S1") && inResumeWindow(l.t())) {
+                String known = "lab KNOWN BUG (S1 right after SIGCONT of the old owner, see docs/lab.md): " + l.raw() + " in " + dir;
+                System.out.println(known);
+                note(known);
+            } else {
+                failing.add(l.raw());
+            }
+        }
+        if (!failing.isEmpty()) {
+            throw new AssertionError("S1 violated (both probe ports open) or the observer failed:\n"
+                    + String.join("\n", failing.subList(0, Math.min(20, failing.size()))) + "\nsee " + dir);
+        }
+    }
+
+    // ---- teardown ----
+
+    @Override
+    public void close() {
+        try {
+            if (observer != null) {
+                observer.close();
+            }
+            if (nodes.values().stream().filter(Process::isAlive).count() >= 2) {
+                CtlRun events = batonctl("--timeout", "3s", "events", "--last", "200");
+                Files.writeString(dir.resolve("events.log"), events.out());
+            }
+            // Accept-queue overflows (dropped SYNs) on the probe port, for reading a failed check afterwards.
+            for (Host h : List.of(Host.SERVER1, Host.SERVER2)) {
+                Sh.Result r = lab.exec(Duration.ofSeconds(5), h, "nstat", "-asz", "TcpExtListenOverflows", "TcpExtListenDrops");
+                Files.writeString(dir.resolve("logs").resolve("nstat-" + h.id + ".txt"), r.out());
+            }
+        } catch (Exception e) {
+            // diagnostics only
+        } finally {
+            for (Process p : nodes.values()) {
+                if (p.isAlive()) {
+                    Sh.run(Duration.ofSeconds(5), List.of("kill", "-CONT", Long.toString(p.pid())));
+                    p.destroyForcibly();
+                }
+            }
+            if (haproxy != null) {
+                haproxy.destroyForcibly();
+            }
+            // Kills whatever else runs in the namespaces (nginx masters and workers) and deletes them.
+            lab.close();
+            try {
+                Files.deleteIfExists(haproxySocket);
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    String summaryLine() {
+        LabObserver.Line s = observer == null ? null : observer.summary();
+        return s == null ? "observer: no summary" : s.raw();
+    }
+
+    /** Writes the lines to {@code target/lab-runs/outages.tsv} too, for the docs' table. */
+    void recordOutage(String scenario, double outageMs, String extra) {
+        String line = String.format(Locale.ROOT, "lab outage: scenario=%s outage_ms=%.0f lease_ms=%d haproxy=%s%s",
+                scenario, outageMs, LEASE.toMillis(), HAPROXY_SETTINGS, extra.isEmpty() ? "" : " " + extra);
+        System.out.println(line);
+        note(line);
+        try {
+            Path tsv = dir.getParent().resolve("outages.tsv");
+            Files.writeString(tsv, String.format(Locale.ROOT, "%s\t%.0f\t%s\t%s%n", scenario, outageMs, dir.getFileName(), extra),
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // the printed line is what counts
+        }
+    }
+}
