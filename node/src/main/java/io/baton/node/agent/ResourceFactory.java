@@ -13,7 +13,6 @@ import io.baton.resources.probeport.ProbePortResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 
 /** Turns the cluster file's resource entries into drivers for one node. */
 public final class ResourceFactory {
@@ -22,10 +21,11 @@ public final class ResourceFactory {
     /**
      * The runtimes of the groups {@code self} is a member of.
      *
-     * @param activeUnderLease for HTTP probes: whether a group is active here under a live lease
+     * @param leaseLive whether this node's lease is live now: an HTTP probe answers 200 only then, and a
+     *                  TCP probe accepted after it ended closes the port at once
      */
     public static List<GroupRuntime> groupsFor(ClusterConfig config, NodeConfig self,
-                                               Function<String, BooleanSupplier> activeUnderLease) {
+                                               BooleanSupplier leaseLive) {
         List<GroupRuntime> runtimes = new ArrayList<>();
         for (GroupConfig g : config.groups()) {
             if (!g.nodes().contains(self.id())) {
@@ -33,21 +33,21 @@ public final class ResourceFactory {
             }
             List<Resource> resources = new ArrayList<>();
             for (ResourceConfig rc : g.resources()) {
-                resources.add(create(rc, self, activeUnderLease.apply(g.name())));
+                resources.add(create(rc, self, leaseLive));
             }
             runtimes.add(new GroupRuntime(g.name(), resources));
         }
         return runtimes;
     }
 
-    private static Resource create(ResourceConfig rc, NodeConfig self, BooleanSupplier activeUnderLease) {
+    private static Resource create(ResourceConfig rc, NodeConfig self, BooleanSupplier leaseLive) {
         if (rc instanceof ExecResourceConfig e) {
             return ExecResource.fromScripts(e.name(), e.start(), e.stop(), e.timeout(), e.env());
         }
         if (rc instanceof ProbePortResourceConfig p) {
             String bind = p.bind() != null ? p.bind() : self.raft().host();
             ProbeMode mode = ProbeMode.valueOf(p.mode().name());
-            return new ProbePortResource(p.name(), bind, p.port(), mode, activeUnderLease);
+            return new ProbePortResource(p.name(), bind, p.port(), mode, leaseLive);
         }
         throw new IllegalArgumentException("no driver for resource type " + rc.type());
     }

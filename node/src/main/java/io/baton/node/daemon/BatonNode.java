@@ -83,7 +83,7 @@ public final class BatonNode implements AutoCloseable {
                 Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(10), timing.heartbeatNanos() / 5)));
         AtomicReference<NodeAgent> agentRef = new AtomicReference<>();
         List<GroupRuntime> groups = ResourceFactory.groupsFor(config, self,
-                group -> () -> agentRef.get() != null && agentRef.get().activeUnderLease(group));
+                () -> agentRef.get() != null && agentRef.get().leaseLive());
         OwnerLease lease = new OwnerLease(config.lease().toNanos(), config.stopBudget().toNanos());
         NodeAgent agent = new NodeAgent(nodeId, raft.stateMachine()::read, raft::submitHeartbeat, groups, lease, clock, wall,
                 config.heartbeatInterval(), config.lease());

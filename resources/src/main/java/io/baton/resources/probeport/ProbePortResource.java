@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #fence()} closes the listening socket at once from any thread; {@link #start} binds
  * again afterwards.
+ *
+ * <p>{@code leaseHeld} says whether the node's lease is live. In TCP mode a probe accepted while it
+ * is not (the process was frozen past its lease) closes the listener at once, before the fence
+ * thread gets to it; in HTTP mode such a probe is answered 503.
  */
 public final class ProbePortResource implements Resource {
 
@@ -269,6 +273,15 @@ public final class ProbePortResource implements Resource {
                         continue;
                     }
                     probes.incrementAndGet();
+                    if (handlers == null && !held()) {
+                        // Back from a freeze (SIGSTOP, a long pause) with the lease over: this accept
+                        // just made room in the backlog, so close the listener before anything else,
+                        // or the kernel completes another probe's handshake before the fence comes.
+                        log.warn("Probe port '{}': lease over, closing {}", name, address);
+                        closeQuietly(server);
+                        closeQuietly(socket);
+                        break;
+                    }
                     if (handlers == null) {
                         closeQuietly(socket);
                     } else {
@@ -325,6 +338,16 @@ public final class ProbePortResource implements Resource {
         return !server.isClosed();
     }
 
+    /** Whether the node's lease is live; a failing check counts as not. */
+    private boolean held() {
+        try {
+            return leaseHeld.getAsBoolean();
+        } catch (RuntimeException e) {
+            log.warn("Probe port '{}': lease check failed", name, e);
+            return false;
+        }
+    }
+
     private void answerHttp(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
@@ -333,13 +356,7 @@ public final class ProbePortResource implements Resource {
                 return;
             }
             boolean head = requestLine.regionMatches(true, 0, "HEAD ", 0, 5);
-            boolean held;
-            try {
-                held = leaseHeld.getAsBoolean();
-            } catch (RuntimeException e) {
-                log.warn("Probe port '{}': lease check failed", name, e);
-                held = false;
-            }
+            boolean held = held();
             String status = held ? "200 OK" : "503 Service Unavailable";
             byte[] body = ((held ? "active " : "standby ") + name + "\n").getBytes(StandardCharsets.UTF_8);
             String headers = "HTTP/1.1 " + status + "\r\n"

@@ -243,4 +243,23 @@ class ProbePortResourceTest {
         r.resumeAcceptingForTest();
         await().atMost(Duration.ofSeconds(5)).until(() -> connects(port, 200));
     }
+
+    @Test
+    void aTcpProbeAcceptedAfterTheLeaseEndedClosesThePortAtOnce() throws Exception {
+        int port = freePort();
+        AtomicBoolean held = new AtomicBoolean(true);
+        ProbePortResource r = resource(port, ProbeMode.TCP, held);
+        r.start(CTX);
+        assertTrue(connects(port, 1000));
+
+        // As after a freeze past the lease: the next accepted probe finds the lease over.
+        held.set(false);
+        connects(port, 1000);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertRefused(port));
+        assertEquals(Status.INACTIVE, r.observe().status());
+
+        held.set(true);
+        r.start(CTX);
+        assertTrue(connects(port, 1000), "a later start (a new grant) listens again");
+    }
 }
