@@ -52,8 +52,11 @@ final class LabEnv implements AutoCloseable {
     private final Map<String, Process> nodes = new LinkedHashMap<>();
     /** [before, after] (monotonic ms) of every SIGCONT sent. */
     private final List<double[]> resumes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** -Dlab.strict=true: the known S1 race after SIGCONT fails the test like any other violation. */
-    static final boolean STRICT = Boolean.getBoolean("lab.strict");
+    /**
+     * Every S1 violation fails the test. -Dlab.strict=false tolerates one within 250 ms of a SIGCONT
+     * (the race fixed in ProbePortResource, see docs/lab.md), for comparing.
+     */
+    static final boolean STRICT = !"false".equals(System.getProperty("lab.strict"));
     private Process haproxy;
     LabObserver observer;
 
@@ -401,8 +404,8 @@ final class LabEnv implements AutoCloseable {
 
     /**
      * Fails on any S1 violation the observer saw (both probe ports open in one round) and on observer
-     * errors, except (unless {@code -Dlab.strict=true}) violations in the instant after a SIGCONT, a
-     * known bug that is reported loudly instead: see {@link #inResumeWindow}.
+     * errors; with {@code -Dlab.strict=false}, violations in the instant after a SIGCONT are only
+     * reported: see {@link #inResumeWindow}.
      */
     void assertNoViolations() {
         List<String> failing = new ArrayList<>();
