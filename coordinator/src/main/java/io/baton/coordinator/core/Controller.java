@@ -37,6 +37,24 @@ public final class Controller {
         return timing;
     }
 
+    /**
+     * The witness this leader should hand its leadership to, if any: when the leader itself owns a
+     * group, its crash would cost an election before the lease wait could even start (PROTOCOL.md:
+     * prefer a leader that owns nothing). Ratis priorities prefer the witness but hand over only when
+     * it has matched the leader's last entry, which a log growing a dozen entries a second rarely
+     * shows. The witness must have been heard recently by this leader.
+     */
+    public Optional<String> leaderToPrefer(ClusterState state, String self, Liveness liveness, long nowNanos) {
+        boolean selfOwns = state.groups.values().stream().anyMatch(g -> self.equals(g.owner));
+        if (!selfOwns || topology.node(self).map(Topology.NodeSpec::witness).orElse(false)) {
+            return Optional.empty();
+        }
+        return topology.nodes().stream().filter(Topology.NodeSpec::witness).map(Topology.NodeSpec::id)
+                .filter(w -> state.node(w).map(NodeState::alive).orElse(false))
+                .filter(w -> liveness.lastHeard(w).stream().anyMatch(t -> nowNanos - t < timing.eligibleWithinNanos()))
+                .findFirst();
+    }
+
     /** The commands to propose now; their wall time is left for the caller to stamp. */
     public List<Command> decide(ClusterState state, Liveness liveness, long nowNanos) {
         List<Command> out = new ArrayList<>();

@@ -38,6 +38,9 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
     /** Touched only by the controller thread. */
     private long leaderTerm = -1;
     private long leaderSince;
+    /** Hand-overs are tried at most this often: a failed one (witness behind) is retried later. */
+    private static final long TRANSFER_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private long lastTransferNanos = Long.MIN_VALUE / 2;
 
     public ControllerRunner(RaftNode raft, Controller controller, MonotonicClock clock, LongSupplier wallClockMs,
                             Duration tick) {
@@ -94,12 +97,26 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
                 return;
             }
             var state = raft.stateMachine().copyState();
-            for (Command c : controller.decide(state, new Liveness(leaderSince, lastHeard), now)) {
+            Liveness liveness = new Liveness(leaderSince, lastHeard);
+            for (Command c : controller.decide(state, liveness, now)) {
                 propose(c);
+            }
+            if (now - lastTransferNanos >= TRANSFER_RETRY_NANOS) {
+                controller.leaderToPrefer(state, raft.selfId(), liveness, now).ifPresent(this::handOver);
             }
         } catch (RuntimeException e) {
             log.warn("controller tick failed", e);
         }
+    }
+
+    private void handOver(String witness) {
+        lastTransferNanos = clock.nanos();
+        log.info("this leader owns a group: handing the leadership to {}", witness);
+        raft.transferLeadership(witness, Duration.ofSeconds(3)).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.info("leadership not handed to {}: {}", witness, error.toString());
+            }
+        });
     }
 
     private void propose(Command decision) {

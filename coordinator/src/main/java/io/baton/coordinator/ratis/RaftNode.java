@@ -204,6 +204,24 @@ public final class RaftNode implements Closeable {
         }, senders).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Asks Ratis to hand this server's leadership to {@code peerId}; completes when the transfer is
+     * done, or exceptionally if it could not be (the peer not caught up in time, no longer leader).
+     */
+    public CompletableFuture<Void> transferLeadership(String peerId, Duration timeout) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(peerId), timeout.toMillis());
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException() != null
+                            ? reply.getException() : new IOException("transfer failed"));
+                }
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, senders);
+    }
+
     /** The leader this server knows of, if any. */
     public Optional<String> leaderId() {
         try {

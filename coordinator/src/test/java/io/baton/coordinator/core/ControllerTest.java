@@ -273,4 +273,19 @@ class ControllerTest {
         assertTrue(decide(T0 + TIMING.leaseNanos() - 1).stream().noneMatch(Command::hasLiveness));
         assertEquals(3, decide(T0 + TIMING.leaseNanos()).stream().filter(Command::hasLiveness).count());
     }
+
+    @Test
+    void aLeaderThatOwnsAGroupPrefersToHandItsLeadershipToAHeardWitness() {
+        f.allAlive();
+        heardAll(T0);
+        f.ok(CoreFixture.grant("web", "server1", 0));
+        assertEquals(java.util.Optional.of("witness"), controller.leaderToPrefer(f.state, "server1",
+                new Liveness(leaderSince, heard), T0 + 10 * MS));
+        assertEquals(java.util.Optional.empty(), controller.leaderToPrefer(f.state, "server2",
+                new Liveness(leaderSince, heard), T0 + 10 * MS), "server2 owns nothing: no hurry");
+        assertEquals(java.util.Optional.empty(), controller.leaderToPrefer(f.state, "witness",
+                new Liveness(leaderSince, heard), T0 + 10 * MS), "already the witness");
+        assertEquals(java.util.Optional.empty(), controller.leaderToPrefer(f.state, "server1",
+                new Liveness(leaderSince, heard), T0 + TIMING.eligibleWithinNanos()), "the witness not heard lately");
+    }
 }
