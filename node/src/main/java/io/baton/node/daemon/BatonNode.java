@@ -118,7 +118,8 @@ public final class BatonNode implements AutoCloseable {
     private static ClusterStatus status(ClusterConfig config, Topology topology, RaftNode raft, String nodeId) {
         String leader = raft.leaderId().orElse("");
         try {
-            RaftNode.LeaderState fromLeader = raft.queryLeader(Duration.ofSeconds(1)).join();
+            // Short: a leader answers in milliseconds; while one is being elected, the local replica will do.
+            RaftNode.LeaderState fromLeader = raft.queryLeader(Duration.ofMillis(200)).join();
             return StatusBuilder.build(config, StateCodec.fromProto(fromLeader.state(), topology), nodeId,
                     fromLeader.leader());
         } catch (RuntimeException e) {
