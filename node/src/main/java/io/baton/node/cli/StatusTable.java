@@ -29,7 +29,7 @@ final class StatusTable {
         sb.append('\n');
         appendNodes(sb, status.getNodesList());
         sb.append('\n');
-        appendGroups(sb, status.getGroupsList());
+        appendGroups(sb, status);
         return sb.toString();
     }
 
@@ -46,7 +46,8 @@ final class StatusTable {
         table.appendTo(sb, "");
     }
 
-    private static void appendGroups(StringBuilder sb, List<GroupStatus> groups) {
+    private static void appendGroups(StringBuilder sb, ClusterStatus status) {
+        List<GroupStatus> groups = status.getGroupsList();
         if (groups.isEmpty()) {
             sb.append("(no groups)\n");
             return;
@@ -61,7 +62,7 @@ final class StatusTable {
                     note(g)};
             groupRows.add(anyNote ? row : Arrays.copyOf(row, 4));
             for (NodeGroupStatus n : g.getNodesList()) {
-                nodeRows.add(nodeLine(g, n));
+                nodeRows.add(nodeLine(g, n, down(status, n.getNode())));
             }
         }
         int[] groupWidths = TextTable.widths(groupRows);
@@ -88,10 +89,17 @@ final class StatusTable {
         return String.join("; ", notes);
     }
 
-    /** node, activity (with the report's epoch if it is not the group's), resources, failure message. */
-    private static String[] nodeLine(GroupStatus g, NodeGroupStatus n) {
+    private static boolean down(ClusterStatus status, String node) {
+        return status.getNodesList().stream().anyMatch(n -> n.getId().equals(node) && !n.getAlive());
+    }
+
+    /**
+     * node, activity (with the report's epoch if it is not the group's), resources, failure message.
+     * A down node's line is its last report, said so: what it shows may no longer be true.
+     */
+    private static String[] nodeLine(GroupStatus g, NodeGroupStatus n, boolean down) {
         GroupReport r = n.getReport();
-        String activity = Names.activity(r.getActivity());
+        String activity = (down ? "down, last seen " : "") + Names.activity(r.getActivity());
         if (r.getEpoch() != g.getEpoch() && r.getEpoch() != 0) {
             activity += " (epoch " + r.getEpoch() + ")";
         }

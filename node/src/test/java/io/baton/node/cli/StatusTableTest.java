@@ -34,6 +34,17 @@ class StatusTableTest {
     }
 
     @Test
+    void aDownNodesLineSaysItIsItsLastReport() {
+        String table = StatusTable.render(Clusters.sample());
+        assertFalse(table.contains("down, last seen"), "every member of the sample's groups is up:\n" + table);
+        io.baton.proto.admin.ClusterStatus.Builder b = Clusters.sample().toBuilder();
+        for (int i = 0; i < b.getNodesCount(); i++) {
+            b.setNodes(i, b.getNodes(i).toBuilder().setAlive(false));
+        }
+        assertTrue(StatusTable.render(b.build()).contains("server1  down, last seen "), StatusTable.render(b.build()));
+    }
+
+    @Test
     void showsTheWarningOfAnAnswerFromALocalReplica() {
         String table = StatusTable.render(Clusters.sample().toBuilder()
                 .setWarning("no leader answered: this is server2's own replica and may be out of date").build());
