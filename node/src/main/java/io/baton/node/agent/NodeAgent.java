@@ -169,6 +169,23 @@ public final class NodeAgent implements StateListener, AutoCloseable {
                 lock.unlock();
             }
         }
+
+        /** Waits until signalled or {@code deadlineNanos} (clock time), then clears; false if interrupted. */
+        boolean await(long deadlineNanos) {
+            lock.lock();
+            try {
+                long wait;
+                while (running && !pending && (wait = deadlineNanos - clock.nanos()) > 0) {
+                    condition.awaitNanos(wait);
+                }
+                pending = false;
+                return true;
+            } catch (InterruptedException e) {
+                return false;
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     // ---- heartbeat ----
@@ -176,17 +193,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private void heartbeatLoop() {
         long next = clock.nanos();
         while (running) {
-            lock.lock();
-            try {
-                long wait;
-                while (running && !heartbeatWanted.pending && (wait = next - clock.nanos()) > 0) {
-                    heartbeatWanted.condition.awaitNanos(wait);
-                }
-                heartbeatWanted.pending = false;
-            } catch (InterruptedException e) {
+            if (!heartbeatWanted.await(next)) {
                 return;
-            } finally {
-                lock.unlock();
             }
             if (!running) {
                 return;
@@ -255,16 +263,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     private void reconcileLoop() {
         while (running) {
-            lock.lock();
-            try {
-                if (!reconcileWanted.pending) {
-                    reconcileWanted.condition.awaitNanos(TimeUnit.MILLISECONDS.toNanos(100));
-                }
-                reconcileWanted.pending = false;
-            } catch (InterruptedException e) {
+            if (!reconcileWanted.await(clock.nanos() + TimeUnit.MILLISECONDS.toNanos(100))) {
                 return;
-            } finally {
-                lock.unlock();
             }
             if (!running) {
                 return;
