@@ -50,9 +50,6 @@ public final class RaftNode implements Closeable {
 
     /** Raft timing and log sizes. */
     public record Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries) {
-        public static Settings defaults() {
-            return new Settings(Duration.ofMillis(300), Duration.ofSeconds(3), 2000);
-        }
     }
 
     private final RaftServer server;

@@ -19,7 +19,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -29,6 +28,8 @@ import java.util.function.Supplier;
  */
 public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
+    /** How an UNAVAILABLE answer for a write that could not be committed starts; batonctl relies on it. */
+    public static final String NO_QUORUM = "no quorum";
 
     private final RaftNode raft;
     private final Supplier<ClusterStatus> status;
@@ -82,7 +83,7 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
         raft.submit(command.build(), WRITE_TIMEOUT).whenComplete((result, error) -> {
             if (error != null) {
                 response.onError(Status.UNAVAILABLE.withDescription(
-                        "no quorum: the command could not be committed within " + WRITE_TIMEOUT.toSeconds()
+                        NO_QUORUM + ": the command could not be committed within " + WRITE_TIMEOUT.toSeconds()
                                 + " s (is a majority of nodes up and reachable?)").asException());
                 return;
             }
@@ -136,10 +137,5 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
         if (!request.getFollow()) {
             observer.onCompleted();
         }
-    }
-
-    /** Unwraps a failed future's cause for messages. */
-    static Throwable cause(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 }

@@ -1,5 +1,6 @@
 package io.baton.node.cli;
 
+import io.baton.node.admin.AdminService;
 import io.baton.proto.Event;
 import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.BatonAdminGrpc.BatonAdminBlockingStub;
@@ -133,14 +134,11 @@ final class AdminConnection implements AutoCloseable {
      */
     private static boolean isUnreachable(Status status) {
         if (status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
-                && status.getDescription().startsWith(NO_QUORUM)) {
+                && status.getDescription().startsWith(AdminService.NO_QUORUM)) {
             return false;
         }
         return status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED;
     }
-
-    /** How the admin service starts its UNAVAILABLE answer when a write cannot be committed. */
-    static final String NO_QUORUM = "no quorum";
 
     /** The server's answer as a one-line CtlException: its status description, else the code in words. */
     static CtlException refusal(StatusRuntimeException e) {
