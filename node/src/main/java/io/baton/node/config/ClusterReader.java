@@ -86,7 +86,7 @@ final class ClusterReader {
     }
 
     private static NodeConfig node(YamlMap m) throws ConfigException {
-        m.allowOnly("id", "role", "zone", "raft", "admin");
+        m.allowOnly("id", "role", "zone", "raft", "admin", "mirror");
         String id = m.requiredName("id");
         String roleText = m.requiredString("role");
         Role role = Role.fromYaml(roleText).orElseThrow(() -> m.error("role",
@@ -97,7 +97,14 @@ final class ClusterReader {
             throw m.error("raft", "must be an address the other nodes can reach, not the wildcard " + raft.host());
         }
         HostPort admin = m.requiredHostPort("admin");
-        return new NodeConfig(id, role, zone, raft, admin);
+        HostPort mirror = m.has("mirror") ? m.requiredHostPort("mirror") : null;
+        if (mirror != null && HostPort.isWildcard(mirror.host())) {
+            throw m.error("mirror", "must be an address the other data nodes can reach, not the wildcard " + mirror.host());
+        }
+        if (mirror != null && role != Role.DATA) {
+            throw m.error("mirror", "a witness holds no replica; remove mirror from witness '" + id + "'");
+        }
+        return new NodeConfig(id, role, zone, raft, admin, mirror);
     }
 
     private static GroupConfig group(YamlMap m) throws ConfigException {

@@ -32,6 +32,7 @@ final class ClusterValidator {
             validator.group(g);
         }
         validator.probePorts();
+        validator.mirrorPaths();
     }
 
     private void timings() throws ConfigException {
@@ -64,6 +65,9 @@ final class ClusterValidator {
             }
             address(addresses, node.raft(), path + ".raft", node);
             address(addresses, node.admin(), path + ".admin", node);
+            if (node.mirror() != null) {
+                address(addresses, node.mirror(), path + ".mirror", node);
+            }
         }
     }
 
@@ -73,7 +77,7 @@ final class ClusterValidator {
         String earlier = used.putIfAbsent(key, path + " (node '" + node.id() + "')");
         if (earlier != null) {
             throw error(path, "address " + address + " is already used by " + earlier
-                    + "; every raft and admin address must be different");
+                    + "; every raft, admin and mirror address must be different");
         }
     }
 
@@ -129,9 +133,80 @@ final class ClusterValidator {
                 probe = i;
             }
         }
+        mirrorDisks(group, path);
         if (probe >= 0 && probe != resources.size() - 1) {
             throw error(FieldPath.index(path, probe), "probe_port '" + resources.get(probe).name()
                     + "' must be the last resource, so that it opens only after everything else is up");
+        }
+    }
+
+    /**
+     * A mirror disk comes before the resources that use it, has exactly one peer (the replication
+     * keeps one dirty bitmap, for one peer), and every member must say where its replica listens.
+     */
+    private void mirrorDisks(GroupConfig group, String path) throws ConfigException {
+        List<ResourceConfig> resources = group.resources();
+        int mirror = -1;
+        for (int i = 0; i < resources.size(); i++) {
+            if (!(resources.get(i) instanceof MirrorDiskResourceConfig)) {
+                continue;
+            }
+            String itemPath = FieldPath.index(path, i);
+            if (mirror >= 0) {
+                throw error(itemPath, "group '" + group.name() + "' already has mirror_disk '"
+                        + resources.get(mirror).name() + "' at " + FieldPath.index(path, mirror)
+                        + "; a group may have at most one mirror_disk");
+            }
+            mirror = i;
+            for (int before = 0; before < i; before++) {
+                if (resources.get(before) instanceof ExecResourceConfig exec) {
+                    throw error(itemPath, "mirror_disk '" + resources.get(i).name() + "' must come before exec '"
+                            + exec.name() + "' (" + FieldPath.index(path, before) + "): the application starts"
+                            + " after its disk is mounted and stops before it is unmounted");
+                }
+            }
+            if (group.nodes().size() != 2) {
+                throw error(itemPath, "a group with a mirror_disk needs exactly two data nodes (an owner and"
+                        + " its mirror), group '" + group.name() + "' has " + group.nodes().size());
+            }
+            for (String member : group.nodes()) {
+                NodeConfig node = config.node(member).orElseThrow();
+                if (node.mirror() == null) {
+                    int n = config.nodes().indexOf(node);
+                    throw error(FieldPath.index("nodes", n), "node '" + member + "' is a member of group '"
+                            + group.name() + "', which has a mirror_disk: give it a mirror address"
+                            + " (mirror: host:port), where the owner sends its writes");
+                }
+            }
+        }
+    }
+
+    /** Two mirror disks that would share a file on the same node would destroy each other's data. */
+    private void mirrorPaths() throws ConfigException {
+        for (NodeConfig node : config.nodes()) {
+            Map<String, String> used = new HashMap<>();
+            for (int g = 0; g < config.groups().size(); g++) {
+                GroupConfig group = config.groups().get(g);
+                if (!group.nodes().contains(node.id())) {
+                    continue;
+                }
+                for (int r = 0; r < group.resources().size(); r++) {
+                    if (group.resources().get(r) instanceof MirrorDiskResourceConfig disk) {
+                        String base = FieldPath.index(FieldPath.index("groups", g) + ".resources", r);
+                        for (String field : List.of("data", "metadata", "mount")) {
+                            String raw = field.equals("data") ? disk.data()
+                                    : field.equals("metadata") ? disk.metadata() : disk.mount();
+                            String resolved = MirrorDiskResourceConfig.forNode(raw, node.id());
+                            String earlier = used.putIfAbsent(resolved, base + "." + field);
+                            if (earlier != null) {
+                                throw error(base + "." + field, "path " + resolved + " on node '" + node.id()
+                                        + "' is also used by " + earlier + "; each mirror disk needs its own"
+                                        + " data, metadata and mount paths");
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

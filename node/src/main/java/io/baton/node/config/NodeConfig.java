@@ -11,8 +11,14 @@ import java.util.Objects;
  * @param raft  where the other nodes reach this node's Raft server; its host is also the default
  *              bind address of probe ports
  * @param admin where batonctl reaches this node's admin API
+ * @param mirror where the owner of a mirrored group reaches this node's mirror replica; null when
+ *               the node is a member of no group with a mirror disk
  */
-public record NodeConfig(String id, Role role, String zone, HostPort raft, HostPort admin) {
+public record NodeConfig(String id, Role role, String zone, HostPort raft, HostPort admin, HostPort mirror) {
+
+    public NodeConfig(String id, Role role, String zone, HostPort raft, HostPort admin) {
+        this(id, role, zone, raft, admin, null);
+    }
 
     public NodeConfig {
         Objects.requireNonNull(id, "id");

@@ -6,7 +6,7 @@ package io.baton.node.config;
  * {@code mirror_disk}) has to be handled; adding one means a record here, a {@code permits} entry
  * and a case in {@code ResourceReader}.
  */
-public sealed interface ResourceConfig permits ExecResourceConfig, ProbePortResourceConfig {
+public sealed interface ResourceConfig permits ExecResourceConfig, MirrorDiskResourceConfig, ProbePortResourceConfig {
 
     /** Unique within the group, {@code [A-Za-z0-9._-]+}. */
     String name();

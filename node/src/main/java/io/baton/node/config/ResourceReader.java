@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 final class ResourceReader {
 
     /** The {@code type} values known, for messages. */
-    static final List<String> TYPES = List.of(ExecResourceConfig.TYPE, ProbePortResourceConfig.TYPE);
+    static final List<String> TYPES = List.of(ExecResourceConfig.TYPE, MirrorDiskResourceConfig.TYPE, ProbePortResourceConfig.TYPE);
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String RESERVED_ENV_PREFIX = "BATON_";
@@ -30,6 +30,7 @@ final class ResourceReader {
         return switch (type) {
             case ExecResourceConfig.TYPE -> exec(resource);
             case ProbePortResourceConfig.TYPE -> probePort(resource);
+            case MirrorDiskResourceConfig.TYPE -> mirrorDisk(resource);
             default -> throw resource.error("type",
                     "unknown resource type '" + type + "'; known types: " + String.join(", ", TYPES));
         };
@@ -90,5 +91,62 @@ final class ResourceReader {
                     "must be tcp or http, got '" + modeText + "'"));
         }
         return new ProbePortResourceConfig(name, port, bind, mode);
+    }
+
+    private static MirrorDiskResourceConfig mirrorDisk(YamlMap m) throws ConfigException {
+        m.allowOnly("type", "name", "data", "metadata", "size", "mount", "fstype", "resync_rate");
+        String name = m.requiredName("name");
+        String data = absolutePath(m, "data");
+        String metadata = absolutePath(m, "metadata");
+        String mount = absolutePath(m, "mount");
+        long size = size(m, "size");
+        if (size < MirrorDiskResourceConfig.MIN_SIZE_BYTES) {
+            throw m.error("size", "must be at least " + SizeParser.format(MirrorDiskResourceConfig.MIN_SIZE_BYTES)
+                    + ", got " + SizeParser.format(size));
+        }
+        if (size % MirrorDiskResourceConfig.BLOCK_SIZE_BYTES != 0) {
+            throw m.error("size", "must be a multiple of 4KiB (the mirror's block size), got " + size + " bytes");
+        }
+        String fstype = m.optionalString("fstype");
+        if (fstype == null) {
+            fstype = MirrorDiskResourceConfig.DEFAULT_FSTYPE;
+        } else if (!fstype.equals("ext4") && !fstype.equals("xfs")) {
+            throw m.error("fstype", "must be ext4 or xfs, got '" + fstype + "'");
+        }
+        long rate = 0;
+        String rateText = m.optionalString("resync_rate");
+        if (rateText != null) {
+            if (!rateText.endsWith("/s")) {
+                throw m.error("resync_rate", "must be a size per second such as 100MiB/s, got '" + rateText + "'");
+            }
+            try {
+                rate = SizeParser.parse(rateText.substring(0, rateText.length() - 2));
+            } catch (IllegalArgumentException e) {
+                throw m.error("resync_rate", e.getMessage());
+            }
+            if (rate == 0) {
+                throw m.error("resync_rate", "must be more than 0/s; leave it out for no limit");
+            }
+        }
+        return new MirrorDiskResourceConfig(name, data, metadata, size, mount, fstype, rate);
+    }
+
+    private static String absolutePath(YamlMap m, String key) throws ConfigException {
+        String path = m.requiredString(key);
+        if (!path.startsWith("/")) {
+            throw m.error(key, "must be an absolute path, got '" + path + "'");
+        }
+        if (path.length() > 1 && path.endsWith("/")) {
+            throw m.error(key, "must not end with '/', got '" + path + "'");
+        }
+        return path;
+    }
+
+    private static long size(YamlMap m, String key) throws ConfigException {
+        try {
+            return SizeParser.parse(m.requiredString(key));
+        } catch (IllegalArgumentException e) {
+            throw m.error(key, e.getMessage());
+        }
     }
 }

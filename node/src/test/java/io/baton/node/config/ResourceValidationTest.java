@@ -31,7 +31,7 @@ class ResourceValidationTest {
     @Test
     void typeMustBeKnown() {
         assertEquals("cluster.yaml: groups[0].resources[0].type: unknown resource type 'docker'; known types: exec,"
-                + " probe_port", error(valid("{type: exec, name: app", "{type: docker, name: app")));
+                + " mirror_disk, probe_port", error(valid("{type: exec, name: app", "{type: docker, name: app")));
         assertEquals("cluster.yaml: groups[0].resources[0].type: required field is missing",
                 error(valid("{type: exec, name: app", "{name: app")));
         assertEquals("cluster.yaml: groups[0].resources[0]: must be a mapping of keys to values, got string 'app'",
