@@ -40,12 +40,23 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private final Duration lease;
+    private final long mirrorSizeBytes;
 
     /**
      * @param subnet a loopback prefix of three octets, distinct per test class, such as {@code 127.0.21}
      */
     public LocalCluster(Path dir, String subnet, Duration heartbeat, Duration lease) throws IOException {
+        this(dir, subnet, heartbeat, lease, 0);
+    }
+
+    /**
+     * A cluster whose group starts with a mirror disk of {@code mirrorSizeBytes} (none when 0), each
+     * node's replica under {@code dir/data/NODE/}, mounted at {@link #mountPoint} on the owner.
+     */
+    public LocalCluster(Path dir, String subnet, Duration heartbeat, Duration lease, long mirrorSizeBytes)
+            throws IOException {
         this.dir = dir;
+        this.mirrorSizeBytes = mirrorSizeBytes;
         this.lease = lease;
         this.members = List.of(
                 new Member("server1", "data", subnet + ".11"),
@@ -67,9 +78,25 @@ public final class LocalCluster implements AutoCloseable {
                 .append("nodes:\n");
         for (Member m : members) {
             yaml.append("  - {id: ").append(m.id).append(", role: ").append(m.role).append(", zone: zone-")
-                    .append(m.id).append(", raft: ").append(m.ip).append(":7400, admin: ").append(m.ip).append(":7401}\n");
+                    .append(m.id).append(", raft: ").append(m.ip).append(":7400, admin: ").append(m.ip).append(":7401");
+            if (mirrorSizeBytes > 0 && m.role.equals("data")) {
+                yaml.append(", mirror: ").append(m.ip).append(":7402");
+            }
+            yaml.append("}\n");
         }
-        yaml.append("groups:\n  - name: ").append(GROUP).append("\n    nodes: [server1, server2]\n    resources:\n")
+        yaml.append("groups:\n  - name: ").append(GROUP).append("\n    nodes: [server1, server2]\n    resources:\n");
+        if (mirrorSizeBytes > 0) {
+            Path replicas = dir.resolve("data");
+            yaml.append("      - {type: mirror_disk, name: md, data: '").append(replicas).append("/${node}/md.img'")
+                    .append(", metadata: '").append(replicas).append("/${node}/md.meta', size: ")
+                    .append(mirrorSizeBytes).append("B, mount: '").append(dir).append("/mnt/${node}'}\n");
+            for (Member m : members) {
+                if (m.role.equals("data")) {
+                    Files.createDirectories(mountPoint(m.id));
+                }
+            }
+        }
+        yaml
                 .append("      - {type: exec, name: app, start: ").append(start).append(", stop: ").append(stop)
                 .append(", timeout: 10s}\n")
                 .append("      - {type: probe_port, name: nlb-probe, port: ").append(PROBE_PORT).append("}\n");
@@ -82,6 +109,11 @@ public final class LocalCluster implements AutoCloseable {
         Files.writeString(p, "#!/bin/sh\nset -e\n" + body);
         p.toFile().setExecutable(true);
         return p;
+    }
+
+    /** Where {@code node} mounts the mirror disk while it owns the group. */
+    public Path mountPoint(String node) {
+        return dir.resolve("mnt").resolve(node);
     }
 
     public Path configFile() {
@@ -250,6 +282,9 @@ public final class LocalCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (mirrorSizeBytes > 0) {
+            MountLeftovers.clear(dir);
         }
     }
 
