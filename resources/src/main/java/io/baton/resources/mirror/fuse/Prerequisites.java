@@ -1,0 +1,89 @@
+package io.baton.resources.mirror.fuse;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import ru.serce.jnrfuse.FuseStubFS;
+
+/**
+ * What the owner's data path needs from the host, checked up front so that an operator reads
+ * "install the Debian package 'fuse'" rather than a stack trace from the middle of a start.
+ */
+public final class Prerequisites {
+
+    private static final List<String> EXTRA_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
+
+    private Prerequisites() {}
+
+    /** Checks FUSE, loop devices and the tools for {@code fstype}; every problem in one message. */
+    public static void check(String fstype) throws DataPathException {
+        List<String> problems = new ArrayList<>();
+        if (!Files.exists(Path.of("/dev/fuse"))) {
+            problems.add("/dev/fuse is missing: load the fuse kernel module (modprobe fuse)");
+        }
+        if (!libfuseLoads()) {
+            problems.add("libfuse.so.2 cannot be loaded: install the Debian package 'fuse' (libfuse2)");
+        }
+        if (!onPath("fusermount")) {
+            problems.add("fusermount is missing: install the Debian package 'fuse' (libfuse2)");
+        }
+        if (!Files.exists(Path.of("/dev/loop-control"))) {
+            problems.add("/dev/loop-control is missing: load the loop kernel module (modprobe loop)");
+        }
+        for (String tool : List.of("losetup", "blkid", "mount", "umount")) {
+            if (!onPath(tool)) {
+                problems.add(tool + " is missing: install the Debian package 'util-linux'");
+            }
+        }
+        String mkfs = mkfsProblem(fstype);
+        if (mkfs != null) {
+            problems.add(mkfs);
+        }
+        if (!problems.isEmpty()) {
+            throw new DataPathException("the mirror disk cannot run on this host: " + String.join("; ", problems));
+        }
+    }
+
+    /** Checks only the mkfs tool for {@code fstype}. */
+    static void checkMkfs(String fstype) throws DataPathException {
+        String problem = mkfsProblem(fstype);
+        if (problem != null) {
+            throw new DataPathException(problem);
+        }
+    }
+
+    private static String mkfsProblem(String fstype) {
+        String pkg = switch (fstype) {
+            case "ext4" -> "e2fsprogs";
+            case "xfs" -> "xfsprogs";
+            default -> null;
+        };
+        if (pkg == null) {
+            return "filesystem type '" + fstype + "' is not supported on a mirror disk (ext4 or xfs)";
+        }
+        return onPath("mkfs." + fstype) ? null : "mkfs." + fstype + " is missing: install the Debian package '" + pkg + "'";
+    }
+
+    /** jnr-fuse loads libfuse.so.2 when a filesystem object is created. */
+    private static boolean libfuseLoads() {
+        try {
+            new FuseStubFS();
+            return true;
+        } catch (Throwable t) { // UnsatisfiedLinkError or jnr's wrapping of it
+            return false;
+        }
+    }
+
+    static boolean onPath(String tool) {
+        List<String> dirs = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            dirs.addAll(List.of(path.split(File.pathSeparator)));
+        }
+        dirs.addAll(EXTRA_DIRS); // daemons may start with a PATH lacking sbin
+        return dirs.stream().anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
+    }
+}
