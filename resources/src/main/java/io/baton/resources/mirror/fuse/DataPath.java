@@ -186,13 +186,28 @@ public final class DataPath {
     public static void cleanupLeftovers(Path fuseDir, Path mountPoint, Path imagePath) throws IOException {
         List<IOException> failures = new ArrayList<>();
         Path fuseFile = fuseDir.toAbsolutePath().normalize().resolve(BlockStoreFileSystem.FILE_NAME);
+        List<Path> devices = new ArrayList<>();
         try {
-            if (MountTable.isMountPoint(mountPoint)) {
-                log.warn("unmounting {}, left mounted by a previous run", mountPoint);
+            MountTable.Entry mounted = MountTable.find(mountPoint);
+            if (mounted != null) {
+                log.warn("unmounting {} ({}), left mounted by a previous run", mountPoint, mounted.source());
+                // The device under the mount point is ours: detach it too, whatever losetup now says
+                // its backing file is (after a lazy FUSE unmount it shows as just "/disk").
+                if (mounted.source().startsWith("/dev/loop")) {
+                    devices.add(Path.of(mounted.source()));
+                }
                 Filesystems.unmount(mountPoint);
             }
         } catch (IOException e) {
             failures.add(e);
+        }
+        for (Path device : devices) {
+            try {
+                log.warn("detaching loop device {}, left by a previous run", device);
+                LoopDevice.detach(device);
+            } catch (IOException e) {
+                failures.add(e);
+            }
         }
         List<Path> backing = imagePath == null ? List.of(fuseFile) : List.of(fuseFile, imagePath);
         for (Path file : backing) {

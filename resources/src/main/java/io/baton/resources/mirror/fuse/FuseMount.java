@@ -38,9 +38,15 @@ public final class FuseMount implements AutoCloseable {
 
     /** Mount options that are a choice (the rest are fixed, see the class comment). */
     public record Options(boolean directIo, boolean autoUnmount) {
-        /** What the data path uses; see docs/benchmarks.md, "Mirror disk data path". */
+        /**
+         * What the data path uses; see docs/benchmarks.md, "Mirror disk data path". No
+         * auto_unmount: after a crash it unmounts the FUSE directory lazily, and losetup then shows
+         * the loop device's backing file as a bare "/disk", so leftovers could no longer be found
+         * by path. A dead FUSE mount left in place is harmless (I/O on it fails) and
+         * {@link DataPath#cleanupLeftovers} removes it.
+         */
         public static Options defaults() {
-            return new Options(true, true);
+            return new Options(true, false);
         }
     }
 

@@ -33,10 +33,14 @@ public final class Prerequisites {
         if (!Files.exists(Path.of("/dev/loop-control"))) {
             problems.add("/dev/loop-control is missing: load the loop kernel module (modprobe loop)");
         }
-        for (String tool : List.of("losetup", "blkid", "mount", "umount")) {
+        // Debian splits util-linux: losetup, mount and umount are in the package 'mount'.
+        for (String tool : List.of("losetup", "mount", "umount")) {
             if (!onPath(tool)) {
-                problems.add(tool + " is missing: install the Debian package 'util-linux'");
+                problems.add(tool + " is missing: install the Debian package 'mount' (util-linux)");
             }
+        }
+        if (!onPath("blkid")) {
+            problems.add("blkid is missing: install the Debian package 'util-linux'");
         }
         String mkfs = mkfsProblem(fstype);
         if (mkfs != null) {
