@@ -20,7 +20,7 @@ import java.util.List;
  * (a) an image file + loop, (b) the FUSE file serving a {@link FileBlockStore} on an image + loop,
  * with several FUSE and loop options. Each row gets a fresh image in a temporary directory.
  *
- * <p>{@code java ... io.baton.it.bench.DataPathBench [MIB=200] [OPS=2000] [REPEATS=3] [IMAGE_MIB=512]}
+ * <p>{@code java ... io.baton.it.bench.DataPathBench [MIB=200] [OPS=2000] [ROUNDS=5] [IMAGE_MIB=512]}
  * (see bin/baton-disk-bench). Prints a Markdown table.
  */
 public final class DataPathBench {
@@ -35,18 +35,34 @@ public final class DataPathBench {
     public static void main(String[] args) throws Exception {
         int mib = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int ops = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         long imageBytes = (args.length > 3 ? Long.parseLong(args[3]) : 512) << 20;
 
+        // Rounds: every configuration once per round, so that background load and the host disk's
+        // moods spread over all rows alike rather than penalising whichever row ran at a bad time.
+        List<String> names = List.of("plain image + loop", "FUSE direct_io + loop (default)", "FUSE page cache + loop",
+                "FUSE direct_io + loop --direct-io=on", "FUSE page cache + loop --direct-io=on");
+        List<Setup> setups = List.of(plain(), fuse(new FuseMount.Options(true, false), false),
+                fuse(new FuseMount.Options(false, false), false), fuse(new FuseMount.Options(true, false), true),
+                fuse(new FuseMount.Options(false, false), true));
+        List<List<DiskBench.Result>> results = new ArrayList<>();
+        names.forEach(n -> results.add(new ArrayList<>()));
+        for (int round = 0; round < repeats; round++) {
+            for (int i = 0; i < setups.size(); i++) {
+                results.get(i).add(measure(names.get(i), setups.get(i), imageBytes, mib, ops));
+            }
+        }
         List<Row> rows = new ArrayList<>();
-        rows.add(measure("plain image + loop", plain(), imageBytes, mib, ops, repeats));
-        rows.add(measure("FUSE direct_io + loop (default)", fuse(new FuseMount.Options(true, false), false), imageBytes, mib, ops, repeats));
-        rows.add(measure("FUSE page cache + loop", fuse(new FuseMount.Options(false, false), false), imageBytes, mib, ops, repeats));
-        rows.add(measure("FUSE direct_io + loop --direct-io=on", fuse(new FuseMount.Options(true, false), true), imageBytes, mib, ops, repeats));
-        rows.add(measure("FUSE page cache + loop --direct-io=on", fuse(new FuseMount.Options(false, false), true), imageBytes, mib, ops, repeats));
+        for (int i = 0; i < names.size(); i++) {
+            List<DiskBench.Result> r = results.get(i);
+            rows.add(new Row(names.get(i), new DiskBench.Result(
+                    median(r.stream().mapToDouble(DiskBench.Result::seqMBps).toArray()),
+                    median(r.stream().mapToDouble(DiskBench.Result::randomMedianMs).toArray()),
+                    median(r.stream().mapToDouble(DiskBench.Result::randomP95Ms).toArray()))));
+        }
 
         System.out.printf("%nMirror disk data path: ext4 on a %d MiB image; %d MiB sequential + fsync; %d x 4 KiB "
-                + "write+fdatasync; median of %d runs%n%n", imageBytes >> 20, mib, ops, repeats);
+                + "write+fdatasync; median of %d rounds%n%n", imageBytes >> 20, mib, ops, repeats);
         System.out.println("| path | sequential MB/s | 4 KiB sync write median ms | p95 ms |");
         System.out.println("|---|---|---|---|");
         for (Row row : rows) {
@@ -55,15 +71,19 @@ public final class DataPathBench {
         }
     }
 
-    private static Row measure(String name, Setup setup, long imageBytes, int mib, int ops, int repeats) throws Exception {
+    private static double median(double[] values) {
+        return DiskBench.percentile(values, 50);
+    }
+
+    private static DiskBench.Result measure(String name, Setup setup, long imageBytes, int mib, int ops) throws Exception {
         Path work = Files.createTempDirectory("baton-disk-bench");
         Path image = work.resolve("data.img");
         Path mountPoint = Files.createDirectory(work.resolve("mnt"));
         DataArea.createImage(image, imageBytes);
         try (AutoCloseable up = setup.up(image, work, mountPoint)) {
-            DiskBench.Result result = DiskBench.run(mountPoint, mib, ops, repeats);
+            DiskBench.Result result = DiskBench.run(mountPoint, mib, ops, 1);
             System.out.printf("%s: %.0f MB/s, %.2f / %.2f ms%n", name, result.seqMBps(), result.randomMedianMs(), result.randomP95Ms());
-            return new Row(name, result);
+            return result;
         } finally {
             DataPath.cleanupLeftovers(work.resolve("fuse"), mountPoint, image);
             try (var files = Files.walk(work)) {
@@ -92,7 +112,9 @@ public final class DataPathBench {
             DataPath dataPath = new DataPath(options, loopDirectIo);
             dataPath.start(store, Files.createDirectory(work.resolve("fuse")), mountPoint, "ext4", true);
             HostCommand.Result dio = HostCommand.run("losetup", "--noheadings", "--output", "DIO", dataPath.device().toString());
-            System.out.printf("  loop %s direct I/O: %s%n", dataPath.device(), dio.stdout().strip());
+            if (!dio.stdout().strip().equals(loopDirectIo ? "1" : "0")) {
+                throw new IOException("loop direct I/O is " + dio.stdout().strip() + ", wanted " + loopDirectIo);
+            }
             return () -> {
                 dataPath.stop();
                 store.close();

@@ -24,8 +24,9 @@ public final class Prerequisites {
         if (!Files.exists(Path.of("/dev/fuse"))) {
             problems.add("/dev/fuse is missing: load the fuse kernel module (modprobe fuse)");
         }
-        if (!libfuseLoads()) {
-            problems.add("libfuse.so.2 cannot be loaded: install the Debian package 'fuse' (libfuse2)");
+        String libfuse = libfuseProblem();
+        if (libfuse != null) {
+            problems.add("libfuse.so.2 cannot be loaded (" + libfuse + "): install the Debian package 'fuse' (libfuse2)");
         }
         if (!onPath("fusermount")) {
             problems.add("fusermount is missing: install the Debian package 'fuse' (libfuse2)");
@@ -71,13 +72,15 @@ public final class Prerequisites {
         return onPath("mkfs." + fstype) ? null : "mkfs." + fstype + " is missing: install the Debian package '" + pkg + "'";
     }
 
-    /** jnr-fuse loads libfuse.so.2 when a filesystem object is created. */
-    private static boolean libfuseLoads() {
+    /** jnr-fuse loads libfuse.so.2 when a filesystem object is created; null if that works. */
+    private static String libfuseProblem() {
         try {
             new FuseStubFS();
-            return true;
-        } catch (Throwable t) { // UnsatisfiedLinkError or jnr's wrapping of it
-            return false;
+            return null;
+        } catch (NoClassDefFoundError e) {
+            throw e; // a broken classpath, not a host problem: do not blame the host
+        } catch (LinkageError | RuntimeException e) { // UnsatisfiedLinkError, or jnr's wrapping of it
+            return e.toString();
         }
     }
 
