@@ -52,10 +52,14 @@ public final class BatonNode implements AutoCloseable {
         this.admin = admin;
     }
 
+    /** The cluster file's type of a mirror disk resource: a group with one is mirrored (grants need UpToDate replicas). */
+    static final String MIRROR_DISK_TYPE = "mirror_disk";
+
     public static Topology topology(ClusterConfig config) {
         return new Topology(
                 config.nodes().stream().map(n -> new Topology.NodeSpec(n.id(), n.role() == Role.WITNESS)).toList(),
-                config.groups().stream().map(g -> new Topology.GroupSpec(g.name(), g.nodes(), g.autostart())).toList());
+                config.groups().stream().map(g -> new Topology.GroupSpec(g.name(), g.nodes(), g.autostart(),
+                        g.resources().stream().anyMatch(r -> MIRROR_DISK_TYPE.equals(r.type())))).toList());
     }
 
     public static Timing timing(ClusterConfig config) {
