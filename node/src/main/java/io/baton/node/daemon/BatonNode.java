@@ -14,6 +14,7 @@ import io.baton.node.admin.AdminService;
 import io.baton.node.admin.EventHub;
 import io.baton.node.admin.StatusBuilder;
 import io.baton.node.agent.GroupRuntime;
+import io.baton.node.agent.MirrorDisks;
 import io.baton.node.agent.NodeAgent;
 import io.baton.node.agent.ResourceFactory;
 import io.baton.node.config.ClusterConfig;
@@ -52,14 +53,12 @@ public final class BatonNode implements AutoCloseable {
         this.admin = admin;
     }
 
-    /** The cluster file's type of a mirror disk resource: a group with one is mirrored (grants need UpToDate replicas). */
-    static final String MIRROR_DISK_TYPE = "mirror_disk";
-
     public static Topology topology(ClusterConfig config) {
         return new Topology(
                 config.nodes().stream().map(n -> new Topology.NodeSpec(n.id(), n.role() == Role.WITNESS)).toList(),
+                // A group with a mirror disk is granted only to UpToDate replicas.
                 config.groups().stream().map(g -> new Topology.GroupSpec(g.name(), g.nodes(), g.autostart(),
-                        g.resources().stream().anyMatch(r -> MIRROR_DISK_TYPE.equals(r.type())))).toList());
+                        MirrorDisks.mirrored(g))).toList());
     }
 
     public static Timing timing(ClusterConfig config) {
