@@ -22,7 +22,10 @@ import java.util.Optional;
  *   <li>A group with no owner that is not stopped goes to the first eligible member that has not
  *       failed it; during the first lease of a leadership, only to the most preferred one.</li>
  * </ul>
- * Eligible: a data member of the group, alive in the committed state, heard recently by this leader.
+ * Eligible: a data member of the group, alive in the committed state, heard recently by this leader,
+ * and, for a mirrored group, with an UpToDate replica (or any member for a new disk's first grant).
+ * With no eligible node the group waits offline: an Outdated replica is granted only by an operator's
+ * force-activate.
  */
 public final class Controller {
     private final Topology topology;
@@ -98,10 +101,11 @@ public final class Controller {
         return next.map(node -> grant(g, null, node, why));
     }
 
-    /** The most preferred member that has not failed the group. */
+    /** The most preferred member that has not failed the group and whose replica may be granted. */
     private String firstChoice(GroupState g) {
         return topology.group(g.name).flatMap(spec -> spec.members().stream()
-                .filter(n -> !g.failedOn.contains(n)).findFirst()).orElse(null);
+                .filter(n -> !g.failedOn.contains(n))
+                .filter(n -> ReplicaRules.grantable(topology, g, n)).findFirst()).orElse(null);
     }
 
     /** The first eligible member, the move target first if one is set; never {@code exclude}. */
@@ -113,6 +117,8 @@ public final class Controller {
         topology.group(g.name).ifPresent(spec -> order.addAll(spec.members()));
         return order.stream()
                 .filter(n -> !n.equals(exclude) && !g.failedOn.contains(n))
+                // Mirrored groups: never an Outdated or Inconsistent replica (S3); the group waits instead.
+                .filter(n -> ReplicaRules.grantable(topology, g, n))
                 .filter(n -> topology.node(n).map(spec -> !spec.witness()).orElse(false))
                 .filter(n -> state.node(n).map(NodeState::alive).orElse(false))
                 .filter(n -> liveness.lastHeard(n).stream().anyMatch(t -> now - t < timing.eligibleWithinNanos()))

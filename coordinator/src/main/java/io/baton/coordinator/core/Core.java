@@ -43,6 +43,8 @@ public final class Core {
                 case START -> a.start();
                 case STOP -> a.stop();
                 case LIVENESS -> a.liveness();
+                case REPLICA_UPDATE -> a.replicaUpdate();
+                case FORCE_ACTIVATE -> a.forceActivate();
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
         } catch (Refusal r) {
@@ -138,7 +140,15 @@ public final class Core {
             event("released", g.name, node, g.epoch, "every resource is stopped");
             String target = g.moveTarget;
             g.moveTarget = null;
-            if (target != null) {
+            var notGrantable = target == null ? java.util.Optional.<String>empty()
+                    : ReplicaRules.whyNotGrantable(topology, g, target);
+            if (notGrantable.isPresent()) {
+                // The target was UpToDate when the move was accepted, but the owner recorded it behind
+                // since: granting it now would lose writes. The controller picks an UpToDate node.
+                g.owner = null;
+                g.phase = Phase.OFFLINE;
+                event("move-cancelled", g.name, target, g.epoch, notGrantable.get());
+            } else if (target != null) {
                 grantTo(g, target, "moved from " + node);
             } else {
                 g.owner = null;
@@ -160,6 +170,9 @@ public final class Core {
             if (!n.alive) {
                 throw new Refusal(ResultCode.RESULT_STALE, "node '" + n.id + "' is down");
             }
+            // The controller picks only UpToDate replicas, but the owner may have recorded this one
+            // behind after the decision.
+            requireGrantable(g, n, ResultCode.RESULT_STALE);
             grantTo(g, n.id, c.getReason());
             return ok("granted " + g.name + " to " + n.id, g.epoch);
         }
@@ -220,6 +233,7 @@ public final class Core {
             if (to.id.equals(g.owner) && g.phase != Phase.RELEASING) {
                 return ok(g.name + " is already on " + to.id, g.epoch);
             }
+            requireGrantable(g, to, ResultCode.RESULT_FAILED_PRECONDITION);
             event("move", g.name, to.id, g.epoch, "operator moves " + g.name + " to " + to.id);
             g.failedOn.remove(to.id);
             moveTo(g, to.id);
@@ -235,6 +249,7 @@ public final class Core {
             if (!c.getOn().isEmpty()) {
                 on = eligibleMember(g, c.getOn());
                 requireAlive(on);
+                requireGrantable(g, on, ResultCode.RESULT_FAILED_PRECONDITION);
             }
             boolean wasStopped = g.adminStopped;
             g.adminStopped = false;
@@ -277,6 +292,120 @@ public final class Core {
             return ok(g.name + " stopped", g.epoch);
         }
 
+        // ---- mirror disks: replica states, recorded by the owner; forcing an Outdated replica ----
+
+        /**
+         * The owner records a peer's replica state (before acknowledging a write the peer lacks, and
+         * after a resync). Only the owner at the current epoch: a deposed primary must not rewrite the
+         * states its successor relies on. The owner never marks itself behind: it is the source.
+         */
+        CommandResult replicaUpdate() throws Refusal {
+            var c = cmd.getReplicaUpdate();
+            GroupState g = knownGroup(c.getGroup());
+            requireMirrored(g);
+            NodeState n = eligibleMember(g, c.getNode());
+            Replica to = Replica.fromProto(c.getState());
+            if (to == null) {
+                throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT,
+                        "a replica state must be UpToDate, Outdated or Inconsistent, not " + c.getState());
+            }
+            if (!c.getProposer().equals(g.owner) || c.getEpoch() != g.epoch) {
+                throw new Refusal(ResultCode.RESULT_STALE, "only the owner of group '" + g.name
+                        + "' at its current epoch records replica states: the grant is "
+                        + (g.owner == null ? "nobody's" : g.owner + "'s") + " at epoch " + g.epoch + ", not "
+                        + (c.getProposer().isEmpty() ? "(no proposer)" : c.getProposer()) + "'s at epoch " + c.getEpoch());
+            }
+            if (n.id.equals(g.owner) && to != Replica.UP_TO_DATE) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "the owner '" + n.id
+                        + "' cannot record its own replica of group '" + g.name + "' as " + to.display()
+                        + ": it is the source of every write");
+            }
+            if (g.replicas.isEmpty()) {
+                // Owned before the group had a mirror disk on record: its owner is the source.
+                ReplicaRules.granted(topology, g, g.owner);
+            }
+            Replica was = g.replicas.get(n.id);
+            if (was == to) {
+                return ok(n.id + "'s replica of " + g.name + " is already " + to.display(), g.epoch);
+            }
+            g.replicas.put(n.id, to);
+            event("replica", g.name, n.id, g.epoch, "replica " + (was == null ? "(none)" : was.display()) + " -> "
+                    + to.display() + ", recorded by owner " + g.owner);
+            return ok(n.id + "'s replica of " + g.name + " is now " + to.display(), g.epoch);
+        }
+
+        /**
+         * An operator grants a mirrored group with no active owner to a node whose replica is Outdated,
+         * accepting the loss of the writes it lacks. Refused for an Inconsistent replica (half-synced
+         * data: a corrupt disk) and for an UpToDate one (nothing to lose: use start or move). The
+         * group must have no owner at all: a down owner may still hold its lease until the leader
+         * revokes the grant, and two writable disks would break S1.
+         */
+        CommandResult forceActivate() throws Refusal {
+            var c = cmd.getForceActivate();
+            GroupState g = knownGroup(c.getGroup());
+            requireMirrored(g);
+            NodeState on = eligibleMember(g, c.getOn());
+            requireAlive(on);
+            if (g.owner != null) {
+                boolean ownerUp = s.nodes.get(g.owner).alive;
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, ownerUp
+                        ? "group '" + g.name + "' is active on '" + g.owner + "' (" + g.phase.name().toLowerCase()
+                                + "): force-activate is only for a group with no active owner"
+                        : "group '" + g.name + "' is still granted to '" + g.owner + "', which is down, but its lease"
+                                + " may not have run out yet; the leader revokes the grant once it has, retry then");
+            }
+            Replica r = g.replicas.get(on.id);
+            String which = "node '" + on.id + "''s replica of group '" + g.name + "'";
+            if (g.replicas.isEmpty()) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "group '" + g.name
+                        + "' was never granted (a new disk): nothing to lose; use 'batonctl start " + g.name
+                        + " --on " + on.id + "'");
+            }
+            if (r == Replica.UP_TO_DATE) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, which + " is UpToDate: nothing to lose;"
+                        + " use 'batonctl start " + g.name + " --on " + on.id + "' or 'batonctl move'");
+            }
+            if (r != Replica.OUTDATED) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, which + " is "
+                        + (r == null ? "not recorded" : r.display()) + ": it holds half-synced data (no completed"
+                        + " sync), so it cannot be activated even with data loss accepted");
+            }
+            for (String m : g.replicas.keySet()) {
+                if (g.replicas.get(m) == Replica.UP_TO_DATE && s.nodes.get(m).alive) {
+                    throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "node '" + m + "''s replica of group '"
+                            + g.name + "' is UpToDate and " + m + " is up: start the group there ('batonctl start "
+                            + g.name + " --on " + m + "') instead of losing data");
+                }
+            }
+            // The forced replica is the new source; every other copy now diverges from it. An Inconsistent
+            // one stays so: it still needs a full sync.
+            g.replicas.replaceAll((m, state) -> m.equals(on.id) ? Replica.UP_TO_DATE
+                    : state == Replica.INCONSISTENT ? Replica.INCONSISTENT : Replica.OUTDATED);
+            g.adminStopped = false;
+            g.failedOn.clear();
+            g.moveTarget = null;
+            event("force-activate", g.name, on.id, g.epoch, "accepted data loss: replica of " + on.id
+                    + " was Outdated; writes acknowledged after it fell behind are lost");
+            grantTo(g, on.id, "operator force-activate");
+            return ok("force-activated " + g.name + " on " + on.id + " at epoch " + g.epoch
+                    + "; writes acknowledged after its replica fell behind are lost", g.epoch);
+        }
+
+        private void requireMirrored(GroupState g) throws Refusal {
+            if (!ReplicaRules.mirrored(topology, g.name)) {
+                throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "group '" + g.name
+                        + "' has no mirror disk: replica states and force-activate apply to mirrored groups only");
+            }
+        }
+
+        private void requireGrantable(GroupState g, NodeState n, ResultCode code) throws Refusal {
+            var why = ReplicaRules.whyNotGrantable(topology, g, n.id);
+            if (why.isPresent()) {
+                throw new Refusal(code, why.get());
+            }
+        }
+
         // ---- shared steps ----
 
         private void moveTo(GroupState g, String target) {
@@ -293,6 +422,7 @@ public final class Core {
             g.epoch++;
             g.phase = Phase.STARTING;
             g.moveTarget = null;
+            ReplicaRules.granted(topology, g, node);
             event("granted", g.name, node, g.epoch, reason);
         }
 

@@ -22,6 +22,11 @@ public final class GroupState {
     final Set<String> failedOn = new LinkedHashSet<>();
     /** The latest report of each member node. */
     final Map<String, GroupReport> reports = new TreeMap<>();
+    /**
+     * Mirrored groups: the committed state of each member's replica. Empty until the first grant
+     * (a new disk, whose first owner becomes the source of a full sync).
+     */
+    final Map<String, Replica> replicas = new TreeMap<>();
 
     GroupState(String name) {
         this.name = name;
@@ -36,6 +41,7 @@ public final class GroupState {
         c.adminStopped = adminStopped;
         c.failedOn.addAll(failedOn);
         c.reports.putAll(reports);
+        c.replicas.putAll(replicas);
         return c;
     }
 
@@ -69,5 +75,15 @@ public final class GroupState {
 
     public Map<String, GroupReport> reports() {
         return Map.copyOf(reports);
+    }
+
+    /** Mirrored groups: each member's committed replica state; empty before the first grant. */
+    public Map<String, Replica> replicas() {
+        return Map.copyOf(replicas);
+    }
+
+    /** {@code node}'s committed replica state, or null when none is recorded. */
+    public Replica replica(String node) {
+        return replicas.get(node);
     }
 }

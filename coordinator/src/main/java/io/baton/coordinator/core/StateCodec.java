@@ -4,6 +4,7 @@ import io.baton.proto.ClusterStateProto;
 import io.baton.proto.GroupStateProto;
 import io.baton.proto.NodeReportEntry;
 import io.baton.proto.NodeStateProto;
+import io.baton.proto.ReplicaEntry;
 
 /** Converts the replicated state to and from its protobuf form (snapshots, status answers). */
 public final class StateCodec {
@@ -17,6 +18,7 @@ public final class StateCodec {
                     .setPhase(g.phase.toProto()).setMoveTarget(g.moveTarget == null ? "" : g.moveTarget)
                     .setAdminStopped(g.adminStopped).addAllFailedOn(g.failedOn);
             g.reports.forEach((node, r) -> gb.addReports(NodeReportEntry.newBuilder().setNode(node).setReport(r)));
+            g.replicas.forEach((node, r) -> gb.addReplicas(ReplicaEntry.newBuilder().setNode(node).setState(r.toProto())));
             b.addGroups(gb);
         }
         for (NodeState n : s.nodes.values()) {
@@ -45,6 +47,13 @@ public final class StateCodec {
             g.adminStopped = gp.getAdminStopped();
             g.failedOn.addAll(gp.getFailedOnList());
             gp.getReportsList().forEach(e -> g.reports.put(e.getNode(), e.getReport()));
+            for (ReplicaEntry e : gp.getReplicasList()) {
+                Replica r = Replica.fromProto(e.getState());
+                // A member removed from the group since the snapshot has no replica here any more.
+                if (r != null && topology.group(g.name).map(spec -> spec.members().contains(e.getNode())).orElse(false)) {
+                    g.replicas.put(e.getNode(), r);
+                }
+            }
         }
         for (NodeStateProto np : p.getNodesList()) {
             NodeState n = s.nodes.get(np.getId());

@@ -14,8 +14,21 @@ public record Topology(List<NodeSpec> nodes, List<GroupSpec> groups) {
     /** A node; a witness votes in Raft but never owns a group. */
     public record NodeSpec(String id, boolean witness) {}
 
-    /** A failover group and its data nodes, most preferred first. */
-    public record GroupSpec(String name, List<String> members, boolean autostart) {}
+    /**
+     * A failover group and its data nodes, most preferred first.
+     *
+     * @param mirrored the group has a mirror disk: grants go only to members whose replica is UpToDate
+     */
+    public record GroupSpec(String name, List<String> members, boolean autostart, boolean mirrored) {
+        public GroupSpec {
+            members = List.copyOf(members);
+        }
+
+        /** A group without a mirror disk. */
+        public GroupSpec(String name, List<String> members, boolean autostart) {
+            this(name, members, autostart, false);
+        }
+    }
 
     public Topology {
         nodes = List.copyOf(nodes);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.proto.ActivityProto;
 import io.baton.proto.ClusterStateProto;
+import io.baton.proto.ForceActivate;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.Grant;
@@ -12,6 +13,8 @@ import io.baton.proto.GroupReport;
 import io.baton.proto.Heartbeat;
 import io.baton.proto.MoveGroup;
 import io.baton.proto.NodeLiveness;
+import io.baton.proto.ReplicaStateProto;
+import io.baton.proto.ReplicaUpdate;
 import io.baton.proto.ResultCode;
 import io.baton.proto.Revoke;
 import io.baton.proto.StartGroup;
@@ -174,6 +177,16 @@ public final class CoreFixture {
 
     public static Command stop(String group) {
         return Command.newBuilder().setStop(StopGroup.newBuilder().setGroup(group)).build();
+    }
+
+    /** {@code proposer}'s record, under {@code epoch}, of {@code node}'s replica of {@code group}. */
+    public static Command replicaUpdate(String group, String node, ReplicaStateProto state, String proposer, long epoch) {
+        return Command.newBuilder().setReplicaUpdate(ReplicaUpdate.newBuilder().setGroup(group).setNode(node)
+                .setState(state).setProposer(proposer).setEpoch(epoch)).build();
+    }
+
+    public static Command forceActivate(String group, String on) {
+        return Command.newBuilder().setForceActivate(ForceActivate.newBuilder().setGroup(group).setOn(on)).build();
     }
 
     public static Command liveness(String node, boolean alive) {

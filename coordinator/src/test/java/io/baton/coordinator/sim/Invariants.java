@@ -3,6 +3,7 @@ package io.baton.coordinator.sim;
 import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.GroupState;
 import io.baton.coordinator.core.Phase;
+import io.baton.coordinator.core.Replica;
 import io.baton.coordinator.core.StateCodec;
 import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
@@ -13,6 +14,7 @@ import io.baton.proto.NodeStateProto;
 import io.baton.proto.ResultCode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,6 +32,9 @@ import java.util.Optional;
  *       before this owner released or its lease ran out.
  *   <li>Epochs never decrease, grow by one and only with a grant, and a new owner always comes with
  *       a new epoch.
+ *   <li>S3 for mirror disks: a mirrored group is granted only to a node whose replica was UpToDate in
+ *       committed state just before (or by a force-activate of an Outdated one, or the first grant of
+ *       a new disk), and its owner is UpToDate when granted and whenever it activates.
  *   <li>Every replica reaches the authoritative state at every index (Core is deterministic).
  *   <li>L1: after the heal begins, every group is active on exactly one node, its committed owner,
  *       within {@link SimConfig#l1BoundNanos()}, and stays so.
@@ -43,7 +48,7 @@ final class Invariants {
         }
     }
 
-    record GroupMark(String owner, long epoch) {}
+    record GroupMark(String owner, long epoch, Map<String, Replica> replicas) {}
 
     private final Sim sim;
     private final List<Long> signatures = new ArrayList<>();
@@ -150,6 +155,10 @@ final class Invariants {
             fail("S3: " + n.id + " " + step + " " + group + " e" + epoch + " but the committed grant is "
                     + g.owner() + " e" + g.epoch() + " " + g.phase());
         }
+        if (mirrored(group) && g.replica(n.id) != Replica.UP_TO_DATE) {
+            fail("S3: " + n.id + " " + step + " mirrored " + group + " e" + epoch + " but its committed replica is "
+                    + g.replica(n.id));
+        }
     }
 
     // ---- at each commit ----
@@ -157,7 +166,7 @@ final class Invariants {
     List<GroupMark> beforeCommit() {
         List<GroupMark> marks = new ArrayList<>();
         for (GroupState g : sim.raft.state.groups()) {
-            marks.add(new GroupMark(g.owner(), g.epoch()));
+            marks.add(new GroupMark(g.owner(), g.epoch(), g.replicas()));
         }
         return marks;
     }
@@ -189,6 +198,9 @@ final class Invariants {
             if (g.owner() != null && !g.owner().equals(was.owner()) && g.epoch() == was.epoch()) {
                 fail("owner of " + g.name() + " changed from " + was.owner() + " to " + g.owner() + " at the same epoch " + g.epoch());
             }
+            if (g.epoch() > was.epoch() && mirrored(g.name())) {
+                mirroredGrant(g, was, c);
+            }
             boolean granted = c.hasGrant() && r.getCode() == ResultCode.RESULT_OK && c.getGrant().getGroup().equals(g.name());
             if (granted && was.owner() != null) {
                 sim.stats.takeovers++;
@@ -197,8 +209,36 @@ final class Invariants {
                 fail("stop lost: the controller granted " + g.name() + " to " + g.owner() + " although an operator stopped it");
             }
         }
+        if (c.hasForceActivate() && r.getCode() == ResultCode.RESULT_OK) {
+            sim.stats.forceActivations++;
+        }
+        if (c.hasReplicaUpdate() && r.getCode() == ResultCode.RESULT_OK && !r.getMessage().contains("already")) {
+            sim.stats.replicaChanges++;
+        }
         signatures.add(signature(sim.raft.state));
         sim.stats.commits++;
+    }
+
+    private boolean mirrored(String group) {
+        return sim.topology.group(group).map(spec -> spec.mirrored()).orElse(false);
+    }
+
+    /** S3 for a mirrored group just granted: the new owner was UpToDate before, unless forced or a new disk. */
+    private void mirroredGrant(GroupState g, GroupMark was, Command c) {
+        Replica before = was.replicas().get(g.owner());
+        boolean forced = c.hasForceActivate();
+        boolean newDisk = was.replicas().isEmpty();
+        if (!forced && !newDisk && before != Replica.UP_TO_DATE) {
+            fail("S3: mirrored " + g.name() + " granted to " + g.owner() + " e" + g.epoch() + " whose replica was "
+                    + before + " (" + describe(c) + ")");
+        }
+        if (forced && before != Replica.OUTDATED) {
+            fail("force-activate of " + g.name() + " on " + g.owner() + " whose replica was " + before);
+        }
+        if (g.replica(g.owner()) != Replica.UP_TO_DATE) {
+            fail("S3: mirrored " + g.name() + " granted to " + g.owner() + " e" + g.epoch()
+                    + " but its committed replica is " + g.replica(g.owner()));
+        }
     }
 
     /**
@@ -241,6 +281,7 @@ final class Invariants {
             h = 31 * h + String.valueOf(g.moveTarget()).hashCode();
             h = 31 * h + (g.adminStopped() ? 1 : 0);
             h = 31 * h + g.failedOn().hashCode();
+            h = 31 * h + new java.util.TreeMap<>(g.replicas()).toString().hashCode();
         }
         for (var n : s.nodes()) {
             h = 31 * h + (n.alive() ? 1 : 0);
@@ -258,6 +299,10 @@ final class Invariants {
             case START -> "start " + c.getStart().getGroup() + (c.getStart().getOn().isEmpty() ? "" : " on " + c.getStart().getOn());
             case STOP -> "stop " + c.getStop().getGroup();
             case LIVENESS -> "liveness " + c.getLiveness().getNode() + " " + (c.getLiveness().getAlive() ? "up" : "down");
+            case REPLICA_UPDATE -> "replica " + c.getReplicaUpdate().getGroup() + " " + c.getReplicaUpdate().getNode() + " "
+                    + c.getReplicaUpdate().getState().name().substring(8) + " by " + c.getReplicaUpdate().getProposer()
+                    + " @e" + c.getReplicaUpdate().getEpoch();
+            case FORCE_ACTIVATE -> "force-activate " + c.getForceActivate().getGroup() + " on " + c.getForceActivate().getOn();
             case HEARTBEAT -> "heartbeat " + c.getHeartbeat().getNode();
             case KIND_NOT_SET -> "empty";
         };

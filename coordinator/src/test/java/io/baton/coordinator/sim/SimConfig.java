@@ -94,7 +94,8 @@ record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean
         }
         nodes.add(new Topology.NodeSpec("witness", true));
         List<Topology.GroupSpec> specs = new ArrayList<>();
-        specs.add(new Topology.GroupSpec("web", List.copyOf(data), true));
+        // web has a mirror disk: its grants must go to UpToDate replicas only.
+        specs.add(new Topology.GroupSpec("web", List.copyOf(data), true, true));
         if (groups > 1) {
             List<String> reversed = new ArrayList<>(data);
             java.util.Collections.reverse(reversed);

@@ -39,6 +39,10 @@ class SimulationTest {
                         .map(x -> "  seed " + x.seed() + ": " + x.violation()).collect(Collectors.joining("\n"))
                 + "\n" + summary));
         assertTrue(total.takeovers > 0 && total.fences > 0, "the faults should force takeovers and fences: " + summary);
+        if (only == null) {
+            assertTrue(total.replicaChanges > 0 && total.forceActivations > 0,
+                    "operators should record replicas and force-activate Outdated ones: " + summary);
+        }
     }
 
     @Test

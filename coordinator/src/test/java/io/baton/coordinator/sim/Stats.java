@@ -19,6 +19,10 @@ final class Stats {
     long fences;
     long activations;
     long operatorCommands;
+    /** Replica states the core changed (an owner recording a peer behind or caught up). */
+    long replicaChanges;
+    /** Operators' force-activations of an Outdated replica that the core accepted. */
+    long forceActivations;
     long maxConvergenceNanos;
 
     void add(Stats o) {
@@ -36,16 +40,19 @@ final class Stats {
         fences += o.fences;
         activations += o.activations;
         operatorCommands += o.operatorCommands;
+        replicaChanges += o.replicaChanges;
+        forceActivations += o.forceActivations;
         maxConvergenceNanos = Math.max(maxConvergenceNanos, o.maxConvergenceNanos);
     }
 
     String summary(long wallMillis) {
         return String.format("sim: %d schedules, %.0f simulated s, %d faults injected, %d takeovers "
                         + "(controller decisions refused as stale: %d owner heartbeat, %d stopped, %d epoch or node down), "
-                        + "%d fences, %d activations, %d operator commands, %d elections, %d commits, %d events, "
+                        + "%d fences, %d activations, %d operator commands, %d replica changes, %d force-activations, "
+                        + "%d elections, %d commits, %d events, "
                         + "slowest heal %d ms (bound %d ms), wall %d ms",
                 schedules, simulatedNanos / 1e9, faults, takeovers, staleOwnerHeartbeat, staleStopped, staleOther,
-                fences, activations, operatorCommands, elections,
+                fences, activations, operatorCommands, replicaChanges, forceActivations, elections,
                 commits, events, maxConvergenceNanos / 1_000_000, SimConfig.l1BoundNanos() / 1_000_000, wallMillis);
     }
 }

@@ -4,11 +4,13 @@ import io.baton.coordinator.ratis.RaftNode;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.Event;
+import io.baton.proto.ForceActivate;
 import io.baton.proto.MoveGroup;
 import io.baton.proto.StartGroup;
 import io.baton.proto.StopGroup;
 import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.ClusterStatus;
+import io.baton.proto.admin.ForceActivateRequest;
 import io.baton.proto.admin.MoveRequest;
 import io.baton.proto.admin.OpReply;
 import io.baton.proto.admin.StartRequest;
@@ -76,6 +78,23 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
             return;
         }
         write(Command.newBuilder().setStop(StopGroup.newBuilder().setGroup(request.getGroup())), response);
+    }
+
+    @Override
+    public void forceActivate(ForceActivateRequest request, StreamObserver<OpReply> response) {
+        if (request.getGroup().isEmpty() || request.getOn().isEmpty()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("force-activate needs a group and a node").asException());
+            return;
+        }
+        if (!request.getAcceptDataLoss()) {
+            // Nothing is proposed: forcing an Outdated replica loses writes, so the caller must say so.
+            response.onError(Status.INVALID_ARGUMENT.withDescription("force-activate of " + request.getGroup()
+                    + " on " + request.getOn() + " loses the writes its replica lacks; add --accept-data-loss"
+                    + " (accept_data_loss=true) to accept that").asException());
+            return;
+        }
+        write(Command.newBuilder().setForceActivate(ForceActivate.newBuilder().setGroup(request.getGroup())
+                .setOn(request.getOn())), response);
     }
 
     private void write(Command.Builder command, StreamObserver<OpReply> response) {

@@ -16,7 +16,9 @@ final class EventLine {
     static String format(Event e) {
         StringBuilder sb = new StringBuilder();
         sb.append(TIME.format(Instant.ofEpochMilli(e.getWallTimeMs()))).append("  ");
-        sb.append(String.format("%-10s", e.getKind().isEmpty() ? "?" : e.getKind()));
+        String kind = e.getKind().isEmpty() ? "?" : e.getKind();
+        // Long kinds (force-activate, move-cancelled) keep a gap before the group.
+        sb.append(kind.length() >= 10 ? kind + "  " : String.format("%-10s", kind));
         sb.append(Names.orDash(e.getGroup())).append("  ").append(Names.orDash(e.getNode()));
         if (e.getEpoch() != 0) {
             sb.append("  epoch ").append(e.getEpoch());

@@ -1,11 +1,13 @@
 package io.baton.node.cli;
 
 import io.baton.proto.GroupReport;
+import io.baton.proto.ReplicaStateProto;
 import io.baton.proto.ResourceReport;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
 import io.baton.proto.admin.NodeGroupStatus;
 import io.baton.proto.admin.NodeStatus;
+import io.baton.proto.admin.ReplicaStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,14 +54,14 @@ final class StatusTable {
             sb.append("(no groups)\n");
             return;
         }
-        boolean anyNote = groups.stream().anyMatch(g -> !note(g).isEmpty());
+        boolean anyNote = groups.stream().anyMatch(g -> !note(status, g).isEmpty());
         List<String[]> groupRows = new ArrayList<>();
         groupRows.add(anyNote ? new String[] {"GROUP", "OWNER", "EPOCH", "PHASE", "NOTE"}
                 : new String[] {"GROUP", "OWNER", "EPOCH", "PHASE"});
         List<String[]> nodeRows = new ArrayList<>();
         for (GroupStatus g : groups) {
             String[] row = {g.getName(), Names.orDash(g.getOwner()), Long.toString(g.getEpoch()), Names.phase(g),
-                    note(g)};
+                    note(status, g)};
             groupRows.add(anyNote ? row : Arrays.copyOf(row, 4));
             for (NodeGroupStatus n : g.getNodesList()) {
                 nodeRows.add(nodeLine(g, n, down(status, n.getNode())));
@@ -89,6 +91,26 @@ final class StatusTable {
         return String.join("; ", notes);
     }
 
+    /** {@link #note(GroupStatus)}, and why a mirrored group waits offline. */
+    static String note(ClusterStatus status, GroupStatus g) {
+        String note = note(g);
+        if (!waitsForUpToDateReplica(status, g)) {
+            return note;
+        }
+        String waits = "waits for an UpToDate replica (see 'batonctl mirror status " + g.getName() + "')";
+        return note.isEmpty() ? waits : note + "; " + waits;
+    }
+
+    /** A mirrored group with no owner, not stopped, whose every UpToDate replica is on a down node. */
+    private static boolean waitsForUpToDateReplica(ClusterStatus status, GroupStatus g) {
+        if (!g.getMirrored() || !g.getOwner().isEmpty() || g.getAdminStopped()
+                || g.getReplicasList().stream().allMatch(r -> r.getState() == ReplicaStateProto.REPLICA_UNKNOWN)) {
+            return false;
+        }
+        return g.getReplicasList().stream().noneMatch(r -> r.getState() == ReplicaStateProto.REPLICA_UP_TO_DATE
+                && !down(status, r.getNode()));
+    }
+
     private static boolean down(ClusterStatus status, String node) {
         return status.getNodesList().stream().anyMatch(n -> n.getId().equals(node) && !n.getAlive());
     }
@@ -102,6 +124,11 @@ final class StatusTable {
         String activity = (down ? "down, last seen " : "") + Names.activity(r.getActivity());
         if (r.getEpoch() != g.getEpoch() && r.getEpoch() != 0) {
             activity += " (epoch " + r.getEpoch() + ")";
+        }
+        for (ReplicaStatus replica : g.getReplicasList()) {
+            if (replica.getNode().equals(n.getNode())) {
+                activity += ", replica " + MirrorTable.state(replica);
+            }
         }
         String resources = r.getResourcesList().stream().map(StatusTable::resource).collect(Collectors.joining(", "));
         if (!r.getMessage().isEmpty()) {

@@ -14,6 +14,7 @@ import io.baton.node.admin.AdminService;
 import io.baton.node.admin.EventHub;
 import io.baton.node.admin.StatusBuilder;
 import io.baton.node.agent.GroupRuntime;
+import io.baton.node.agent.MirrorDisks;
 import io.baton.node.agent.NodeAgent;
 import io.baton.node.agent.ResourceFactory;
 import io.baton.node.config.ClusterConfig;
@@ -55,7 +56,9 @@ public final class BatonNode implements AutoCloseable {
     public static Topology topology(ClusterConfig config) {
         return new Topology(
                 config.nodes().stream().map(n -> new Topology.NodeSpec(n.id(), n.role() == Role.WITNESS)).toList(),
-                config.groups().stream().map(g -> new Topology.GroupSpec(g.name(), g.nodes(), g.autostart())).toList());
+                // A group with a mirror disk is granted only to UpToDate replicas.
+                config.groups().stream().map(g -> new Topology.GroupSpec(g.name(), g.nodes(), g.autostart(),
+                        MirrorDisks.mirrored(g))).toList());
     }
 
     public static Timing timing(ClusterConfig config) {

@@ -16,4 +16,13 @@ class EventLineTest {
         Event down = Event.newBuilder().setWallTimeMs(0).setKind("node-down").setNode("witness").build();
         assertEquals("1970-01-01T00:00:00.000Z  node-down -  witness", EventLine.format(down));
     }
+
+    @Test
+    void longKindsKeepAGapBeforeTheGroup() {
+        io.baton.proto.Event e = io.baton.proto.Event.newBuilder().setWallTimeMs(0).setKind("force-activate")
+                .setGroup("disk").setNode("server2").setEpoch(8)
+                .setMessage("accepted data loss: replica of server2 was Outdated").build();
+        assertEquals("1970-01-01T00:00:00.000Z  force-activate  disk  server2  epoch 8  accepted data loss: replica of"
+                + " server2 was Outdated", EventLine.format(e));
+    }
 }

@@ -3,6 +3,7 @@ package io.baton.node.cli;
 import io.baton.proto.Event;
 import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.ClusterStatus;
+import io.baton.proto.admin.ForceActivateRequest;
 import io.baton.proto.admin.MoveRequest;
 import io.baton.proto.admin.OpReply;
 import io.baton.proto.admin.StartRequest;
@@ -38,6 +39,8 @@ final class FakeAdmin extends BatonAdminGrpc.BatonAdminImplBase implements AutoC
     volatile Function<MoveRequest, OpReply> onMove = r -> reply("moving " + r.getGroup() + " to " + r.getTo(), 7);
     volatile Function<StartRequest, OpReply> onStart = r -> reply("starting " + r.getGroup(), 3);
     volatile Function<StopRequest, OpReply> onStop = r -> reply("stopping " + r.getGroup(), 3);
+    volatile Function<ForceActivateRequest, OpReply> onForceActivate =
+            r -> reply("force-activated " + r.getGroup() + " on " + r.getOn() + " at epoch 8", 8);
     volatile List<Event> recentEvents = List.of();
 
     final List<Object> requests = new CopyOnWriteArrayList<>();
@@ -97,6 +100,11 @@ final class FakeAdmin extends BatonAdminGrpc.BatonAdminImplBase implements AutoC
     @Override
     public void stop(StopRequest request, StreamObserver<OpReply> response) {
         unary(request, onStop, response);
+    }
+
+    @Override
+    public void forceActivate(ForceActivateRequest request, StreamObserver<OpReply> response) {
+        unary(request, onForceActivate, response);
     }
 
     @Override

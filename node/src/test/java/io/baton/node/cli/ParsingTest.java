@@ -36,4 +36,14 @@ class ParsingTest {
             assertThrows(IllegalArgumentException.class, () -> Endpoint.parseList(bad), bad);
         }
     }
+
+    @Test
+    void bytes() {
+        assertEquals("0 B", Bytes.format(0));
+        assertEquals("1023 B", Bytes.format(1023));
+        assertEquals("1.0 KiB", Bytes.format(1024));
+        assertEquals("1.5 MiB", Bytes.format(1024 * 1024 * 3 / 2));
+        assertEquals("1.2 GiB", Bytes.format(1_288_490_189L));
+        assertEquals("8.0 EiB", Bytes.format(Long.MAX_VALUE));
+    }
 }
