@@ -22,7 +22,19 @@ public enum FrameType {
     /** Resync target to source: the RS_DATA with this seq is written. */
     RS_ACK(8),
     /** Receiver to sender: the frame's epoch is lower than the highest seen ({@link FencedPayload}); then close. */
-    FENCED(9);
+    FENCED(9),
+    /**
+     * Resync source to target, before the first RS_DATA ({@link ResyncBeginPayload}): the target marks
+     * itself as being resynced (never promotable) and takes the label of the source's bitmap. RS_ACK.
+     */
+    RS_BEGIN(10),
+    /**
+     * Resync source to target, after the last RS_DATA ({@link ResyncEndPayload}): the target forces its
+     * data and adopts the source's generation. RS_ACK once durable.
+     */
+    RS_END(11),
+    /** Either way: a refusal with a human-readable reason ({@link ErrorPayload}); then close. */
+    ERROR(12);
 
     private static final FrameType[] BY_CODE = new FrameType[16];
 

@@ -2,6 +2,10 @@ package io.baton.resources.mirror;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The payload of a HELLO frame, sent both ways at connect: enough for each side to check that the
@@ -9,7 +13,9 @@ import java.nio.ByteBuffer;
  * differential and a full resync from the generation ids ({@link ResyncKind#between}).
  *
  * <p>On the wire: resource id and node id (each a 2-byte length and UTF-8), data size (8), block size
- * (4), current generation id (8), previous generation id (8); nothing may follow.
+ * (4), current generation id (8), previous generation id (8), flags mask (4, {@link Superblock.Flag});
+ * nothing may follow. The flags let a primary see that its peer crashed while primary itself
+ * ({@code WAS_PRIMARY} without {@code CLEAN_SHUTDOWN}), which no bitmap describes.
  */
 public record HelloPayload(
         String resourceId,
@@ -17,7 +23,8 @@ public record HelloPayload(
         long dataSizeBytes,
         int blockSizeBytes,
         long currentGenerationId,
-        long previousGenerationId) {
+        long previousGenerationId,
+        Set<Superblock.Flag> flags) {
 
     public HelloPayload {
         IdStrings.check("resource id", resourceId);
@@ -28,20 +35,27 @@ public record HelloPayload(
         if (blockSizeBytes <= 0) {
             throw new IllegalArgumentException("block size must be > 0, got " + blockSizeBytes);
         }
+        Objects.requireNonNull(flags, "flags");
+        flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(Superblock.Flag.class) : EnumSet.copyOf(flags));
+    }
+
+    public boolean has(Superblock.Flag flag) {
+        return flags.contains(flag);
     }
 
     /** What a replica announces about itself. */
     public static HelloPayload of(Superblock sb) {
         return new HelloPayload(sb.resourceId(), sb.nodeId(), sb.dataSizeBytes(), sb.blockSizeBytes(),
-                sb.currentGenerationId(), sb.previousGenerationId());
+                sb.currentGenerationId(), sb.previousGenerationId(), sb.flags());
     }
 
     public Frame toFrame(long epoch, long seq) {
         ByteBuffer b = ByteBuffer.allocate(IdStrings.encodedSize(resourceId) + IdStrings.encodedSize(nodeId)
-                + Long.BYTES + Integer.BYTES + 2 * Long.BYTES);
+                + Long.BYTES + Integer.BYTES + 2 * Long.BYTES + Integer.BYTES);
         IdStrings.put(b, resourceId);
         IdStrings.put(b, nodeId);
-        b.putLong(dataSizeBytes).putInt(blockSizeBytes).putLong(currentGenerationId).putLong(previousGenerationId);
+        b.putLong(dataSizeBytes).putInt(blockSizeBytes).putLong(currentGenerationId).putLong(previousGenerationId)
+                .putInt(Superblock.Flag.toMask(flags));
         return new Frame(FrameType.HELLO, epoch, seq, b.array());
     }
 
@@ -54,7 +68,8 @@ public record HelloPayload(
         try {
             String resourceId = IdStrings.get(b, "resource id");
             String nodeId = IdStrings.get(b, "node id");
-            HelloPayload h = new HelloPayload(resourceId, nodeId, b.getLong(), b.getInt(), b.getLong(), b.getLong());
+            HelloPayload h = new HelloPayload(resourceId, nodeId, b.getLong(), b.getInt(), b.getLong(), b.getLong(),
+                    Superblock.Flag.fromMask(b.getInt()));
             if (b.hasRemaining()) {
                 throw new FrameException("HELLO payload has " + b.remaining() + " unexpected trailing bytes");
             }

@@ -42,7 +42,13 @@ public record Superblock(
         /** The node was the primary when this superblock was written. */
         WAS_PRIMARY(2),
         /** A resync into this replica, or out of it, was under way; the cursor tells how far. */
-        RESYNC_IN_PROGRESS(4);
+        RESYNC_IN_PROGRESS(4),
+        /**
+         * On a primary: the bitmap holds every block written since the peer was last in sync, when the
+         * peer's data was labelled with this replica's {@code previousGenerationId} (or its current one,
+         * once a resync finished but before this flag was cleared). Cleared when the peer is UpToDate again.
+         */
+        PEER_TRACKED(8);
 
         final int bit;
 
@@ -50,7 +56,7 @@ public record Superblock(
             this.bit = bit;
         }
 
-        static int toMask(Set<Flag> flags) {
+        public static int toMask(Set<Flag> flags) {
             int m = 0;
             for (Flag f : flags) {
                 m |= f.bit;
@@ -59,7 +65,7 @@ public record Superblock(
         }
 
         /** The flags of {@code mask}; refuses bits this format does not define. */
-        static Set<Flag> fromMask(int mask) {
+        public static Set<Flag> fromMask(int mask) {
             EnumSet<Flag> out = EnumSet.noneOf(Flag.class);
             int known = 0;
             for (Flag f : values()) {

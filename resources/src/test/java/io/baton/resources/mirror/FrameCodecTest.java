@@ -218,7 +218,7 @@ class FrameCodecTest {
         Superblock sb = SuperblockCodecTest.SAMPLE;
         HelloPayload h = HelloPayload.of(sb);
         assertEquals(new HelloPayload("web/disk", "node-2", 1L << 30, 4096, sb.currentGenerationId(),
-                sb.previousGenerationId()), h);
+                sb.previousGenerationId(), sb.flags()), h);
         Frame f = h.toFrame(12, 0);
         assertEquals(h, HelloPayload.from(decodeWhole(bytes(f))));
 
@@ -258,5 +258,30 @@ class FrameCodecTest {
         }
         assertEquals(null, FrameType.fromCode(200));
         assertEquals(null, FrameType.fromCode(-1));
+    }
+
+    @Test
+    void resyncAndErrorPayloadsRoundTrip() throws Exception {
+        ResyncBeginPayload b = new ResyncBeginPayload(ResyncKind.FULL, 0x55L);
+        assertEquals(b, ResyncBeginPayload.from(decodeWhole(bytes(b.toFrame(3, 4)))));
+        assertEquals(ResyncKind.DIFFERENTIAL,
+                ResyncBeginPayload.from(new ResyncBeginPayload(ResyncKind.DIFFERENTIAL, 1).toFrame(1, 1)).kind());
+        assertThrows(FrameException.class, () -> ResyncBeginPayload.from(new Frame(FrameType.RS_BEGIN, 1, 1, new byte[9 + 1])));
+        ResyncEndPayload e = new ResyncEndPayload(-7L);
+        assertEquals(e, ResyncEndPayload.from(decodeWhole(bytes(e.toFrame(3, 4)))));
+        assertThrows(FrameException.class, () -> ResyncEndPayload.from(new Frame(FrameType.RS_END, 1, 1, new byte[8])));
+        ErrorPayload err = new ErrorPayload("size differs: 4096 here, 8192 there");
+        assertEquals(err, ErrorPayload.from(decodeWhole(bytes(err.toFrame(0, 0)))));
+        assertEquals(ErrorPayload.MAX_BYTES, new ErrorPayload("x".repeat(5000)).toFrame(0, 0).payload().length);
+    }
+
+    @Test
+    void helloCarriesFlagsAndRefusesUnknownBits() throws Exception {
+        HelloPayload h = HelloPayload.of(SuperblockCodecTest.SAMPLE);
+        assertTrue(HelloPayload.from(h.toFrame(1, 1)).has(Superblock.Flag.WAS_PRIMARY));
+        byte[] p = h.toFrame(1, 1).payload();
+        p[p.length - 1] = (byte) 0x80;
+        assertTrue(assertThrows(FrameException.class, () -> HelloPayload.from(new Frame(FrameType.HELLO, 1, 1, p)))
+                .getMessage().contains("unknown flag bits"));
     }
 }

@@ -1,0 +1,189 @@
+package io.baton.resources.mirror.replication;
+
+import io.baton.resources.mirror.ErrorPayload;
+import io.baton.resources.mirror.FencedPayload;
+import io.baton.resources.mirror.Frame;
+import io.baton.resources.mirror.FrameException;
+import io.baton.resources.mirror.FrameType;
+import io.baton.resources.mirror.HelloPayload;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * The primary's connection to its peer: sends frames and hands out a future per frame that its
+ * acknowledgement completes. When the connection closes, for whatever reason, every pending future
+ * fails at once, so that nobody waits for an acknowledgement that cannot come.
+ */
+final class PeerLink {
+
+    private final Channel channel;
+    private final Map<Long, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong nextSeq = new AtomicLong(1);
+    private final CompletableFuture<Frame> helloReply = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile String closeReason = "connection closed";
+
+    private PeerLink(Channel channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * Connects; {@code onFenced} gets the peer's highest epoch if it answers FENCED.
+     *
+     * @throws IOException if the peer cannot be reached within the timeout
+     */
+    static PeerLink connect(EventLoopGroup group, InetSocketAddress peer, int connectTimeoutMillis,
+            LongConsumer onFenced) throws IOException {
+        PeerLink[] self = new PeerLink[1];
+        ChannelFuture cf = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        self[0] = new PeerLink(ch);
+                        ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE, self[0].new Handler(onFenced));
+                    }
+                })
+                .connect(peer);
+        cf.awaitUninterruptibly();
+        if (!cf.isSuccess()) {
+            throw new IOException("cannot connect to mirror peer at " + peer + ": " + cf.cause().getMessage(), cf.cause());
+        }
+        return self[0];
+    }
+
+    /** Sends our HELLO and returns the peer's, or why the peer refused (its ERROR text). */
+    HelloPayload handshake(HelloPayload ours, long epoch, long timeoutMillis) throws IOException {
+        channel.writeAndFlush(ours.toFrame(epoch, 0));
+        Frame reply = Waits.get(helloReply, timeoutMillis, () -> "HELLO from mirror peer at " + channel.remoteAddress());
+        return HelloPayload.from(reply);
+    }
+
+    long nextSeq() {
+        return nextSeq.getAndIncrement();
+    }
+
+    /** Sends a control frame (its seq from {@link #nextSeq}); the future completes with the answer. */
+    CompletableFuture<Frame> send(Frame frame) {
+        CompletableFuture<Frame> ack = expect(frame.seq());
+        channel.writeAndFlush(frame).addListener(f -> {
+            if (!f.isSuccess()) {
+                fail(frame.seq(), f.cause());
+            }
+        });
+        return ack;
+    }
+
+    /** Sends a data frame, encoded now from {@code data} (not consumed; reusable when this returns). */
+    CompletableFuture<Frame> sendData(FrameType type, long epoch, long offsetBytes, ByteBuffer data) {
+        long seq = nextSeq();
+        ByteBuf wire = DataFrames.encode(channel.alloc(), type, epoch, seq, offsetBytes, data);
+        CompletableFuture<Frame> ack = expect(seq);
+        channel.writeAndFlush(wire).addListener(f -> {
+            if (!f.isSuccess()) {
+                fail(seq, f.cause());
+            }
+        });
+        return ack;
+    }
+
+    boolean isOpen() {
+        return !closed.isDone() && channel.isActive();
+    }
+
+    /** Completes when the connection is closed. */
+    CompletableFuture<Void> closedFuture() {
+        return closed;
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+
+    void close(String reason) {
+        if (!closed.isDone()) {
+            closeReason = reason;
+        }
+        channel.close();
+    }
+
+    private CompletableFuture<Frame> expect(long seq) {
+        CompletableFuture<Frame> ack = new CompletableFuture<>();
+        pending.put(seq, ack);
+        if (closed.isDone()) {
+            // Closed meanwhile: the sweep in channelInactive may have missed this one.
+            fail(seq, null);
+        }
+        return ack;
+    }
+
+    private void fail(long seq, Throwable cause) {
+        CompletableFuture<Frame> f = pending.remove(seq);
+        if (f != null) {
+            f.completeExceptionally(new IOException("mirror peer link " + channel.remoteAddress() + ": "
+                    + (cause == null ? closeReason : cause.getMessage()), cause));
+        }
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<Frame> {
+        private final LongConsumer onFenced;
+
+        Handler(LongConsumer onFenced) {
+            this.onFenced = onFenced;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame frame) throws IOException {
+            switch (frame.type()) {
+                case HELLO -> helloReply.complete(frame);
+                case WRITE_ACK, FLUSH_ACK, RS_ACK -> {
+                    CompletableFuture<Frame> f = pending.remove(frame.seq());
+                    if (f != null) {
+                        f.complete(frame);
+                    }
+                }
+                case FENCED -> {
+                    long theirs = FencedPayload.from(frame).highestEpochSeen();
+                    close("peer refused our frames: it has seen grant epoch " + theirs);
+                    onFenced.accept(theirs);
+                }
+                case ERROR -> close("peer refused: " + ErrorPayload.from(frame).message());
+                default -> throw new FrameException("a mirror primary does not accept " + frame.type() + " frames");
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed.complete(null);
+            helloReply.completeExceptionally(new IOException(closeReason));
+            for (Long seq : pending.keySet()) {
+                fail(seq, null);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            close(cause.getCause() instanceof FrameException fe ? fe.getMessage() : cause.toString());
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.baton.resources.mirror.replication;
+
+import io.baton.resources.mirror.ErrorPayload;
+import io.baton.resources.mirror.Frame;
+import io.baton.resources.mirror.FrameException;
+import io.baton.resources.mirror.FrameType;
+import io.baton.resources.mirror.HelloPayload;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per node: the TCP endpoint (the node's mirror host:port) where primaries of every mirror
+ * resource this node is a standby for connect. The first frame of a connection must be a HELLO; its
+ * resource id picks the {@link ReplicaTarget}, which gets every frame of the connection from then on.
+ */
+public final class ReplicaServer implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicaServer.class);
+
+    private final String nodeId;
+    private final InetSocketAddress bindAddress;
+    private final Map<String, ReplicaTarget> targets = new ConcurrentHashMap<>();
+    private EventLoopGroup group;
+    private Channel serverChannel;
+
+    /** @param bindAddress where to listen; port 0 picks a free one (see {@link #localAddress}) */
+    public ReplicaServer(String nodeId, InetSocketAddress bindAddress) {
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+    }
+
+    /** Binds and starts serving; returns the bound address. */
+    public synchronized InetSocketAddress start() throws IOException {
+        if (serverChannel != null) {
+            throw new IllegalStateException("mirror replica server of node " + nodeId + " already started");
+        }
+        group = NettyIo.group("mirror-server-" + nodeId, 2);
+        try {
+            serverChannel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new Connection());
+                        }
+                    })
+                    .bind(bindAddress).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+            group = null;
+            throw new IOException("mirror replica server of node " + nodeId + " cannot listen on " + bindAddress
+                    + ": " + e.getMessage(), e);
+        } 
+        log.info("mirror replica server of node {} listening on {}", nodeId, serverChannel.localAddress());
+        return localAddress();
+    }
+
+    public synchronized InetSocketAddress localAddress() {
+        return serverChannel == null ? null : (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Serves {@code target}'s resource from now on; refuses a second target for the same resource. */
+    public void register(ReplicaTarget target) {
+        ReplicaTarget old = targets.putIfAbsent(target.resourceId(), target);
+        if (old != null) {
+            throw new IllegalStateException("mirror resource " + target.resourceId() + " is already served on node " + nodeId);
+        }
+    }
+
+    /** Stops routing connections to the resource's target (returned, or null); does not close it. */
+    public ReplicaTarget unregister(String resourceId) {
+        return targets.remove(resourceId);
+    }
+
+    /** Stops listening and closes every connection; registered targets stay open (their owners close them). */
+    @Override
+    public synchronized void close() {
+        if (group != null) {
+            serverChannel.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+            serverChannel = null;
+        }
+    }
+
+    /** One primary's connection: routes frames to its target once the HELLO named it. */
+    private final class Connection extends SimpleChannelInboundHandler<Frame> {
+        private ReplicaTarget target;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame frame) throws FrameException {
+            if (target != null) {
+                target.receive(ctx.channel(), frame);
+                return;
+            }
+            if (frame.type() != FrameType.HELLO) {
+                throw new FrameException("a mirror connection must start with HELLO, got " + frame.type());
+            }
+            HelloPayload hello = HelloPayload.from(frame);
+            target = targets.get(hello.resourceId());
+            if (target == null) {
+                String why = "node " + nodeId + " is not a standby for mirror resource " + hello.resourceId()
+                        + " (primary " + hello.nodeId() + " at " + ctx.channel().remoteAddress() + ")";
+                log.error("mirror: {}", why);
+                ctx.writeAndFlush(new ErrorPayload(why).toFrame(frame.epoch(), frame.seq()))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            target.receive(ctx.channel(), frame);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (target != null) {
+                target.disconnected(ctx.channel());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("mirror: closing connection from {} to node {}: {}", ctx.channel().remoteAddress(), nodeId,
+                    cause.getCause() instanceof FrameException fe ? fe.getMessage() : cause.toString());
+            ctx.close();
+        }
+    }
+}

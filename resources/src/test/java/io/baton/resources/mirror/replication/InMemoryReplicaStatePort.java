@@ -1,0 +1,40 @@
+package io.baton.resources.mirror.replication;
+
+import io.baton.resources.mirror.ReplicaStatePort;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Committed replica states in memory; can be told to fail every commit, as without quorum. */
+final class InMemoryReplicaStatePort implements ReplicaStatePort {
+
+    final Map<String, ReplicaState> states = new ConcurrentHashMap<>();
+    /** Every committed change, in order, as "node=STATE". */
+    final List<String> commits = new CopyOnWriteArrayList<>();
+    final AtomicInteger failedAttempts = new AtomicInteger();
+    volatile boolean noQuorum;
+
+    InMemoryReplicaStatePort(String node, ReplicaState initial) {
+        states.put(node, initial);
+    }
+
+    @Override
+    public ReplicaState committed(String node) {
+        return states.getOrDefault(node, ReplicaState.INCONSISTENT);
+    }
+
+    @Override
+    public CompletableFuture<Void> record(String node, ReplicaState state) {
+        if (noQuorum) {
+            failedAttempts.incrementAndGet();
+            return CompletableFuture.failedFuture(new IOException("no quorum"));
+        }
+        states.put(node, state);
+        commits.add(node + "=" + state);
+        return CompletableFuture.completedFuture(null);
+    }
+}
