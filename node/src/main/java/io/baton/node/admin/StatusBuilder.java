@@ -3,7 +3,7 @@ package io.baton.node.admin;
 import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.GroupState;
 import io.baton.coordinator.core.Replica;
-import io.baton.node.agent.MirrorDisks;
+import io.baton.node.config.MirrorDiskResourceConfig;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.GroupConfig;
 import io.baton.node.config.NodeConfig;
@@ -34,7 +34,7 @@ public final class StatusBuilder {
         for (GroupConfig g : config.groups()) {
             GroupState gs = state.group(g.name()).orElse(null);
             GroupStatus.Builder gb = GroupStatus.newBuilder().setName(g.name()).addAllPreference(g.nodes())
-                    .setMirrored(MirrorDisks.mirrored(g));
+                    .setMirrored(g.hasMirrorDisk());
             if (gs != null) {
                 gb.setOwner(gs.owner() == null ? "" : gs.owner()).setEpoch(gs.epoch()).setPhase(gs.phase().toProto())
                         .setMoveTarget(gs.moveTarget() == null ? "" : gs.moveTarget())
@@ -74,7 +74,7 @@ public final class StatusBuilder {
         if (r == null || r.getEpoch() != gs.epoch()) {
             return Optional.empty();
         }
-        return r.getResourcesList().stream().filter(res -> MirrorDisks.TYPE.equals(res.getType()))
+        return r.getResourcesList().stream().filter(res -> MirrorDiskResourceConfig.TYPE.equals(res.getType()))
                 .flatMap(res -> res.getMirrorList().stream()).filter(p -> p.getPeer().equals(peer)).findFirst();
     }
 }

@@ -2,6 +2,7 @@ package io.baton.node.agent;
 
 import io.baton.proto.ActivityProto;
 import io.baton.proto.GroupReport;
+import io.baton.node.mirror.MirrorDiskResource;
 import io.baton.proto.ResourceReport;
 import io.baton.resources.Resource;
 import io.baton.resources.ResourceState;
@@ -51,8 +52,12 @@ public final class GroupRuntime {
         }
         for (Resource r : resources) {
             ResourceState s = r.observe();
-            b.addResources(ResourceReport.newBuilder().setName(r.name()).setType(r.type())
-                    .setState(s.status().name().toLowerCase()).setDetail(s.detail() == null ? "" : s.detail()));
+            ResourceReport.Builder rb = ResourceReport.newBuilder().setName(r.name()).setType(r.type())
+                    .setState(s.status().name().toLowerCase()).setDetail(s.detail() == null ? "" : s.detail());
+            if (r instanceof MirrorDiskResource mirror) {
+                rb.addAllMirror(mirror.peerReports());
+            }
+            b.addResources(rb);
         }
         return b.build();
     }

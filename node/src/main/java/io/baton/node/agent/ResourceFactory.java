@@ -3,7 +3,9 @@ package io.baton.node.agent;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.ExecResourceConfig;
 import io.baton.node.config.GroupConfig;
+import io.baton.node.config.MirrorDiskResourceConfig;
 import io.baton.node.config.NodeConfig;
+import io.baton.node.mirror.MirrorDisks;
 import io.baton.node.config.ProbePortResourceConfig;
 import io.baton.node.config.ResourceConfig;
 import io.baton.resources.Resource;
@@ -26,6 +28,14 @@ public final class ResourceFactory {
      */
     public static List<GroupRuntime> groupsFor(ClusterConfig config, NodeConfig self,
                                                BooleanSupplier leaseLive) {
+        return groupsFor(config, self, leaseLive, null);
+    }
+
+    /**
+     * @param mirrors this node's mirror replicas; may be null when no group has a mirror disk
+     */
+    public static List<GroupRuntime> groupsFor(ClusterConfig config, NodeConfig self,
+                                               BooleanSupplier leaseLive, MirrorDisks mirrors) {
         List<GroupRuntime> runtimes = new ArrayList<>();
         for (GroupConfig g : config.groups()) {
             if (!g.nodes().contains(self.id())) {
@@ -33,6 +43,13 @@ public final class ResourceFactory {
             }
             List<Resource> resources = new ArrayList<>();
             for (ResourceConfig rc : g.resources()) {
+                if (rc instanceof MirrorDiskResourceConfig disk) {
+                    if (mirrors == null) {
+                        throw new IllegalStateException("group " + g.name() + " has a mirror disk but no replicas are open");
+                    }
+                    resources.add(mirrors.resource(g, disk));
+                    continue;
+                }
                 resources.add(create(rc, self, leaseLive));
             }
             runtimes.add(new GroupRuntime(g.name(), resources));

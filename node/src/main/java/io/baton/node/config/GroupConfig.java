@@ -20,4 +20,9 @@ public record GroupConfig(String name, List<String> nodes, boolean autostart, Li
         nodes = List.copyOf(nodes);
         resources = List.copyOf(resources);
     }
+
+    /** Whether the group has a mirror disk (its replica states then gate every grant). */
+    public boolean hasMirrorDisk() {
+        return resources.stream().anyMatch(r -> r instanceof MirrorDiskResourceConfig);
+    }
 }

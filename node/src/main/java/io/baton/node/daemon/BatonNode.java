@@ -14,9 +14,10 @@ import io.baton.node.admin.AdminService;
 import io.baton.node.admin.EventHub;
 import io.baton.node.admin.StatusBuilder;
 import io.baton.node.agent.GroupRuntime;
-import io.baton.node.agent.MirrorDisks;
 import io.baton.node.agent.NodeAgent;
+import io.baton.node.agent.RaftReplicaStatePort;
 import io.baton.node.agent.ResourceFactory;
+import io.baton.node.mirror.MirrorDisks;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.NodeConfig;
 import io.baton.node.config.Role;
@@ -44,8 +45,16 @@ public final class BatonNode implements AutoCloseable {
     private final NodeAgent agent;
     private final EventHub events;
     private final Server admin;
+    private final MirrorDisks mirrors;
+    /**
+     * How long a primary's Outdated(peer) may take to commit before it retries: writes wait
+     * meanwhile, and without a quorum the lease rule fences the owner first.
+     */
+    private static final Duration REPLICA_RECORD_TIMEOUT = Duration.ofSeconds(2);
 
-    private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, Server admin) {
+    private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, Server admin,
+                      MirrorDisks mirrors) {
+        this.mirrors = mirrors;
         this.raft = raft;
         this.controller = controller;
         this.agent = agent;
@@ -58,7 +67,7 @@ public final class BatonNode implements AutoCloseable {
                 config.nodes().stream().map(n -> new Topology.NodeSpec(n.id(), n.role() == Role.WITNESS)).toList(),
                 // A group with a mirror disk is granted only to UpToDate replicas.
                 config.groups().stream().map(g -> new Topology.GroupSpec(g.name(), g.nodes(), g.autostart(),
-                        MirrorDisks.mirrored(g))).toList());
+                        g.hasMirrorDisk())).toList());
     }
 
     public static Timing timing(ClusterConfig config) {
@@ -85,8 +94,17 @@ public final class BatonNode implements AutoCloseable {
         ControllerRunner controller = new ControllerRunner(raft, new Controller(topology, timing), clock, wall,
                 Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(10), timing.heartbeatNanos() / 5)));
         AtomicReference<NodeAgent> agentRef = new AtomicReference<>();
+        MirrorDisks mirrors;
+        try {
+            mirrors = MirrorDisks.open(config, self, dataDir, (group, epoch) -> new RaftReplicaStatePort(group,
+                    nodeId, epoch, raft::submit, raft.stateMachine()::read, REPLICA_RECORD_TIMEOUT,
+                    System::currentTimeMillis));
+        } catch (IOException e) {
+            raft.close();
+            throw e;
+        }
         List<GroupRuntime> groups = ResourceFactory.groupsFor(config, self,
-                () -> agentRef.get() != null && agentRef.get().leaseLive());
+                () -> agentRef.get() != null && agentRef.get().leaseLive(), mirrors);
         OwnerLease lease = new OwnerLease(config.lease().toNanos(), config.stopBudget().toNanos());
         NodeAgent agent = new NodeAgent(nodeId, raft.stateMachine()::read, raft::submitHeartbeat, groups, lease, clock, wall,
                 config.heartbeatInterval(), config.lease());
@@ -106,12 +124,13 @@ public final class BatonNode implements AutoCloseable {
             admin.start();
         } catch (IOException e) {
             raft.close();
+            mirrors.close();
             throw new IOException("cannot listen on raft " + self.raft() + " or admin " + self.admin() + ": "
                     + e.getMessage(), e);
         }
         agent.start();
         log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
-        return new BatonNode(raft, controller, agent, events, admin);
+        return new BatonNode(raft, controller, agent, events, admin, mirrors);
     }
 
     /**
@@ -138,6 +157,7 @@ public final class BatonNode implements AutoCloseable {
         log.info("stopping: deactivating resources, then leaving the cluster");
         agent.close();
         agent.stopAll();
+        mirrors.close();
         admin.shutdown();
         controller.close();
         events.close();

@@ -86,6 +86,29 @@ final class BlockStoreFileSystem extends FuseStubFS {
         return FS_NAME;
     }
 
+    /** Set only by {@link #unmountNow}: see {@link #umount}. */
+    private volatile boolean unmountAllowed;
+
+    /**
+     * jnr-fuse registers a JVM shutdown hook per mount that calls this method. On SIGTERM that hook
+     * would pull the FUSE file from under a still-mounted filesystem while the daemon's own orderly
+     * stop (unmount, detach loop, then FUSE) runs in its own hook; so the hook's call does nothing and
+     * only {@link #unmountNow} unmounts. A daemon that dies without stopping leaves the mount to the
+     * leftover cleanup at its next start.
+     */
+    @Override
+    public void umount() {
+        if (unmountAllowed) {
+            super.umount();
+        }
+    }
+
+    /** Unmounts the FUSE directory now (the teardown's last step). */
+    void unmountNow() {
+        unmountAllowed = true;
+        super.umount();
+    }
+
     @Override
     public int getattr(String path, FileStat stat) {
         if ("/".equals(path)) {

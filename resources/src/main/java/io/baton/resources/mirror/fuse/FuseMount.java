@@ -130,7 +130,7 @@ public final class FuseMount implements AutoCloseable {
     public void close() throws IOException {
         if (!loopEnded || MountTable.isMountPoint(dir)) {
             try {
-                fs.umount(); // fuse_exit, then fusermount -u -z
+                fs.unmountNow(); // fuse_exit, then fusermount -u -z
             } catch (RuntimeException e) {
                 log.warn("jnr-fuse unmount of {} failed, trying fusermount: {}", dir, e.toString());
             }

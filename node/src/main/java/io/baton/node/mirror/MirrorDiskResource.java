@@ -1,0 +1,161 @@
+package io.baton.node.mirror;
+
+import io.baton.proto.MirrorPeerReport;
+import io.baton.resources.Resource;
+import io.baton.resources.ResourceContext;
+import io.baton.resources.ResourceException;
+import io.baton.resources.ResourceState;
+import io.baton.resources.mirror.DataArea;
+import io.baton.resources.mirror.ReplicaStatePort;
+import io.baton.resources.mirror.ReplicaStatePort.ReplicaState;
+import io.baton.resources.mirror.fuse.DataPath;
+import io.baton.resources.mirror.replication.MirrorPrimary;
+import io.baton.resources.mirror.replication.MirrorStatus;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * The {@code mirror_disk} resource: on the owner, the replicated disk served through FUSE, a loop
+ * device and a mounted filesystem; elsewhere a standby replica (see {@link MirrorVolume}).
+ *
+ * <p>Start refuses unless this node's replica is UpToDate in committed state (S3): the coordinator
+ * grants only such replicas, and this check keeps a stale grant from activating old data.
+ */
+public final class MirrorDiskResource implements Resource {
+    public static final String TYPE = "mirror_disk";
+
+    private final String name;
+    private final String self;
+    private final String fstype;
+    private final MirrorVolume volume;
+    /** The port through which the primary of a grant epoch records its peer's state. */
+    private final LongFunction<ReplicaStatePort> ports;
+    private final DataPath dataPath = new DataPath();
+
+    MirrorDiskResource(String name, String self, String fstype, MirrorVolume volume,
+                       LongFunction<ReplicaStatePort> ports) {
+        this.name = name;
+        this.self = self;
+        this.fstype = fstype;
+        this.volume = volume;
+        this.ports = ports;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public void start(ResourceContext context) throws ResourceException {
+        if (volume.isPrimary() && dataPath.isMounted()) {
+            return;
+        }
+        ReplicaStatePort port = ports.apply(context.epoch());
+        ReplicaState mine = port.committed(self);
+        if (mine != ReplicaState.UP_TO_DATE) {
+            throw new ResourceException("this node's replica is " + mine + " in committed state: it cannot be"
+                    + " brought online (only an UpToDate replica can; see batonctl mirror status)");
+        }
+        boolean isNew = volume.isNew();
+        MirrorPaths paths = volume.paths();
+        try {
+            MirrorPrimary primary = volume.becomePrimary(context.epoch(), port);
+            dataPath.start(primary, paths.fuseDir(), paths.mount(), fstype, isNew);
+        } catch (IOException | RuntimeException e) {
+            // The data path tears itself down on a failed start; the primary goes back to standby.
+            volume.fence();
+            try {
+                volume.becomeStandby();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new ResourceException("mirror disk " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop(ResourceContext context) throws ResourceException {
+        IOException failure = null;
+        try {
+            dataPath.stop();
+        } catch (IOException e) {
+            failure = e;
+        }
+        if (failure != null && dataPath.isMounted()) {
+            // Still mounted: keep serving the file rather than pulling the disk from under the filesystem.
+            throw new ResourceException("mirror disk " + name + ": " + failure.getMessage(), failure);
+        }
+        try {
+            volume.becomeStandby();
+        } catch (IOException e) {
+            failure = failure == null ? e : failure;
+        }
+        if (failure != null) {
+            throw new ResourceException("mirror disk " + name + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    @Override
+    public void fence() {
+        dataPath.fence();
+        volume.fence();
+    }
+
+    @Override
+    public ResourceState observe() {
+        MirrorStatus status = volume.status();
+        if (status == null) {
+            return dataPath.isMounted()
+                    ? ResourceState.failed("mounted at " + volume.paths().mount() + " without a primary")
+                    : ResourceState.inactive("standby replica of " + DataArea.humanSize(volume.sizeBytes()));
+        }
+        String peerText = describe(status);
+        if (!dataPath.isMounted()) {
+            return ResourceState.inactive("not mounted; " + peerText);
+        }
+        return ResourceState.active("mounted at " + volume.paths().mount() + "; " + peerText);
+    }
+
+    /** The owner's view of its peer, for status; empty on a standby. */
+    public List<MirrorPeerReport> peerReports() {
+        MirrorStatus s = volume.status();
+        if (s == null) {
+            return List.of();
+        }
+        return List.of(MirrorPeerReport.newBuilder()
+                .setPeer(s.peerNode())
+                .setConnected(s.connected())
+                .setInSync(s.inSync())
+                .setSyncing(s.syncing())
+                .setProgressPercent(s.progressPercent())
+                .setBytesBehind(s.bytesBehind())
+                .setResyncBytesSent(s.resyncBytesSent())
+                .setDetail(s.lastError() == null ? "" : s.lastError())
+                .build());
+    }
+
+    private static String describe(MirrorStatus s) {
+        if (s.inSync()) {
+            return "peer " + s.peerNode() + " in sync";
+        }
+        if (s.syncing()) {
+            return "peer " + s.peerNode() + " syncing " + s.progressPercent() + "% ("
+                    + DataArea.humanSize(s.bytesBehind()) + " behind)";
+        }
+        return "peer " + s.peerNode() + (s.connected() ? " connected" : " disconnected") + ", "
+                + DataArea.humanSize(s.bytesBehind()) + " behind"
+                + (s.lastError() == null || s.lastError().isEmpty() ? "" : ": " + s.lastError());
+    }
+
+    @Override
+    public void close() {
+        volume.close();
+    }
+}
