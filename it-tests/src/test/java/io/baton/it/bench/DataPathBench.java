@@ -27,8 +27,8 @@ public final class DataPathBench {
 
     private record Row(String name, DiskBench.Result result) {}
 
-    /** A way to bring up a mounted ext4 on a fresh image, and to take it down. */
-    private interface Setup {
+    /** A way to bring up a mounted ext4 on a fresh image, and to take it down (MirrorBench adds one). */
+    interface Setup {
         AutoCloseable up(Path image, Path work, Path mountPoint) throws IOException;
     }
 
@@ -71,11 +71,11 @@ public final class DataPathBench {
         }
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         return DiskBench.percentile(values, 50);
     }
 
-    private static DiskBench.Result measure(String name, Setup setup, long imageBytes, int mib, int ops) throws Exception {
+    static DiskBench.Result measure(String name, Setup setup, long imageBytes, int mib, int ops) throws Exception {
         Path work = Files.createTempDirectory("baton-disk-bench");
         Path image = work.resolve("data.img");
         Path mountPoint = Files.createDirectory(work.resolve("mnt"));
@@ -94,7 +94,7 @@ public final class DataPathBench {
         }
     }
 
-    private static Setup plain() {
+    static Setup plain() {
         return (image, work, mountPoint) -> {
             LoopDevice loop = LoopDevice.attach(image, false);
             Filesystems.mkfs(loop.device(), "ext4");
@@ -106,7 +106,7 @@ public final class DataPathBench {
         };
     }
 
-    private static Setup fuse(FuseMount.Options options, boolean loopDirectIo) {
+    static Setup fuse(FuseMount.Options options, boolean loopDirectIo) {
         return (image, work, mountPoint) -> {
             FileBlockStore store = FileBlockStore.open(image, 0);
             DataPath dataPath = new DataPath(options, loopDirectIo);
