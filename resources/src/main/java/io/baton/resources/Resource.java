@@ -34,6 +34,16 @@ public interface Resource extends AutoCloseable {
     /** Stops serving at once, without blocking; {@link #stop} follows later. */
     default void fence() {}
 
+    /**
+     * Called before a planned stop (a move, an admin stop, a clean daemon exit, a rollback), with the
+     * lease still live: stop taking new work at once, as {@link #fence} does by default. A resource
+     * whose fence would hurt an orderly stop (a disk: the application's last writes and the unmount
+     * need it) does nothing here and leaves it to {@link #stop}.
+     */
+    default void quiesce() {
+        fence();
+    }
+
     /** Releases everything the driver holds, as when the daemon exits. */
     @Override
     default void close() {}

@@ -42,6 +42,13 @@ public final class GroupRuntime {
         }
     }
 
+    /** Before a planned stop: probe ports close at once, the disk stays writable until it is unmounted. */
+    void quiesce() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).quiesce();
+        }
+    }
+
     GroupReport report() {
         ActivityProto a = activity == null ? ActivityProto.ACTIVITY_STOPPING : activity;
         GroupReport.Builder b = GroupReport.newBuilder().setGroup(group).setEpoch(epoch).setActivity(a)

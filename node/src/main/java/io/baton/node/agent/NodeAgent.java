@@ -394,7 +394,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         List<String> failures = new ArrayList<>();
         for (int i = started.size() - 1; i >= 0; i--) {
             Resource r = started.get(i);
-            r.fence();
+            r.quiesce();
             try {
                 r.stop(ctx);
             } catch (ResourceException e) {
@@ -424,7 +424,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             g.activity = ActivityProto.ACTIVITY_STOPPING;
             wakeHeartbeat();
         }
-        g.fence();
+        g.quiesce();
         ResourceContext ctx = new ResourceContext(g.group, nodeId, g.epoch);
         List<String> failures = new ArrayList<>();
         for (int i = g.resources.size() - 1; i >= 0; i--) {
@@ -481,7 +481,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     /** Stops every group's resources, probe ports first; used on a clean daemon shutdown. */
     public void stopAll() {
         for (GroupRuntime g : groups) {
-            g.fence();
+            g.quiesce();
             deactivate(g);
         }
     }

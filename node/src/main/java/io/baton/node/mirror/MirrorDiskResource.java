@@ -108,6 +108,10 @@ public final class MirrorDiskResource implements Resource {
         volume.fence();
     }
 
+    /** A planned stop unmounts cleanly (the application's last writes replicate); fencing would fail them. */
+    @Override
+    public void quiesce() {}
+
     @Override
     public ResourceState observe() {
         MirrorStatus status = volume.status();
