@@ -167,11 +167,15 @@ class ConfigLoaderTest {
         GroupConfig web = c.group("web").orElseThrow();
         assertEquals(List.of("server1", "server2"), web.nodes());
         assertTrue(web.autostart());
-        assertEquals(2, web.resources().size());
-        ExecResourceConfig nginx = (ExecResourceConfig) web.resources().get(0);
+        assertEquals(3, web.resources().size());
+        assertEquals(new MirrorDiskResourceConfig("site", "/dev/nvme1n1", "/var/lib/baton/site.meta", 20L << 30,
+                "/srv/www", "ext4", 200L << 20), web.resources().get(0));
+        assertTrue(web.hasMirrorDisk());
+        assertEquals(new HostPort("10.0.1.10", 7402), c.node("server1").orElseThrow().mirror());
+        ExecResourceConfig nginx = (ExecResourceConfig) web.resources().get(1);
         assertEquals("nginx", nginx.name());
         assertTrue(nginx.start().contains("nginx"));
-        assertEquals(new ProbePortResourceConfig("nlb-probe", 12345, null, ProbeMode.TCP), web.resources().get(1));
+        assertEquals(new ProbePortResourceConfig("nlb-probe", 12345, null, ProbeMode.TCP), web.resources().get(2));
     }
 
     @Test
