@@ -18,36 +18,51 @@ final class MountLeftovers {
     static void clear(Path dir) {
         String prefix = dir.toAbsolutePath().toString();
         List<String> mounts = new ArrayList<>();
+        List<String> loops = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] f = line.split(" ");
-                String mountPoint = f[4].replace("\\\\040", " ");
+                String mountPoint = f[4].replace("\\040", " ");
                 if (mountPoint.startsWith(prefix)) {
                     mounts.add(mountPoint);
+                    // After " - ": fstype, then the source, such as /dev/loop3.
+                    int dash = java.util.Arrays.asList(f).indexOf("-");
+                    if (dash > 0 && dash + 2 < f.length && f[dash + 2].startsWith("/dev/loop")) {
+                        loops.add(f[dash + 2]);
+                    }
                 }
             }
         } catch (IOException e) {
             return;
+        }
+        // Read before unmounting: once the FUSE directory is gone, losetup shows the file as "/disk".
+        for (String line : output("losetup", "-a").split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.contains(prefix)) {
+                loops.add(line.substring(0, colon));
+            }
         }
         // Deepest first: a filesystem mounted inside another must go before it.
         mounts.sort(Comparator.comparingInt(String::length).reversed());
         for (String m : mounts) {
             run("umount", "-l", m);
         }
+        for (String loop : loops) {
+            run("losetup", "-d", loop);
+        }
+    }
+
+    private static String output(String... cmd) {
         try {
-            Process p = new ProcessBuilder("losetup", "-a").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor(5, TimeUnit.SECONDS);
-            for (String line : out.split("\\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.contains(prefix)) {
-                    run("losetup", "-d", line.substring(0, colon));
-                }
-            }
+            return out;
         } catch (IOException e) {
-            // no losetup: nothing was attached
+            return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return "";
         }
     }
 
