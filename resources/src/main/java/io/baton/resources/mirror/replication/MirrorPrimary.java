@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -636,6 +637,10 @@ public final class MirrorPrimary implements BlockStore {
         lastError = null;
     }
 
+    /** Resync chunks in flight at most: enough to hide the round trip; bounds what the peer buffers. */
+    private static final int RESYNC_WINDOW_CHUNKS = 32;
+    private static final long RESYNC_WINDOW_BYTES = 8L << 20;
+
     private void resync(PeerLink l, ResyncKind kind) throws IOException {
         long label;
         io.lock();
@@ -656,48 +661,79 @@ public final class MirrorPrimary implements BlockStore {
         ByteBuffer buf = ByteBuffer.allocateDirect(settings.resyncChunkBytes());
         RateLimiter limiter = new RateLimiter(settings.resyncRateBytesPerSecond(), settings.resyncChunkBytes(), nanoClock);
         List<Extent> sent = new ArrayList<>();
+        // Chunks sent and not yet acknowledged: scattered 4 KiB blocks would otherwise cost a round
+        // trip each. The peer applies frames in order, so acks come in order.
+        ArrayDeque<InFlightChunk> inFlight = new ArrayDeque<>();
         long sentBytes = 0;
         long cursor = 0;
         while (true) {
-            Extent chunk;
-            CompletableFuture<Frame> ack;
+            InFlightChunk sending = null;
+            boolean drain = false;
             io.lock();
             try {
                 checkOpen();
                 checkLink(l);
                 Optional<Extent> next = cursor < bitmap.blockCount() ? bitmap.nextExtent(cursor) : Optional.empty();
                 if (next.isEmpty()) {
-                    if (!sent.isEmpty()) {
+                    if (!inFlight.isEmpty()) {
+                        drain = true;
+                    } else if (!sent.isEmpty()) {
                         flushResync(l, sent);
                         sentBytes = 0;
                         continue;
-                    }
-                    if (bitmap.dirtyCount() == 0) {
+                    } else if (bitmap.dirtyCount() == 0) {
                         finishResync(l);
                         return;
+                    } else {
+                        cursor = 0; // blocks dirtied behind the cursor meanwhile: another pass
+                        continue;
                     }
-                    cursor = 0; // blocks dirtied behind the cursor meanwhile: another pass
-                    continue;
-                }
-                chunk = new Extent(next.get().firstBlock(), Math.min(next.get().blockCount(), chunkBlocks));
-                buf.clear().limit((int) chunk.lengthBytes());
-                for (long pos = chunk.offsetBytes(); buf.hasRemaining(); ) {
-                    int n = data.read(buf, pos);
-                    if (n < 0) {
-                        throw new IOException("local data area of " + resourceId + " ends at " + pos);
+                } else {
+                    Extent chunk = new Extent(next.get().firstBlock(), Math.min(next.get().blockCount(), chunkBlocks));
+                    buf.clear().limit((int) chunk.lengthBytes());
+                    for (long pos = chunk.offsetBytes(); buf.hasRemaining(); ) {
+                        int n = data.read(buf, pos);
+                        if (n < 0) {
+                            throw new IOException("local data area of " + resourceId + " ends at " + pos);
+                        }
+                        pos += n;
                     }
-                    pos += n;
+                    buf.flip();
+                    sending = new InFlightChunk(chunk, l.sendData(FrameType.RS_DATA, epoch, chunk.offsetBytes(), buf));
+                    cursor = chunk.endBlock();
                 }
-                buf.flip();
-                ack = l.sendData(FrameType.RS_DATA, epoch, chunk.offsetBytes(), buf);
             } finally {
                 io.unlock();
             }
-            awaitAck(l, ack, FrameType.RS_ACK);
-            resyncBytesSent += chunk.lengthBytes();
-            sent.add(chunk);
-            sentBytes += chunk.lengthBytes();
-            cursor = chunk.endBlock();
+            if (sending != null) {
+                inFlight.add(sending);
+            }
+            long inFlightBytes = 0;
+            for (InFlightChunk c : inFlight) {
+                inFlightBytes += c.chunk().lengthBytes();
+            }
+            if (!inFlight.isEmpty() && (drain || inFlight.size() >= RESYNC_WINDOW_CHUNKS
+                    || inFlightBytes >= RESYNC_WINDOW_BYTES)) {
+                // Acks arrive in order: wait once for the middle one (or the last, to drain), and the
+                // older ones are done too; one wake-up per half window rather than per chunk.
+                int settle = drain ? inFlight.size() : Math.max(1, inFlight.size() / 2);
+                InFlightChunk mark = null;
+                int i = 0;
+                for (InFlightChunk c : inFlight) {
+                    if (++i == settle) {
+                        mark = c;
+                        break;
+                    }
+                }
+                awaitAck(l, mark.ack(), FrameType.RS_ACK);
+            }
+            while (!inFlight.isEmpty() && inFlight.peek().ack().isDone()) {
+                InFlightChunk done = inFlight.poll();
+                awaitAck(l, done.ack(), FrameType.RS_ACK);
+                resyncBytesSent += done.chunk().lengthBytes();
+                sent.add(done.chunk());
+                sentBytes += done.chunk().lengthBytes();
+            }
             if (sentBytes >= settings.resyncFlushEveryBytes()) {
                 io.lock();
                 try {
@@ -709,13 +745,18 @@ public final class MirrorPrimary implements BlockStore {
                     io.unlock();
                 }
             }
-            long waitNanos = limiter.reserve(chunk.lengthBytes());
-            if (waitNanos > 0 && Waits.sleepUnless(CompletableFuture.anyOf(stop, l.closedFuture()), waitNanos)) {
-                checkOpen();
-                checkLink(l);
+            if (sending != null) {
+                long waitNanos = limiter.reserve(sending.chunk().lengthBytes());
+                if (waitNanos > 0 && Waits.sleepUnless(CompletableFuture.anyOf(stop, l.closedFuture()), waitNanos)) {
+                    checkOpen();
+                    checkLink(l);
+                }
             }
         }
     }
+
+    /** A resync chunk on its way to the peer. */
+    private record InFlightChunk(Extent chunk, CompletableFuture<Frame> ack) {}
 
     /** Makes the sent chunks durable on the peer, then (only then) records them as done. io held. */
     private void flushResync(PeerLink l, List<Extent> sent) throws IOException {

@@ -18,7 +18,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ public final class ReplicaTarget implements Closeable {
     private final String resourceId;
     private final long sizeBytes;
     private final ExecutorService executor;
+    /** The executor's queue, to see whether more frames wait (see {@link #reply}). */
+    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     /** The connection of the current primary; touched only on the executor. */
     private Channel active;
 
@@ -68,7 +72,7 @@ public final class ReplicaTarget implements Closeable {
                     + " bytes, its metadata says " + sizeBytes);
         }
         this.guard = new EpochGuard(area);
-        this.executor = Executors.newSingleThreadExecutor(r -> {
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queue, r -> {
             Thread t = new Thread(r, "mirror-target-" + resourceId);
             t.setDaemon(true);
             return t;
@@ -212,8 +216,17 @@ public final class ReplicaTarget implements Closeable {
         return sb.currentGenerationId() == generationId ? sb : sb.withNewGeneration(generationId);
     }
 
-    private static void reply(Channel ch, FrameType type, Frame to) {
-        ch.writeAndFlush(Frame.empty(type, to.epoch(), to.seq()));
+    /**
+     * Acks go out at once unless more frames are already queued: then the ack of the last of them
+     * flushes the lot, one send for a burst of pipelined resync chunks instead of one per chunk.
+     */
+    private void reply(Channel ch, FrameType type, Frame to) {
+        Frame ack = Frame.empty(type, to.epoch(), to.seq());
+        if (queue.isEmpty()) {
+            ch.writeAndFlush(ack);
+        } else {
+            ch.write(ack);
+        }
     }
 
     private void refuse(Channel ch, Frame frame, String why) {
