@@ -56,6 +56,8 @@ public final class ReplicaTarget implements Closeable {
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     /** The connection of the current primary; touched only on the executor. */
     private Channel active;
+    /** Channels with acks written but not flushed; touched only on the executor. */
+    private final java.util.Set<Channel> unflushed = new java.util.HashSet<>();
 
     /**
      * @param data the local data area (image file or block device), at least as large as the area says
@@ -90,23 +92,26 @@ public final class ReplicaTarget implements Closeable {
 
     /** A frame from {@code ch}; called on the event loop, applied on the executor. */
     void receive(Channel ch, Frame frame) {
-        try {
-            executor.execute(() -> apply(ch, frame));
-        } catch (RejectedExecutionException e) {
-            ch.close(); // closed target: the primary sees the link drop
-        }
+        submit(ch, () -> apply(ch, frame));
     }
 
     /** {@code ch} closed; forget it if it is the current primary's. */
     void disconnected(Channel ch) {
+        submit(ch, () -> {
+            if (active == ch) {
+                active = null;
+            }
+        });
+    }
+
+    private void submit(Channel ch, Runnable task) {
         try {
             executor.execute(() -> {
-                if (active == ch) {
-                    active = null;
-                }
+                task.run();
+                flushIfIdle();
             });
         } catch (RejectedExecutionException e) {
-            // closed target: nothing to forget
+            ch.close(); // closed target: the primary sees the link drop
         }
     }
 
@@ -216,16 +221,20 @@ public final class ReplicaTarget implements Closeable {
         return sb.currentGenerationId() == generationId ? sb : sb.withNewGeneration(generationId);
     }
 
-    /**
-     * Acks go out at once unless more frames are already queued: then the ack of the last of them
-     * flushes the lot, one send for a burst of pipelined resync chunks instead of one per chunk.
-     */
+    /** Acks are written here and flushed by {@link #submit} once no frame waits. */
     private void reply(Channel ch, FrameType type, Frame to) {
-        Frame ack = Frame.empty(type, to.epoch(), to.seq());
-        if (queue.isEmpty()) {
-            ch.writeAndFlush(ack);
-        } else {
-            ch.write(ack);
+        ch.write(Frame.empty(type, to.epoch(), to.seq()));
+        unflushed.add(ch);
+    }
+
+    /**
+     * Sends the acks written so far, unless more frames are queued: the last of a burst of pipelined
+     * resync chunks sends all their acks at once instead of one packet each.
+     */
+    private void flushIfIdle() {
+        if (queue.isEmpty() && !unflushed.isEmpty()) {
+            unflushed.forEach(Channel::flush);
+            unflushed.clear();
         }
     }
 
