@@ -132,6 +132,22 @@ class FailoverIT {
     }
 
     @Test
+    void aCleanStopOfTheOwnerHandsTheGroupOverInsteadOfWaitingForTheLease() throws Exception {
+        start("127.0.28");
+        long epoch = cluster.group().orElseThrow().getEpoch();
+        cluster.terminate("server1");
+
+        GroupStatus g = cluster.awaitOnline("server2", Duration.ofSeconds(20));
+        assertEquals(epoch + 1, g.getEpoch());
+        List<String> kinds = eventKinds();
+        // A move (and its release) rather than a lease expiry: the old owner stopped in order first.
+        assertTrue(kinds.contains("move:server2"), kinds::toString);
+        assertTrue(kinds.contains("released:server1"), kinds::toString);
+        assertFalse(cluster.appRunning("server1"), "the stopped node's application is stopped");
+        assertSingleActive();
+    }
+
+    @Test
     void pausedOwnerIsReplacedAndStaysFencedWhenItResumes() throws Exception {
         start("127.0.23");
         cluster.signal("server1", "STOP");

@@ -46,6 +46,10 @@ public final class BatonNode implements AutoCloseable {
     private final EventHub events;
     private final Server admin;
     private final MirrorDisks mirrors;
+    private final String nodeId;
+    private final Topology topology;
+    /** How long a clean stop waits for its groups to move: a lease, and the stop scripts' time. */
+    private final Duration handOverTimeout;
     /**
      * How long a primary's Outdated(peer) may take to commit before it retries: writes wait
      * meanwhile, and without a quorum the lease rule fences the owner first.
@@ -53,8 +57,11 @@ public final class BatonNode implements AutoCloseable {
     private static final Duration REPLICA_RECORD_TIMEOUT = Duration.ofSeconds(2);
 
     private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, Server admin,
-                      MirrorDisks mirrors) {
+                      MirrorDisks mirrors, String nodeId, Topology topology, Duration handOverTimeout) {
         this.mirrors = mirrors;
+        this.nodeId = nodeId;
+        this.topology = topology;
+        this.handOverTimeout = handOverTimeout;
         this.raft = raft;
         this.controller = controller;
         this.agent = agent;
@@ -130,7 +137,8 @@ public final class BatonNode implements AutoCloseable {
         }
         agent.start();
         log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
-        return new BatonNode(raft, controller, agent, events, admin, mirrors);
+        return new BatonNode(raft, controller, agent, events, admin, mirrors, nodeId, topology,
+                config.lease().plusSeconds(10));
     }
 
     /**
@@ -151,10 +159,14 @@ public final class BatonNode implements AutoCloseable {
         }
     }
 
-    /** A clean stop: resources down first (probe ports first), then leave the cluster. */
+    /**
+     * A clean stop: the groups this node owns move to another member first (see {@link HandOver}),
+     * then whatever is left goes down (probe ports first), then the node leaves the cluster.
+     */
     @Override
     public void close() {
-        log.info("stopping: deactivating resources, then leaving the cluster");
+        log.info("stopping: handing owned groups over, deactivating resources, then leaving the cluster");
+        HandOver.run(nodeId, topology, raft, handOverTimeout);
         agent.close();
         agent.stopAll();
         mirrors.close();
