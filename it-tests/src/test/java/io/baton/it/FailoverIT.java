@@ -135,6 +135,11 @@ class FailoverIT {
     void aCleanStopOfTheOwnerHandsTheGroupOverInsteadOfWaitingForTheLease() throws Exception {
         start("127.0.28");
         long epoch = cluster.group().orElseThrow().getEpoch();
+        long stopped = System.nanoTime();
+        cluster.process("server1").destroy(); // SIGTERM, not waited for: the hand-over happens meanwhile
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() -> observer.open("server2"));
+        System.out.printf("probe port on server2 open %d ms after SIGTERM of the owner (lease %d ms)%n",
+                (System.nanoTime() - stopped) / 1_000_000, LEASE.toMillis());
         cluster.terminate("server1");
 
         GroupStatus g = cluster.awaitOnline("server2", Duration.ofSeconds(20));
