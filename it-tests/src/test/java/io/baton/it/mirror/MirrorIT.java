@@ -177,6 +177,8 @@ class MirrorIT {
         cluster.start("server2");
         awaitReplica("server2", ReplicaStateProto.REPLICA_UP_TO_DATE, STARTUP);
         long sent = resyncBytesSentWhenInSync("server2", before) - before;
+        System.out.printf("resync after a standby outage: %d bytes sent for %d bytes written (disk %d bytes)%n",
+                sent, written.length, DISK);
         assertTrue(sent >= written.length, "the resync sent " + sent + " bytes, less than the " + written.length + " written");
         assertTrue(sent <= 8L * written.length, "the resync sent " + sent + " bytes for " + written.length
                 + " written: more than the dirty regions");

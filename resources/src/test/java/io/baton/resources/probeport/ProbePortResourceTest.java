@@ -63,9 +63,15 @@ class ProbePortResourceTest {
         }
     }
 
+    /**
+     * From another loopback address than the listener's: the probe port comes from the ephemeral
+     * range, and a client whose kernel-chosen source port happened to equal it would connect to
+     * itself (TCP simultaneous open) and look like an open port.
+     */
     private static void assertRefused(int port) {
         assertThrows(ConnectException.class, () -> {
             try (Socket s = new Socket()) {
+                s.bind(new InetSocketAddress("127.0.0.2", 0));
                 s.connect(new InetSocketAddress(HOST, port), 1000);
             }
         });
