@@ -12,7 +12,10 @@ public interface ReplicaStatePort {
     /** The committed state of a replica, as the coordinator keeps it. */
     enum ReplicaState { UP_TO_DATE, OUTDATED, INCONSISTENT }
 
-    /** The committed state of {@code node}'s replica now (the local replica's view). */
+    /**
+     * The committed state of {@code node}'s replica as this node has applied it: it may lag behind a
+     * {@link #record} whose future has already completed.
+     */
     ReplicaState committed(String node);
 
     /** Commits {@code state} for {@code node}'s replica under this primary's grant epoch. */

@@ -90,6 +90,8 @@ public final class MirrorPrimary implements BlockStore {
     private volatile boolean peerTracked;
     /** We asked to commit UpToDate(peer) and have not committed a lower state since. */
     private boolean maybeUpToDate;
+    /** The peer state this primary last committed; null before its first record. See {@link #peerCommitted}. */
+    private volatile ReplicaState recordedPeerState;
     /** Writes go to the link and wait for its acks (in sync, or being resynced); volatile for status. */
     private volatile boolean forwarding;
     private final List<long[]> unflushedWrites = new ArrayList<>();
@@ -370,7 +372,7 @@ public final class MirrorPrimary implements BlockStore {
         int progress = passBytes == 0 ? 100
                 : (int) Math.max(0, Math.min(100, (passBytes - resyncPassDirtyLeft) * 100 / passBytes));
         return new MirrorStatus(peerNode, connected, connected && forwarding && !peerTracked,
-                port.committed(peerNode), syncing, progress, dirtyBlocks * DirtyBitmap.BLOCK_SIZE_BYTES,
+                peerCommitted(), syncing, progress, dirtyBlocks * DirtyBitmap.BLOCK_SIZE_BYTES,
                 resyncBytesSent, fenced, lastError);
     }
 
@@ -473,10 +475,21 @@ public final class MirrorPrimary implements BlockStore {
 
     /** If the peer is (or may become) committed UpToDate, commits {@code state} for it, retrying until fenced. */
     private void ensurePeerNotUpToDate(ReplicaState state) throws IOException {
-        if (maybeUpToDate || port.committed(peerNode) == ReplicaState.UP_TO_DATE) {
+        if (maybeUpToDate || peerCommitted() == ReplicaState.UP_TO_DATE) {
             commitPeerState(state);
             maybeUpToDate = false;
         }
+    }
+
+    /**
+     * The peer's committed state as this primary knows it: what it recorded itself, once it has. Only
+     * the owner at its epoch changes a replica state, so its own last record is the truth; the local
+     * replica of the Raft state ({@code port.committed}) may not have applied it yet when the commit
+     * returns, and reading that stale UpToDate once made a second write commit Inconsistent.
+     */
+    private ReplicaState peerCommitted() {
+        ReplicaState mine = recordedPeerState;
+        return mine != null ? mine : port.committed(peerNode);
     }
 
     /** Commits {@code state} for the peer; without quorum it retries until fenced or closed. */
@@ -488,6 +501,7 @@ public final class MirrorPrimary implements BlockStore {
                 CompletableFuture.anyOf(f, stop).get();
                 checkOpen();
                 if (f.isDone() && !f.isCompletedExceptionally()) {
+                    recordedPeerState = state;
                     log.info("mirror {}: committed {}({})", resourceId, state, peerNode);
                     return;
                 }
@@ -597,7 +611,7 @@ public final class MirrorPrimary implements BlockStore {
         }
         if (kind != null) {
             // A half-synced replica must never be promoted: Inconsistent before the first RS_DATA.
-            if (port.committed(peerNode) != ReplicaState.INCONSISTENT) {
+            if (peerCommitted() != ReplicaState.INCONSISTENT) {
                 commitPeerState(ReplicaState.INCONSISTENT);
             }
             resync(l, kind);

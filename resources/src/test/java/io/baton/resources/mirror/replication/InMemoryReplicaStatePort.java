@@ -17,6 +17,12 @@ final class InMemoryReplicaStatePort implements ReplicaStatePort {
     final List<String> commits = new CopyOnWriteArrayList<>();
     final AtomicInteger failedAttempts = new AtomicInteger();
     volatile boolean noQuorum;
+    /**
+     * Like a node whose Raft replica applies a commit after the leader acknowledged it: records
+     * complete, but {@link #committed} keeps answering the old states until {@link #applyLagging}.
+     */
+    volatile boolean applyLags;
+    final Map<String, ReplicaState> lagging = new ConcurrentHashMap<>();
 
     InMemoryReplicaStatePort(String node, ReplicaState initial) {
         states.put(node, initial);
@@ -33,8 +39,13 @@ final class InMemoryReplicaStatePort implements ReplicaStatePort {
             failedAttempts.incrementAndGet();
             return CompletableFuture.failedFuture(new IOException("no quorum"));
         }
-        states.put(node, state);
+        (applyLags ? lagging : states).put(node, state);
         commits.add(node + "=" + state);
         return CompletableFuture.completedFuture(null);
+    }
+
+    void applyLagging() {
+        states.putAll(lagging);
+        lagging.clear();
     }
 }

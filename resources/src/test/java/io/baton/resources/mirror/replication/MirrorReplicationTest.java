@@ -110,6 +110,25 @@ class MirrorReplicationTest {
     }
 
     @Test
+    void aLocalReplicaThatAppliesCommitsLateDoesNotMakeTheNextWriteCommitAgain() throws Exception {
+        Replica a = keep(Replica.create(dir, RES, "a", SIZE, GEN));
+        Replica b = keep(Replica.create(dir, RES, "b", SIZE, GEN));
+        Replica.Standby standby = b.new Standby("b", 0);
+        InMemoryReplicaStatePort port = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
+        MirrorPrimary p = primary(a, standby.address(), 3, port, fast());
+        awaitInSync(p);
+        standby.close();
+        await().atMost(WAIT).until(() -> !p.status().connected());
+
+        port.applyLags = true; // committed() still says UpToDate after OUTDATED is recorded
+        p.write(100 * 4096L, ByteBuffer.wrap(randomBlock(1)));
+        p.write(200 * 4096L, ByteBuffer.wrap(randomBlock(1)));
+        p.flush();
+        assertEquals(List.of("b=OUTDATED"), port.commits, "the primary knows what it recorded itself");
+        assertEquals(ReplicaState.OUTDATED, p.status().committed());
+    }
+
+    @Test
     void peerLossCommitsOutdatedBeforeTheWriteReturnsThenDifferentialResync() throws Exception {
         Replica a = keep(Replica.create(dir, RES, "a", SIZE, GEN));
         Replica b = keep(Replica.create(dir, RES, "b", SIZE, GEN));
