@@ -43,9 +43,12 @@ class NemesisIT {
         DELAY,
         /** Stop every node (SIGKILL or SIGTERM), start them all after the duration. */
         CLUSTER_RESTART,
-        // TODO(mirror disk): once the mirror disk resource exists, add MIRROR_* faults here (I/O errors on
-        // the backing device, the replication link cut while writes run, a resync interrupted by a crash)
-        // and check S2 after each heal in checkMirror(); the schedule generator picks kinds from values().
+        // TODO(mirror disk in the lab): add MIRROR_* faults here (I/O errors on the backing device, the
+        // replication link cut while writes run, a resync interrupted by a crash) and check S2 after each
+        // heal in checkMirror(); the schedule generator picks kinds from values(). The resource exists
+        // (MirrorIT checks S2 for a SIGKILL on loopback); what the lab lacks: its nodes run under
+        // `ip netns exec`, each in a mount namespace of its own, so a writer has to enter the owner's
+        // (nsenter -t PID -m -n) and teardown has to detach the loop devices of killed nodes.
     }
 
     enum Target { OWNER, STANDBY, WITNESS, ALL }
@@ -259,7 +262,7 @@ class NemesisIT {
         }
     }
 
-    /** TODO(mirror disk): check S2 (no acknowledged write lost) on the replicas once the mirror disk exists. */
+    /** TODO(mirror disk in the lab): check S2 (no acknowledged write lost) on the replicas; see the Fault enum. */
     private void checkMirror() {
         // nothing to check yet: the lab's group has no mirror disk resource
     }
