@@ -178,6 +178,28 @@ public final class DataPath {
     }
 
     /**
+     * Whether {@code source} is a loop device on {@code fuseFile}: its recorded backing file is that
+     * path, or "/disk" as the kernel shows it once the dead FUSE directory was lazily unmounted
+     * (unambiguous here: it is mounted at this disk's own mount point).
+     */
+    private static boolean isFromFuseFile(String source, Path fuseFile) {
+        String canonical = fuseFile.toString();
+        try {
+            // The kernel records the path with symbolic links resolved; the FUSE directory's parent is
+            // a plain directory, so resolving it works even when the FUSE mount itself is dead.
+            Path dir = fuseFile.getParent();
+            canonical = dir.getParent().toRealPath().resolve(dir.getFileName()).resolve(fuseFile.getFileName()).toString();
+        } catch (IOException | RuntimeException e) {
+            // keep the path as given
+        }
+        String resolved = canonical;
+        return LoopDevice.backingFileOf(Path.of(source))
+                .map(back -> back.equals(fuseFile.toString()) || back.equals(resolved)
+                        || back.equals("/" + BlockStoreFileSystem.FILE_NAME))
+                .orElse(false);
+    }
+
+    /**
      * After a crash of a previous daemon: unmounts a filesystem left at {@code mountPoint},
      * detaches loop devices left on {@code fuseDir/disk} (and on {@code imagePath}, if given), and
      * lazily unmounts a FUSE mount left at {@code fuseDir}. Every step is attempted; failures come
@@ -189,14 +211,15 @@ public final class DataPath {
         List<Path> devices = new ArrayList<>();
         try {
             MountTable.Entry mounted = MountTable.find(mountPoint);
-            if (mounted != null) {
+            if (mounted != null && isFromFuseFile(mounted.source(), fuseFile)) {
                 log.warn("unmounting {} ({}), left mounted by a previous run", mountPoint, mounted.source());
-                // The device under the mount point is ours: detach it too, whatever losetup now says
-                // its backing file is (after a lazy FUSE unmount it shows as just "/disk").
-                if (mounted.source().startsWith("/dev/loop")) {
-                    devices.add(Path.of(mounted.source()));
-                }
+                devices.add(Path.of(mounted.source()));
                 Filesystems.unmount(mountPoint);
+            } else if (mounted != null) {
+                // Somebody else's filesystem: never unmount it. Activation refuses the busy mount point.
+                log.warn("{} is mounted from {} ({}), which is not this mirror disk's: left alone; the disk"
+                        + " cannot be mounted there until it is unmounted", mountPoint, mounted.source(),
+                        mounted.fstype());
             }
         } catch (IOException e) {
             failures.add(e);

@@ -87,6 +87,23 @@ public final class LoopDevice {
         return devices;
     }
 
+    /**
+     * The backing file the kernel records for loop device {@code device} (from sysfs), without a
+     * " (deleted)" suffix; empty when the device is not a loop device or not attached.
+     */
+    public static java.util.Optional<String> backingFileOf(Path device) {
+        String name = device.getFileName() == null ? "" : device.getFileName().toString();
+        if (!name.matches("loop[0-9]+")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            String back = java.nio.file.Files.readString(Path.of("/sys/block", name, "loop", "backing_file")).strip();
+            return java.util.Optional.of(back.replace(" (deleted)", "").strip());
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     @Override
     public String toString() {
         return device + " -> " + backingFile;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.resources.mirror.DataArea;
 import io.baton.resources.mirror.FileBlockStore;
+import io.baton.resources.mirror.HostCommand;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -50,6 +51,17 @@ class LeftoverCleanupTest {
         }
         if (mountPoint != null) {
             DataPath.cleanupLeftovers(fuseDir, mountPoint, image);
+        }
+    }
+
+    @Test
+    void anotherFilesystemOnTheMountPointIsLeftAlone() throws Exception {
+        HostCommand.check("mount", "-t", "tmpfs", "-o", "size=1m", "baton-test-tmpfs", mountPoint.toString());
+        try {
+            DataPath.cleanupLeftovers(fuseDir, mountPoint, image);
+            assertTrue(MountTable.isMountPoint(mountPoint), "cleanup unmounted somebody else's filesystem");
+        } finally {
+            HostCommand.check("umount", mountPoint.toString());
         }
     }
 
