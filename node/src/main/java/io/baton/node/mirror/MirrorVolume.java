@@ -5,6 +5,7 @@ import io.baton.resources.mirror.MetadataArea;
 import io.baton.resources.mirror.ReplicaStatePort;
 import io.baton.resources.mirror.Superblock;
 import io.baton.resources.mirror.fuse.DataPath;
+import io.baton.resources.mirror.fuse.Filesystems;
 import io.baton.resources.mirror.replication.MirrorPrimary;
 import io.baton.resources.mirror.replication.MirrorSettings;
 import io.baton.resources.mirror.replication.MirrorStatus;
@@ -76,6 +77,7 @@ final class MirrorVolume implements Closeable {
             log.info("mirror {}: created data image {} of {}", resourceId, paths.data(), DataArea.humanSize(sizeBytes));
         } else {
             DataArea.check(paths.data(), sizeBytes);
+            refuseUnrelatedData(paths);
         }
         MetadataArea metadata = openMetadata(resourceId, self, sizeBytes, paths.metadata());
         FileChannel data = null;
@@ -91,6 +93,20 @@ final class MirrorVolume implements Closeable {
             }
             metadata.close();
             throw e;
+        }
+    }
+
+    /**
+     * A data area that already holds something (a filesystem, a partition table) but has no mirror
+     * metadata is not a replica of this disk: a first sync would overwrite it, or it would be mounted
+     * as if it were the mirror's. Refused; the operator wipes it on purpose if it is meant to be used.
+     */
+    private static void refuseUnrelatedData(MirrorPaths paths) throws IOException {
+        if (!Files.exists(paths.metadata()) && Filesystems.hasFilesystem(paths.data())) {
+            throw new IOException("data area " + paths.data() + " already holds data (blkid finds a filesystem"
+                    + " or partition table) but there is no metadata area at " + paths.metadata()
+                    + ": refusing to make it a new replica, which a first sync would overwrite; if it is meant"
+                    + " to be this mirror disk's data area, wipe it first (wipefs -a " + paths.data() + ")");
         }
     }
 
