@@ -38,6 +38,13 @@ public final class ReplicaServer implements Closeable {
     private final Map<String, ReplicaTarget> targets = new ConcurrentHashMap<>();
     private EventLoopGroup group;
     private Channel serverChannel;
+    /**
+     * The primaries' connections, closed explicitly on {@link #close} before the event loops shut
+     * down: with writes applied on the event loop (an experiment), the shutdown alone was seen to end,
+     * one run in three, without closing an accepted socket, and the primary kept a dead link as
+     * connected. Closing them first is the documented Netty way and costs nothing.
+     */
+    private final java.util.Set<Channel> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param bindAddress where to listen; port 0 picks a free one (see {@link #localAddress}) */
     public ReplicaServer(String nodeId, InetSocketAddress bindAddress) {
@@ -60,6 +67,7 @@ public final class ReplicaServer implements Closeable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            connections.add(ch);
                             ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new Connection());
                         }
                     })
@@ -96,6 +104,10 @@ public final class ReplicaServer implements Closeable {
     public synchronized void close() {
         if (group != null) {
             serverChannel.close().syncUninterruptibly();
+            for (Channel ch : connections) {
+                ch.close().awaitUninterruptibly();
+            }
+            connections.clear();
             group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
             serverChannel = null;
@@ -130,6 +142,7 @@ public final class ReplicaServer implements Closeable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            connections.remove(ctx.channel());
             if (target != null) {
                 target.disconnected(ctx.channel());
             }
