@@ -68,11 +68,21 @@ final class MirrorTable {
         };
     }
 
-    /** "owner" for the source; yes/no as the owner's mirror disk reports the link; "-" when nothing is reported. */
+    /**
+     * "owner" for the source; yes/no as the owner's mirror disk reports the link, "no" followed by
+     * why when it knows (peer down, or refused: another resource or size); "-" when nothing is reported.
+     */
     private static String connected(GroupStatus g, ReplicaStatus r) {
         if (r.getNode().equals(g.getOwner())) {
             return "owner";
         }
-        return r.hasPeer() ? (r.getPeer().getConnected() ? "yes" : "no") : "-";
+        if (!r.hasPeer()) {
+            return "-";
+        }
+        if (r.getPeer().getConnected()) {
+            return "yes";
+        }
+        String why = r.getPeer().getDetail();
+        return why.isEmpty() ? "no" : "no: " + why;
     }
 }

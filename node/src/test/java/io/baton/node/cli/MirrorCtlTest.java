@@ -31,7 +31,9 @@ class MirrorCtlTest {
                 .setPeer(MirrorPeerReport.newBuilder().setPeer("server2").setConnected(true).setSyncing(true)
                         .setProgressPercent(42).setBytesBehind(1_288_490_189L)).build();
         ReplicaStatus cut = ReplicaStatus.newBuilder().setNode("server3").setState(ReplicaStateProto.REPLICA_OUTDATED)
-                .setPeer(MirrorPeerReport.newBuilder().setPeer("server3").setConnected(false)).build();
+                .setPeer(MirrorPeerReport.newBuilder().setPeer("server3").setConnected(false)
+                        .setDetail("peer refused: node server3 refuses primary server1: it offers 1 GiB, this replica is 2 GiB"))
+                .build();
         return ClusterStatus.newBuilder().setCluster("prod").setLeader("witness").setAnsweredBy("server1")
                 .addNodes(NodeStatus.newBuilder().setId("server1").setAlive(true))
                 .addNodes(NodeStatus.newBuilder().setId("server2").setAlive(true))
@@ -70,7 +72,7 @@ class MirrorCtlTest {
                 GROUP  NODE     STATE                         CONNECTED
                 disk   server1  UpToDate                      owner
                 disk   server2  Syncing 42% (1.2 GiB behind)  yes
-                disk   server3  Outdated                      no
+                disk   server3  Outdated                      no: peer refused: node server3 refuses primary server1: it offers 1 GiB, this replica is 2 GiB
                 """, r.out());
     }
 
