@@ -262,12 +262,9 @@ public final class MirrorPrimary implements BlockStore {
         }
         try {
             awaitAck(l, ack, FrameType.WRITE_ACK);
-            unflushedWrites.add(new long[] {offsetBytes, length});
-            noteUnflushed(l);
+            acknowledged(l, offsetBytes, length);
         } catch (IOException e) {
-            checkOpen();
-            unflushedWrites.add(new long[] {offsetBytes, length});
-            lostLink(l, e.getMessage());
+            notAcknowledged(l, offsetBytes, length, e);
         }
         if (localFailure != null) {
             throw localFailure;
@@ -392,16 +389,26 @@ public final class MirrorPrimary implements BlockStore {
                     pos += n;
                     src.position(src.position() + n);
                 }
-                unflushedWrites.add(new long[] {offsetBytes, length});
-                noteUnflushed(l);
+                acknowledged(l, offsetBytes, length);
             } catch (IOException e) {
-                checkOpen();
-                unflushedWrites.add(new long[] {offsetBytes, length});
-                lostLink(l, e.getMessage());
+                notAcknowledged(l, offsetBytes, length, e);
             }
             return;
         }
         notReplicated(offsetBytes, length);
+    }
+
+    /** The peer holds the write: it stays on the unflushed list until the next FLUSH_ACK. io held. */
+    private void acknowledged(PeerLink l, long offsetBytes, long length) throws IOException {
+        unflushedWrites.add(new long[] {offsetBytes, length});
+        noteUnflushed(l);
+    }
+
+    /** The peer may lack the write: the link is given up and the write goes into the bitmap. io held. */
+    private void notAcknowledged(PeerLink l, long offsetBytes, long length, IOException why) throws IOException {
+        checkOpen();
+        unflushedWrites.add(new long[] {offsetBytes, length});
+        lostLink(l, why.getMessage());
     }
 
     /** Bounds the list of acknowledged-but-unflushed writes by flushing the peer. */
