@@ -232,6 +232,35 @@ class MirrorIT {
         assertTrue(kinds.contains("force-activate:server2"), kinds.toString());
     }
 
+    @Test
+    void aPausedOwnerThatResumesCannotAcknowledgeAWrite() throws Exception {
+        startInSync("127.0.45");
+        Path oldMount = cluster.mountPoint("server1");
+        write(oldMount.resolve("before.txt"), "before the pause\n".getBytes());
+        cluster.signal("server1", "STOP");
+        cluster.awaitOnline("server2", STARTUP);
+
+        cluster.signal("server1", "CONT");
+        // The deposed owner's disk: its lease is gone, its peer is the new primary at a higher epoch,
+        // and its Outdated(peer) commit would be stale. A write there must not be acknowledged.
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                write(oldMount.resolve("after.txt"), "written on the deposed owner\n".getBytes());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "deposed-writer");
+        writer.setDaemon(true);
+        writer.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !writer.isAlive());
+        assertTrue(failure.get() != null, "a write with fsync on the deposed owner's mount succeeded");
+
+        assertEquals("before the pause\n", Files.readString(cluster.mountPoint("server2").resolve("before.txt")));
+        assertFalse(Files.exists(cluster.mountPoint("server2").resolve("after.txt")));
+        assertEquals("server2", cluster.group().orElseThrow().getOwner());
+    }
+
     static final int RECORD = 4096;
 
     /** Record {@code i}: its number, then a pattern derived from it. */
