@@ -5,9 +5,10 @@ import java.util.Optional;
 /**
  * Who may be granted a mirrored group (PROTOCOL.md, S3: only an UpToDate replica), shared by the
  * core, which validates, and the controller, which must not propose what the core would refuse.
- * Groups without a mirror disk are unaffected.
+ * Groups without a mirror disk are unaffected. Public for the node's hand-over on a clean stop,
+ * which picks a target the core will accept.
  */
-final class ReplicaRules {
+public final class ReplicaRules {
     private ReplicaRules() {}
 
     static boolean mirrored(Topology topology, String group) {
@@ -40,7 +41,8 @@ final class ReplicaRules {
                 + " --on " + node + " --accept-data-loss' while the group has no active owner");
     }
 
-    static boolean grantable(Topology topology, GroupState g, String node) {
+    /** Whether {@code node}'s replica allows granting it {@code g}: always for a group without a mirror disk. */
+    public static boolean grantable(Topology topology, GroupState g, String node) {
         return whyNotGrantable(topology, g, node).isEmpty();
     }
 

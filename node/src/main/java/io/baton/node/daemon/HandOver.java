@@ -4,7 +4,7 @@ import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.GroupState;
 import io.baton.coordinator.core.NodeState;
 import io.baton.coordinator.core.Phase;
-import io.baton.coordinator.core.Replica;
+import io.baton.coordinator.core.ReplicaRules;
 import io.baton.coordinator.core.Topology;
 import io.baton.coordinator.ratis.RaftNode;
 import io.baton.proto.Command;
@@ -43,7 +43,7 @@ final class HandOver {
             if (g == null || !self.equals(g.owner()) || (g.phase() != Phase.ONLINE && g.phase() != Phase.STARTING)) {
                 continue;
             }
-            Optional<String> target = target(self, spec, g, state);
+            Optional<String> target = target(self, topology, spec, g, state);
             if (target.isEmpty()) {
                 log.warn("{}: no other member can take it over now (down, or its replica not UpToDate);"
                         + " it stops here", spec.name());
@@ -83,14 +83,14 @@ final class HandOver {
     }
 
     /** The most preferred other member that is alive and, for a mirrored group, UpToDate. */
-    private static Optional<String> target(String self, Topology.GroupSpec spec, GroupState g, ClusterState state) {
+    private static Optional<String> target(String self, Topology topology, Topology.GroupSpec spec, GroupState g,
+                                           ClusterState state) {
         for (String member : spec.members()) {
             if (member.equals(self)) {
                 continue;
             }
             boolean alive = state.node(member).map(NodeState::alive).orElse(false);
-            boolean replicaOk = !spec.mirrored() || g.replica(member) == Replica.UP_TO_DATE;
-            if (alive && replicaOk) {
+            if (alive && ReplicaRules.grantable(topology, g, member)) {
                 return Optional.of(member);
             }
         }

@@ -1,5 +1,6 @@
 package io.baton.node.mirror;
 
+import io.baton.node.config.MirrorDiskResourceConfig;
 import io.baton.proto.MirrorPeerReport;
 import io.baton.resources.Resource;
 import io.baton.resources.ResourceContext;
@@ -23,7 +24,7 @@ import java.util.function.LongFunction;
  * grants only such replicas, and this check keeps a stale grant from activating old data.
  */
 public final class MirrorDiskResource implements Resource {
-    public static final String TYPE = "mirror_disk";
+    public static final String TYPE = MirrorDiskResourceConfig.TYPE;
 
     private final String name;
     private final String self;
