@@ -27,6 +27,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -51,6 +52,9 @@ public final class RaftNode implements Closeable {
     /** Raft timing and log sizes. */
     public record Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries) {
     }
+
+    /** Pause between sends refused by a leader that is stepping down (a transfer takes about an election). */
+    private static final long STEPPING_DOWN_RETRY_MS = 50;
 
     private final RaftServer server;
     private final RaftClient client;
@@ -160,13 +164,43 @@ public final class RaftNode implements Closeable {
 
     private CompletableFuture<CommandResult> send(RaftClient via, Command command, Duration timeout) {
         Message message = Message.valueOf(ByteString.copyFrom(command.toByteArray()));
+        long deadline = System.nanoTime() + timeout.toNanos();
         return CompletableFuture.supplyAsync(() -> {
-            try {
-                return decode(via.io().send(message));
-            } catch (IOException e) {
-                throw new CompletionException(e);
+            while (true) {
+                try {
+                    RaftClientReply reply = via.io().send(message);
+                    if (reply.getLeaderSteppingDownException() != null) {
+                        throw reply.getLeaderSteppingDownException();
+                    }
+                    return decode(reply);
+                } catch (LeaderSteppingDownException e) {
+                    // The leader refused before appending (Ratis checks this ahead of the log), so
+                    // sending again cannot apply the command twice. The Ratis client does not retry
+                    // it itself, and Baton's own leaders step down on purpose (hand-back to the
+                    // witness), so a command racing that hand-back would fail for nothing.
+                    if (!pauseBeforeRetry(deadline)) {
+                        throw new CompletionException(e);
+                    }
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
             }
         }, senders).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits a little before sending again; false when the deadline leaves no room for another try. */
+    private static boolean pauseBeforeRetry(long deadlineNanos) {
+        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(STEPPING_DOWN_RETRY_MS);
+        if (System.nanoTime() + pauseNanos >= deadlineNanos) {
+            return false;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(pauseNanos);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static CommandResult decode(RaftClientReply reply) {
