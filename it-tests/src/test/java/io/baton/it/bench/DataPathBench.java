@@ -42,9 +42,9 @@ public final class DataPathBench {
         // moods spread over all rows alike rather than penalising whichever row ran at a bad time.
         List<String> names = List.of("plain image + loop", "FUSE direct_io + loop (default)", "FUSE page cache + loop",
                 "FUSE direct_io + loop --direct-io=on", "FUSE page cache + loop --direct-io=on");
-        List<Setup> setups = List.of(plain(), fuse(new FuseMount.Options(true, false), false),
-                fuse(new FuseMount.Options(false, false), false), fuse(new FuseMount.Options(true, false), true),
-                fuse(new FuseMount.Options(false, false), true));
+        List<Setup> setups = List.of(plain(), fuse(new FuseMount.Options(true), false),
+                fuse(new FuseMount.Options(false), false), fuse(new FuseMount.Options(true), true),
+                fuse(new FuseMount.Options(false), true));
         List<List<DiskBench.Result>> results = new ArrayList<>();
         names.forEach(n -> results.add(new ArrayList<>()));
         for (int round = 0; round < repeats; round++) {

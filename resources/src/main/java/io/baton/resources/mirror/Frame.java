@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param seq     sender-assigned sequence, >= 0
  * @param payload at most {@link FrameCodec#MAX_PAYLOAD_BYTES}
  */
-public record Frame(FrameType type, long epoch, long seq, byte[] payload) {
+public record Frame(FrameType type, long epoch, long seq, byte[] payload) implements FrameFields {
 
     private static final byte[] EMPTY = new byte[0];
 

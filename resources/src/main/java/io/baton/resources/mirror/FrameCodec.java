@@ -66,14 +66,22 @@ public final class FrameCodec {
         out.position(out.position() + size);
     }
 
+    /** A frame's header fields, checked. */
+    public record Header(FrameType type, long epoch, long seq, int payloadBytes) {
+        /** Bytes the whole frame takes on the wire. */
+        public int frameBytes() {
+            return HEADER_BYTES + payloadBytes + TRAILER_BYTES;
+        }
+    }
+
     /**
-     * The frame at {@code in}'s position if all of it is there (then {@code in} is advanced past it),
-     * empty if more bytes are needed (then nothing is consumed).
+     * The header of the frame at {@code in}'s position, checked, once its {@value #HEADER_BYTES} bytes
+     * are there (empty before); consumes nothing.
      *
-     * @throws FrameException on bad magic or version, unknown type, negative epoch or seq, oversized
-     *     length (all detected from the header alone) or a checksum mismatch
+     * @throws FrameException on bad magic or version, unknown type, negative epoch or seq, or an
+     *     oversized length
      */
-    public static Optional<Frame> decode(ByteBuffer in) throws FrameException {
+    public static Optional<Header> header(ByteBuffer in) throws FrameException {
         if (in.remaining() < HEADER_BYTES) {
             return Optional.empty();
         }
@@ -101,19 +109,41 @@ public final class FrameCodec {
             throw new FrameException(type + " frame announces a payload of " + Integer.toUnsignedString(length)
                     + " bytes, limit " + MAX_PAYLOAD_BYTES);
         }
-        if (b.remaining() < HEADER_BYTES + length + TRAILER_BYTES) {
-            return Optional.empty();
-        }
-        int stored = b.getInt(HEADER_BYTES + length);
-        int computed = crc(b, 0, HEADER_BYTES + length);
+        return Optional.of(new Header(type, epoch, seq, length));
+    }
+
+    /**
+     * Checks the CRC32C of the whole frame {@code header} describes, at {@code in}'s position (all of
+     * it must be there); consumes nothing.
+     */
+    public static void verifyChecksum(ByteBuffer in, Header header) throws FrameException {
+        ByteBuffer b = in.slice().order(ByteOrder.BIG_ENDIAN);
+        int stored = b.getInt(HEADER_BYTES + header.payloadBytes());
+        int computed = crc(b, 0, HEADER_BYTES + header.payloadBytes());
         if (stored != computed) {
-            throw new FrameException(type + " frame seq " + seq + " fails its checksum (stored 0x"
+            throw new FrameException(header.type() + " frame seq " + header.seq() + " fails its checksum (stored 0x"
                     + Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(computed) + ")");
         }
-        byte[] payload = new byte[length];
-        b.get(HEADER_BYTES, payload);
-        in.position(in.position() + HEADER_BYTES + length + TRAILER_BYTES);
-        return Optional.of(new Frame(type, epoch, seq, payload));
+    }
+
+    /**
+     * The frame at {@code in}'s position if all of it is there (then {@code in} is advanced past it),
+     * empty if more bytes are needed (then nothing is consumed).
+     *
+     * @throws FrameException on bad magic or version, unknown type, negative epoch or seq, oversized
+     *     length (all detected from the header alone) or a checksum mismatch
+     */
+    public static Optional<Frame> decode(ByteBuffer in) throws FrameException {
+        Optional<Header> h = header(in);
+        if (h.isEmpty() || in.remaining() < h.get().frameBytes()) {
+            return Optional.empty();
+        }
+        Header header = h.get();
+        verifyChecksum(in, header);
+        byte[] payload = new byte[header.payloadBytes()];
+        in.get(in.position() + HEADER_BYTES, payload);
+        in.position(in.position() + header.frameBytes());
+        return Optional.of(new Frame(header.type(), header.epoch(), header.seq(), payload));
     }
 
     private static int crc(ByteBuffer buf, int from, int to) {

@@ -4,69 +4,64 @@ import io.baton.resources.mirror.BlockStore;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.kenai.jffi.MemoryIO;
-import jnr.ffi.Pointer;
-import jnr.ffi.types.off_t;
-import jnr.ffi.types.size_t;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ru.serce.jnrfuse.ErrorCodes;
-import ru.serce.jnrfuse.FuseFillDir;
-import ru.serce.jnrfuse.FuseStubFS;
-import ru.serce.jnrfuse.struct.FileStat;
-import ru.serce.jnrfuse.struct.FuseFileInfo;
 
 /**
- * The FUSE callbacks: a directory holding one regular file, {@value #FILE_NAME}, whose bytes are a
- * {@link BlockStore}. A loop device is attached to that file; nothing else is meant to use it.
+ * The FUSE requests answered: a directory holding one regular file, {@value #FILE_NAME}, whose
+ * bytes are a {@link BlockStore}. A loop device is attached to that file; nothing else is meant to
+ * use it.
  *
- * <p>Served single-threaded ({@code -s}, see {@link FuseMount}): one scratch buffer is reused for
- * every request, so the hot path allocates nothing, and the store sees writes in order.
+ * <p>Served on one thread (see {@link FuseSession}): a write's data is handed to the store straight
+ * from the request buffer, and a read fills the reply buffer, so the hot path allocates nothing
+ * and the store sees writes in order.
  *
  * <p>Durability: the loop driver turns a block-layer flush (ext4's journal commit, an fsync in the
- * mounted filesystem) into an fsync of this file, so {@link #fsync} flushes the store (every
- * replica) and is never a no-op. The close-time {@link #flush} is not a durability point and stays
- * cheap.
+ * mounted filesystem) into an fsync of this file, so FSYNC flushes the store (every replica) and is
+ * never a no-op. The close-time FLUSH is not a durability point and stays cheap.
  */
-final class BlockStoreFileSystem extends FuseStubFS {
+final class BlockStoreFileSystem implements FuseSession.Handler {
 
     private static final Logger log = LoggerFactory.getLogger(BlockStoreFileSystem.class);
 
     static final String FILE_NAME = "disk";
     static final String FS_NAME = "baton-mirror";
-    private static final String FILE_PATH = "/" + FILE_NAME;
-    /** libfuse2's largest request (max_write, and reads are split the same way). */
-    static final int MAX_REQUEST = 128 * 1024;
+    /** Nothing here ever changes but by this process: the kernel may cache names and attributes. */
+    private static final long VALID_SECONDS = 3600;
 
     private final BlockStore store;
     private final long size;
-    private final int ownerUid;
-    private final int ownerGid;
-    private final ByteBuffer scratch = ByteBuffer.allocateDirect(MAX_REQUEST);
-    /**
-     * The scratch buffer's memory as a native pointer, so that copies from and to the kernel's
-     * request buffer are one memcpy. (Pointer.wrap of the ByteBuffer itself copies byte by byte.)
-     * The {@link #scratch} field keeps the memory alive.
-     */
-    private final Pointer scratchPointer = Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(),
-            MemoryIO.getInstance().getDirectBufferAddress(scratch), MAX_REQUEST);
+    private final boolean directIo;
+    private final FuseWire.Attr rootAttr;
+    private final FuseWire.Attr fileAttr;
+    private final FuseWire.DirEntry[] entries;
     /** Set by {@link #fence}: every later write and fsync fails even if the store ignores fencing. */
     private volatile boolean fenced;
+    private boolean destroyed;
+    /** Views of the session's request and reply buffers handed to the store (made once, reused). */
+    private ByteBuffer dataView;
+    private ByteBuffer dataViewOf;
+    private ByteBuffer readView;
+    private ByteBuffer readViewOf;
     /** The first I/O error is logged with its cause; later ones only counted (no log storm, no allocation). */
     private final AtomicBoolean errorLogged = new AtomicBoolean();
     private final AtomicLong errors = new AtomicLong();
 
-    BlockStoreFileSystem(BlockStore store) {
+    BlockStoreFileSystem(BlockStore store, boolean directIo) {
         this.store = store;
         this.size = store.sizeBytes();
-        int[] ids = processIds();
-        this.ownerUid = ids[0];
-        this.ownerGid = ids[1];
+        this.directIo = directIo;
+        int uid = ProcessIds.uid();
+        int gid = ProcessIds.gid();
+        this.rootAttr = new FuseWire.Attr(FuseWire.ROOT_ID, 0, 0040700, 2, uid, gid);
+        this.fileAttr = new FuseWire.Attr(FuseWire.FILE_ID, size, 0100600, 1, uid, gid);
+        this.entries = new FuseWire.DirEntry[] {
+                new FuseWire.DirEntry(FuseWire.ROOT_ID, ".", FuseWire.DirEntry.DT_DIR),
+                new FuseWire.DirEntry(FuseWire.ROOT_ID, "..", FuseWire.DirEntry.DT_DIR),
+                new FuseWire.DirEntry(FuseWire.FILE_ID, FILE_NAME, FuseWire.DirEntry.DT_REG)};
     }
 
     /** From any thread; returns at once. Writes and fsyncs fail with EIO from now on. */
@@ -80,180 +75,158 @@ final class BlockStoreFileSystem extends FuseStubFS {
         return errors.get();
     }
 
-    /** Shows as the source in mountinfo ("baton-mirror"), so that leftovers are recognisable. */
     @Override
-    protected String getFSName() {
-        return FS_NAME;
+    public boolean destroyed() {
+        return destroyed;
     }
 
-    /** Set only by {@link #unmountNow}: see {@link #umount}. */
-    private volatile boolean unmountAllowed;
-
-    /**
-     * jnr-fuse registers a JVM shutdown hook per mount that calls this method. On SIGTERM that hook
-     * would pull the FUSE file from under a still-mounted filesystem while the daemon's own orderly
-     * stop (unmount, detach loop, then FUSE) runs in its own hook; so the hook's call does nothing and
-     * only {@link #unmountNow} unmounts. A daemon that dies without stopping leaves the mount to the
-     * leftover cleanup at its next start.
-     */
     @Override
-    public void umount() {
-        if (unmountAllowed) {
-            super.umount();
+    public int handle(ByteBuffer in, int length, ByteBuffer out) {
+        FuseWire.InHeader h = FuseWire.InHeader.read(in);
+        long unique = h.unique();
+        return switch (h.opcode()) {
+            case FuseWire.INIT -> init(in, out, unique);
+            case FuseWire.LOOKUP -> h.nodeId() == FuseWire.ROOT_ID && FILE_NAME.equals(FuseWire.name(in, length))
+                    ? FuseWire.entryOut(out, unique, fileAttr, VALID_SECONDS)
+                    : error(out, unique, LibC.ENOENT);
+            case FuseWire.GETATTR -> attr(out, unique, h.nodeId());
+            case FuseWire.SETATTR -> setattr(in, out, unique, h.nodeId());
+            case FuseWire.OPEN -> h.nodeId() == FuseWire.FILE_ID
+                    ? FuseWire.openOut(out, unique, directIo ? FuseWire.FOPEN_DIRECT_IO : 0)
+                    : error(out, unique, h.nodeId() == FuseWire.ROOT_ID ? LibC.EISDIR : LibC.ENOENT);
+            case FuseWire.OPENDIR -> h.nodeId() == FuseWire.ROOT_ID
+                    ? FuseWire.openOut(out, unique, 0)
+                    : error(out, unique, LibC.ENOTDIR);
+            case FuseWire.READ -> read(in, out, unique);
+            case FuseWire.WRITE -> write(in, out, unique);
+            case FuseWire.READDIR -> {
+                FuseWire.ReadIn r = FuseWire.ReadIn.read(in);
+                yield FuseWire.readdirOut(out, unique, entries, r.offset(), r.size());
+            }
+            case FuseWire.FSYNC, FuseWire.FSYNCDIR -> flushStore(out, unique);
+            case FuseWire.STATFS -> FuseWire.statfsOut(out, unique, size);
+            case FuseWire.FLUSH, FuseWire.RELEASE, FuseWire.RELEASEDIR, FuseWire.ACCESS -> ok(out, unique);
+            case FuseWire.FORGET, FuseWire.BATCH_FORGET, FuseWire.INTERRUPT -> NO_REPLY;
+            case FuseWire.DESTROY -> {
+                destroyed = true;
+                yield ok(out, unique);
+            }
+            default -> error(out, unique, LibC.ENOSYS);
+        };
+    }
+
+    private int init(ByteBuffer in, ByteBuffer out, long unique) {
+        FuseWire.InitIn init = FuseWire.InitIn.read(in);
+        if (init.major() != FuseWire.KERNEL_MAJOR) {
+            log.error("the kernel speaks FUSE {}.{}, this filesystem {}.{}", init.major(), init.minor(),
+                    FuseWire.KERNEL_MAJOR, FuseWire.KERNEL_MINOR);
+            return error(out, unique, LibC.EPROTO);
         }
+        return FuseWire.initOut(out, unique, init);
     }
 
-    /** Unmounts the FUSE directory now (the teardown's last step). */
-    void unmountNow() {
-        unmountAllowed = true;
-        super.umount();
-    }
-
-    @Override
-    public int getattr(String path, FileStat stat) {
-        if ("/".equals(path)) {
-            stat.st_mode.set(FileStat.S_IFDIR | 0700);
-            stat.st_nlink.set(2);
-        } else if (FILE_PATH.equals(path)) {
-            stat.st_mode.set(FileStat.S_IFREG | 0600);
-            stat.st_nlink.set(1);
-            stat.st_size.set(size);
-            stat.st_blocks.set((size + 511) / 512);
-            stat.st_blksize.set(4096);
-        } else {
-            return -ErrorCodes.ENOENT();
+    private int attr(ByteBuffer out, long unique, long nodeId) {
+        if (nodeId == FuseWire.ROOT_ID) {
+            return FuseWire.attrOut(out, unique, rootAttr, VALID_SECONDS);
         }
-        stat.st_uid.set(ownerUid);
-        stat.st_gid.set(ownerGid);
-        return 0;
-    }
-
-    @Override
-    public int readdir(String path, Pointer buf, FuseFillDir filter, @off_t long offset, FuseFileInfo fi) {
-        if (!"/".equals(path)) {
-            return -ErrorCodes.ENOTDIR();
+        if (nodeId == FuseWire.FILE_ID) {
+            return FuseWire.attrOut(out, unique, fileAttr, VALID_SECONDS);
         }
-        filter.apply(buf, ".", null, 0);
-        filter.apply(buf, "..", null, 0);
-        filter.apply(buf, FILE_NAME, null, 0);
-        return 0;
+        return error(out, unique, LibC.ENOENT);
     }
 
-    @Override
-    public int open(String path, FuseFileInfo fi) {
-        return FILE_PATH.equals(path) ? 0 : -ErrorCodes.ENOENT();
-    }
-
-    @Override
-    public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        if (offset >= this.size) {
-            return 0;
+    /** The size is fixed: a truncate (or an open with O_TRUNC) to another size is refused. */
+    private int setattr(ByteBuffer in, ByteBuffer out, long unique, long nodeId) {
+        FuseWire.SetattrIn s = FuseWire.SetattrIn.read(in);
+        if (nodeId == FuseWire.FILE_ID && (s.valid() & FuseWire.FATTR_SIZE) != 0 && s.size() != size) {
+            return error(out, unique, LibC.EPERM);
         }
+        return attr(out, unique, nodeId);
+    }
+
+    private int read(ByteBuffer in, ByteBuffer out, long unique) {
+        FuseWire.ReadIn r = FuseWire.ReadIn.read(in);
+        if (r.offset() >= size) {
+            return FuseWire.outHeader(out, FuseWire.OUT_HEADER_BYTES, 0, unique);
+        }
+        int want = (int) Math.min(Math.min(r.size(), FuseWire.MAX_WRITE), size - r.offset());
         int total = 0;
-        long want = Math.min(size, this.size - offset);
         try {
             while (total < want) {
-                int chunk = (int) Math.min(MAX_REQUEST, want - total);
-                scratch.clear().limit(chunk);
-                int n = store.read(offset + total, scratch);
+                ByteBuffer dst = view(out, false).limit(FuseWire.OUT_HEADER_BYTES + want)
+                        .position(FuseWire.OUT_HEADER_BYTES + total);
+                int n = store.read(r.offset() + total, dst);
                 if (n <= 0) {
                     break;
                 }
-                buf.transferFrom(total, scratchPointer, 0, n);
                 total += n;
             }
-            return total;
+            return FuseWire.outHeader(out, FuseWire.OUT_HEADER_BYTES + total, 0, unique);
         } catch (IOException | RuntimeException e) {
-            return ioError("read", offset, e);
+            return ioError(out, unique, "read", r.offset(), e);
         }
     }
 
-    @Override
-    public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+    private int write(ByteBuffer in, ByteBuffer out, long unique) {
+        FuseWire.WriteIn w = FuseWire.WriteIn.read(in);
         if (fenced) {
-            return -ErrorCodes.EIO();
+            return error(out, unique, LibC.EIO);
         }
-        if (offset < 0 || offset + size > this.size) {
-            return -ErrorCodes.EFBIG(); // the file never grows
+        if (w.offset() < 0 || w.offset() + w.size() > size) {
+            return error(out, unique, LibC.EFBIG); // the file never grows
         }
-        int done = 0;
+        int at = FuseWire.WriteIn.dataPosition();
         try {
-            while (done < size) {
-                int chunk = (int) Math.min(MAX_REQUEST, size - done);
-                buf.transferTo(done, scratchPointer, 0, chunk);
-                scratch.clear().limit(chunk);
-                store.write(offset + done, scratch);
-                done += chunk;
-            }
-            return done;
+            store.write(w.offset(), view(in, true).limit(at + w.size()).position(at));
+            return FuseWire.writeOut(out, unique, w.size());
         } catch (IOException | RuntimeException e) {
-            return ioError("write", offset, e);
+            return ioError(out, unique, "write", w.offset(), e);
         }
     }
 
-    @Override
-    public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        return flushStore(path);
-    }
-
-    @Override
-    public int fsyncdir(String path, FuseFileInfo fi) {
-        return flushStore(path);
-    }
-
-    /** Called on every close of a descriptor: not a durability point (fsync is). */
-    @Override
-    public int flush(String path, FuseFileInfo fi) {
-        return 0;
-    }
-
-    @Override
-    public int truncate(String path, @off_t long size) {
-        return resize(path, size);
-    }
-
-    @Override
-    public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
-        return resize(path, size);
-    }
-
-    /** The size is fixed: an open with O_TRUNC or a truncate to another size is refused. */
-    private int resize(String path, long newSize) {
-        if (!FILE_PATH.equals(path)) {
-            return -ErrorCodes.ENOENT();
+    /** A reusable view of {@code of} (the session passes the same two buffers every time). */
+    private ByteBuffer view(ByteBuffer of, boolean request) {
+        if (request) {
+            if (dataViewOf != of) {
+                dataViewOf = of;
+                dataView = of.duplicate();
+            }
+            return dataView.clear();
         }
-        return newSize == size ? 0 : -ErrorCodes.EPERM();
+        if (readViewOf != of) {
+            readViewOf = of;
+            readView = of.duplicate();
+        }
+        return readView.clear();
     }
 
-    private int flushStore(String path) {
+    private int flushStore(ByteBuffer out, long unique) {
         if (fenced) {
-            return -ErrorCodes.EIO();
+            return error(out, unique, LibC.EIO);
         }
         try {
             store.flush();
-            return 0;
+            return ok(out, unique);
         } catch (IOException | RuntimeException e) {
-            return ioError("fsync", 0, e);
+            return ioError(out, unique, "fsync", 0, e);
         }
     }
 
-    private int ioError(String op, long offset, Exception e) {
+    private static int ok(ByteBuffer out, long unique) {
+        return FuseWire.outHeader(out, FuseWire.OUT_HEADER_BYTES, 0, unique);
+    }
+
+    private static int error(ByteBuffer out, long unique, int errno) {
+        return FuseWire.outHeader(out, FuseWire.OUT_HEADER_BYTES, -errno, unique);
+    }
+
+    private int ioError(ByteBuffer out, long unique, String op, long offset, Exception e) {
         errors.incrementAndGet();
         if (errorLogged.compareAndSet(false, true)) {
             // Once only: this thread is in the kernel's writeback path, a log storm there hurts.
             log.error("mirror disk {} at offset {} failed; the application sees EIO (further errors are "
                     + "counted, not logged)", op, offset, e);
         }
-        return -ErrorCodes.EIO();
-    }
-
-    /** The daemon's own uid and gid (owner of /proc/self), so the file looks like it belongs to it. */
-    private static int[] processIds() {
-        try {
-            Path self = Path.of("/proc/self");
-            return new int[] {(Integer) Files.getAttribute(self, "unix:uid"), (Integer) Files.getAttribute(self, "unix:gid")};
-        } catch (IOException | UnsupportedOperationException e) {
-            return new int[] {0, 0};
-        }
+        return error(out, unique, LibC.EIO);
     }
 }

@@ -246,7 +246,7 @@ public final class DataPath {
         try {
             if (MountTable.isMountPoint(fuseDir)) {
                 log.warn("unmounting the FUSE directory {}, left by a previous run", fuseDir);
-                var r = io.baton.resources.mirror.HostCommand.run("fusermount", "-u", "-z", fuseDir.toString());
+                var r = io.baton.resources.mirror.HostCommand.run("umount", "-l", fuseDir.toString());
                 if (!r.ok() && MountTable.isMountPoint(fuseDir)) {
                     failures.add(new DataPathException("cannot unmount the FUSE directory " + fuseDir + ": " + r.describeFailure()));
                 }

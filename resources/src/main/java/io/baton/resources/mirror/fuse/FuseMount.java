@@ -1,32 +1,25 @@
 package io.baton.resources.mirror.fuse;
 
 import io.baton.resources.mirror.BlockStore;
-import io.baton.resources.mirror.HostCommand;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link BlockStore} served as the file {@code <dir>/disk} by a FUSE filesystem in this process.
+ * A {@link BlockStore} served as the file {@code <dir>/disk} by a FUSE filesystem in this process,
+ * spoken to the kernel directly ({@link FuseSession}, no libfuse).
  *
- * <p>The FUSE request loop runs on its own thread ({@value #THREAD_NAME}); {@link #mount} returns
- * once the file is visible with the store's size. Options (measured in docs/benchmarks.md):
- * <ul>
- *   <li>{@code -s}: one request thread. libfuse2's multithreaded loop starts and stops threads all
- *       the time, which costs about half the throughput; the store also wants writes in order.</li>
- *   <li>{@code big_writes,max_write=131072}: 128 KiB requests instead of 4 KiB (libfuse2's cap).</li>
- *   <li>{@code direct_io} (optional): no second page cache under the loop device.</li>
- *   <li>{@code auto_unmount} (optional): fusermount unmounts when this process dies.</li>
- *   <li>never a writeback cache: the kernel would acknowledge writes the store has not seen.</li>
- * </ul>
+ * <p>The request loop runs on its own thread ({@value #THREAD_NAME}); {@link #mount} returns once
+ * the file is visible with the store's size. Fixed choices (measured in docs/benchmarks.md): one
+ * request thread, requests up to 1 MiB, never a writeback cache (the kernel would acknowledge writes
+ * the store has not seen), and by default {@code direct_io} on the file (no second page cache under
+ * the loop device).
  */
 public final class FuseMount implements AutoCloseable {
 
@@ -36,30 +29,27 @@ public final class FuseMount implements AutoCloseable {
     private static final Duration MOUNT_WAIT = Duration.ofSeconds(10);
     private static final Duration UNMOUNT_WAIT = Duration.ofSeconds(10);
 
-    /** Mount options that are a choice (the rest are fixed, see the class comment). */
-    public record Options(boolean directIo, boolean autoUnmount) {
-        /**
-         * What the data path uses; see docs/benchmarks.md, "Mirror disk data path". No
-         * auto_unmount: after a crash it unmounts the FUSE directory lazily, and losetup then shows
-         * the loop device's backing file as a bare "/disk", so leftovers could no longer be found
-         * by path. A dead FUSE mount left in place is harmless (I/O on it fails) and
-         * {@link DataPath#cleanupLeftovers} removes it.
-         */
+    /** Mount options that are a choice. */
+    public record Options(boolean directIo) {
+        /** What the data path uses; see docs/benchmarks.md, "Mirror disk data path". */
         public static Options defaults() {
-            return new Options(true, false);
+            return new Options(true);
         }
     }
 
     private final Path dir;
     private final BlockStoreFileSystem fs;
+    private final FuseSession session;
     private final Thread loop;
     private final AtomicReference<Throwable> loopFailure = new AtomicReference<>();
     private volatile boolean loopEnded;
 
-    private FuseMount(Path dir, BlockStoreFileSystem fs, Thread loop) {
+    private FuseMount(Path dir, BlockStoreFileSystem fs, FuseSession session) {
         this.dir = dir;
         this.fs = fs;
-        this.loop = loop;
+        this.session = session;
+        this.loop = new Thread(this::serve, THREAD_NAME);
+        this.loop.setDaemon(true);
     }
 
     /**
@@ -74,28 +64,13 @@ public final class FuseMount implements AutoCloseable {
                 throw new DataPathException("FUSE directory " + absolute + " is not empty");
             }
         }
-        BlockStoreFileSystem fs = new BlockStoreFileSystem(store);
-        String[] args = fuseArgs(options);
-        FuseMount[] self = new FuseMount[1];
-        Thread thread = new Thread(() -> self[0].serve(args), THREAD_NAME);
-        thread.setDaemon(true);
-        FuseMount mount = new FuseMount(absolute, fs, thread);
-        self[0] = mount;
-        thread.start();
+        BlockStoreFileSystem fs = new BlockStoreFileSystem(store, options.directIo());
+        FuseMount mount = new FuseMount(absolute, fs, FuseSession.mount(absolute, BlockStoreFileSystem.FS_NAME));
+        mount.loop.start();
         mount.awaitVisible(store.sizeBytes());
-        log.info("mirror disk served at {} ({} bytes, options {})", mount.file(), store.sizeBytes(), String.join(" ", args));
+        log.info("mirror disk served at {} ({} bytes, {})", mount.file(), store.sizeBytes(),
+                options.directIo() ? "direct_io" : "page cache");
         return mount;
-    }
-
-    static String[] fuseArgs(Options options) {
-        List<String> opts = new ArrayList<>(List.of("big_writes", "max_write=" + BlockStoreFileSystem.MAX_REQUEST));
-        if (options.directIo()) {
-            opts.add("direct_io");
-        }
-        if (options.autoUnmount()) {
-            opts.add("auto_unmount");
-        }
-        return new String[] {"-s", "-o", String.join(",", opts)};
     }
 
     /** The file to attach a loop device to. */
@@ -124,22 +99,12 @@ public final class FuseMount implements AutoCloseable {
 
     /**
      * Unmounts (lazily, so a loop device someone forgot cannot block us forever) and waits for the
-     * request loop to end. Idempotent.
+     * request loop to end; the kernel ends it once the last user of the mount is gone. Idempotent.
      */
     @Override
     public void close() throws IOException {
-        if (!loopEnded || MountTable.isMountPoint(dir)) {
-            try {
-                fs.unmountNow(); // fuse_exit, then fusermount -u -z
-            } catch (RuntimeException e) {
-                log.warn("jnr-fuse unmount of {} failed, trying fusermount: {}", dir, e.toString());
-            }
-            if (MountTable.isMountPoint(dir)) {
-                HostCommand.Result r = HostCommand.run("fusermount", "-u", "-z", dir.toString());
-                if (!r.ok() && MountTable.isMountPoint(dir)) {
-                    throw new DataPathException("cannot unmount the FUSE directory " + dir + ": " + r.describeFailure());
-                }
-            }
+        if (MountTable.isMountPoint(dir)) {
+            session.unmount();
         }
         try {
             loop.join(UNMOUNT_WAIT.toMillis());
@@ -148,15 +113,20 @@ public final class FuseMount implements AutoCloseable {
             throw new DataPathException("interrupted while waiting for the FUSE loop of " + dir + " to end", e);
         }
         if (loop.isAlive()) {
-            throw new DataPathException("the FUSE loop of " + dir + " did not end within " + UNMOUNT_WAIT.toSeconds() + " s");
+            // The descriptor stays open: closing it under a blocked read could hand its number to
+            // another file while the read still uses it.
+            throw new DataPathException("the FUSE loop of " + dir + " did not end within " + UNMOUNT_WAIT.toSeconds()
+                    + " s (is the loop device on " + file() + " still attached?)");
         }
+        session.close();
     }
 
-    private void serve(String[] args) {
+    private void serve() {
         try {
-            fs.mount(dir, true, false, args); // blocking: runs the request loop on this thread
+            session.serve(fs);
         } catch (Throwable t) {
             loopFailure.set(t);
+            log.error("the FUSE request loop of {} failed", dir, t);
         } finally {
             loopEnded = true;
         }
@@ -168,10 +138,12 @@ public final class FuseMount implements AutoCloseable {
         while (true) {
             if (loopEnded) {
                 Throwable t = loopFailure.get();
+                close();
                 throw new DataPathException("FUSE mount at " + dir + " failed"
                         + (t != null ? ": " + t.getMessage() : " (the request loop ended)"), t);
             }
-            if (MountTable.isMountPoint(dir) && Files.exists(file) && Files.size(file) == size) {
+            // mount(2) returned, so the mount is in place; the stat is answered by the loop thread.
+            if (Files.exists(file) && Files.size(file) == size) {
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -182,7 +154,6 @@ public final class FuseMount implements AutoCloseable {
                 }
                 throw new DataPathException("FUSE file " + file + " did not appear within " + MOUNT_WAIT.toSeconds() + " s");
             }
-            // Mounting is asynchronous in libfuse (the loop thread calls mount(2) itself): poll briefly.
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

@@ -6,11 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import ru.serce.jnrfuse.FuseStubFS;
-
 /**
  * What the owner's data path needs from the host, checked up front so that an operator reads
- * "install the Debian package 'fuse'" rather than a stack trace from the middle of a start.
+ * "install the Debian package 'mount'" rather than a stack trace from the middle of a start. FUSE
+ * is spoken to the kernel directly (no libfuse, no fusermount): /dev/fuse is all it needs.
  */
 public final class Prerequisites {
 
@@ -23,13 +22,6 @@ public final class Prerequisites {
         List<String> problems = new ArrayList<>();
         if (!Files.exists(Path.of("/dev/fuse"))) {
             problems.add("/dev/fuse is missing: load the fuse kernel module (modprobe fuse)");
-        }
-        String libfuse = libfuseProblem();
-        if (libfuse != null) {
-            problems.add("libfuse.so.2 cannot be loaded (" + libfuse + "): install the Debian package 'fuse' (libfuse2)");
-        }
-        if (!onPath("fusermount")) {
-            problems.add("fusermount is missing: install the Debian package 'fuse' (libfuse2)");
         }
         if (!Files.exists(Path.of("/dev/loop-control"))) {
             problems.add("/dev/loop-control is missing: load the loop kernel module (modprobe loop)");
@@ -70,18 +62,6 @@ public final class Prerequisites {
             return "filesystem type '" + fstype + "' is not supported on a mirror disk (ext4 or xfs)";
         }
         return onPath("mkfs." + fstype) ? null : "mkfs." + fstype + " is missing: install the Debian package '" + pkg + "'";
-    }
-
-    /** jnr-fuse loads libfuse.so.2 when a filesystem object is created; null if that works. */
-    private static String libfuseProblem() {
-        try {
-            new FuseStubFS();
-            return null;
-        } catch (NoClassDefFoundError e) {
-            throw e; // a broken classpath, not a host problem: do not blame the host
-        } catch (LinkageError | RuntimeException e) { // UnsatisfiedLinkError, or jnr's wrapping of it
-            return e.toString();
-        }
     }
 
     static boolean onPath(String tool) {

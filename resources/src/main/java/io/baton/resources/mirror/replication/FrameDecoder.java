@@ -2,6 +2,8 @@ package io.baton.resources.mirror.replication;
 
 import io.baton.resources.mirror.Frame;
 import io.baton.resources.mirror.FrameCodec;
+import io.baton.resources.mirror.FrameException;
+import io.baton.resources.mirror.FrameType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -10,13 +12,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Cuts the byte stream into {@link Frame}s with {@link FrameCodec#decode}, which checks the header as
- * soon as it has arrived (a bad length is refused before a megabyte is buffered for it) and the
- * CRC32C once the frame is whole. A {@code FrameException} reaches {@code exceptionCaught} wrapped in a
+ * Cuts the byte stream into frames with {@link FrameCodec}, which checks the header as soon as it has
+ * arrived (a bad length is refused before a megabyte is buffered for it) and the CRC32C once the
+ * frame is whole. A {@code FrameException} reaches {@code exceptionCaught} wrapped in a
  * {@code DecoderException}; the stream cannot be resynchronized, so the handlers close the channel.
  *
- * <p>The payload is copied once, out of the network buffer into the frame's array; the receiver
- * writes it to disk from there without another copy.
+ * <p>WRITE and RS_DATA frames come out as {@link InboundData}, their data a slice of the network
+ * buffer (the replica writes it to disk from there); every other frame as a {@link Frame} with its
+ * small payload copied.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -26,10 +29,29 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         ByteBuffer view = in.nioBuffer(in.readerIndex(), in.readableBytes());
-        Optional<Frame> frame = FrameCodec.decode(view);
-        if (frame.isPresent()) {
-            in.skipBytes(view.position());
-            out.add(frame.get());
+        Optional<FrameCodec.Header> h = FrameCodec.header(view);
+        if (h.isEmpty() || view.remaining() < h.get().frameBytes()) {
+            return;
         }
+        FrameCodec.Header header = h.get();
+        if (header.type() != FrameType.WRITE && header.type() != FrameType.RS_DATA) {
+            out.add(FrameCodec.decode(view).orElseThrow());
+            in.skipBytes(header.frameBytes());
+            return;
+        }
+        FrameCodec.verifyChecksum(view, header);
+        int dataBytes = header.payloadBytes() - Long.BYTES;
+        if (dataBytes < 1 || dataBytes > FrameCodec.MAX_DATA_BYTES) {
+            throw new FrameException(header.type() + " frame seq " + header.seq() + " carries " + dataBytes
+                    + " bytes of data, allowed 1.." + FrameCodec.MAX_DATA_BYTES);
+        }
+        int at = in.readerIndex() + FrameCodec.HEADER_BYTES;
+        long offset = in.getLong(at);
+        if (offset < 0) {
+            throw new FrameException(header.type() + " frame seq " + header.seq() + " has a negative offset " + offset);
+        }
+        out.add(new InboundData(header.type(), header.epoch(), header.seq(), offset,
+                in.retainedSlice(at + Long.BYTES, dataBytes)));
+        in.skipBytes(header.frameBytes());
     }
 }

@@ -3,9 +3,11 @@ package io.baton.resources.mirror.replication;
 import io.baton.resources.mirror.ErrorPayload;
 import io.baton.resources.mirror.Frame;
 import io.baton.resources.mirror.FrameException;
+import io.baton.resources.mirror.FrameFields;
 import io.baton.resources.mirror.FrameType;
 import io.baton.resources.mirror.HelloPayload;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -64,6 +66,8 @@ public final class ReplicaServer implements Closeable {
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // A WRITE frame is up to 1 MiB: read it in a few large reads, not sixteen of 64 KiB.
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, 1 << 20))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -115,17 +119,17 @@ public final class ReplicaServer implements Closeable {
     }
 
     /** One primary's connection: routes frames to its target once the HELLO named it. */
-    private final class Connection extends SimpleChannelInboundHandler<Frame> {
+    private final class Connection extends SimpleChannelInboundHandler<FrameFields> {
         private ReplicaTarget target;
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Frame frame) throws FrameException {
+        protected void channelRead0(ChannelHandlerContext ctx, FrameFields received) throws FrameException {
             if (target != null) {
-                target.receive(ctx.channel(), frame);
+                target.receive(ctx.channel(), received);
                 return;
             }
-            if (frame.type() != FrameType.HELLO) {
-                throw new FrameException("a mirror connection must start with HELLO, got " + frame.type());
+            if (!(received instanceof Frame frame) || frame.type() != FrameType.HELLO) {
+                throw new FrameException("a mirror connection must start with HELLO, got " + received.type());
             }
             HelloPayload hello = HelloPayload.from(frame);
             target = targets.get(hello.resourceId());

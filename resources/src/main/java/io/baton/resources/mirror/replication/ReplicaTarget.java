@@ -4,6 +4,7 @@ import io.baton.resources.mirror.EpochGuard;
 import io.baton.resources.mirror.ErrorPayload;
 import io.baton.resources.mirror.Frame;
 import io.baton.resources.mirror.FrameException;
+import io.baton.resources.mirror.FrameFields;
 import io.baton.resources.mirror.FrameType;
 import io.baton.resources.mirror.HelloPayload;
 import io.baton.resources.mirror.MetadataArea;
@@ -12,6 +13,7 @@ import io.baton.resources.mirror.ResyncEndPayload;
 import io.baton.resources.mirror.Superblock;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.util.ReferenceCountUtil;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -90,9 +92,22 @@ public final class ReplicaTarget implements Closeable {
         return area.current();
     }
 
-    /** A frame from {@code ch}; called on the event loop, applied on the executor. */
-    void receive(Channel ch, Frame frame) {
-        submit(ch, () -> apply(ch, frame));
+    /**
+     * A frame from {@code ch}; called on the event loop, applied on the executor. Takes its own
+     * reference to an {@link InboundData} (the caller keeps and releases its one).
+     */
+    void receive(Channel ch, FrameFields frame) {
+        ReferenceCountUtil.retain(frame);
+        boolean queued = submit(ch, () -> {
+            try {
+                apply(ch, frame);
+            } finally {
+                ReferenceCountUtil.release(frame);
+            }
+        });
+        if (!queued) {
+            ReferenceCountUtil.release(frame);
+        }
     }
 
     /** {@code ch} closed; forget it if it is the current primary's. */
@@ -104,25 +119,28 @@ public final class ReplicaTarget implements Closeable {
         });
     }
 
-    private void submit(Channel ch, Runnable task) {
+    /** Queues {@code task}; false (and the channel closed) if this target is closed. */
+    private boolean submit(Channel ch, Runnable task) {
         try {
             executor.execute(() -> {
                 task.run();
                 flushIfIdle();
             });
+            return true;
         } catch (RejectedExecutionException e) {
             ch.close(); // closed target: the primary sees the link drop
+            return false;
         }
     }
 
-    private void apply(Channel ch, Frame frame) {
+    private void apply(Channel ch, FrameFields frame) {
         if (frame.type() != FrameType.HELLO && ch != active) {
             return; // queued from a connection since replaced or closed: never apply it
         }
         try {
             // A HELLO for another resource or size must not raise the epoch: a misconfigured node
             // would otherwise fence the rightful primary.
-            if (frame.type() == FrameType.HELLO && !sameReplica(ch, frame)) {
+            if (frame.type() == FrameType.HELLO && !sameReplica(ch, (Frame) frame)) {
                 return;
             }
             if (!guard.admit(frame.epoch()).admitted()) {
@@ -135,7 +153,7 @@ public final class ReplicaTarget implements Closeable {
                 return;
             }
             switch (frame.type()) {
-                case HELLO -> hello(ch, frame);
+                case HELLO -> hello(ch, (Frame) frame);
                 case WRITE, RS_DATA -> {
                     write(frame);
                     reply(ch, frame.type() == FrameType.WRITE ? FrameType.WRITE_ACK : FrameType.RS_ACK, frame);
@@ -145,12 +163,12 @@ public final class ReplicaTarget implements Closeable {
                     reply(ch, FrameType.FLUSH_ACK, frame);
                 }
                 case RS_BEGIN -> {
-                    beginResync(ResyncBeginPayload.from(frame));
+                    beginResync(ResyncBeginPayload.from((Frame) frame));
                     reply(ch, FrameType.RS_ACK, frame);
                 }
                 case RS_END -> {
                     data.force(false);
-                    endResync(ResyncEndPayload.from(frame));
+                    endResync(ResyncEndPayload.from((Frame) frame));
                     reply(ch, FrameType.RS_ACK, frame);
                 }
                 default -> throw new FrameException("a mirror target does not accept " + frame.type() + " frames");
@@ -191,9 +209,16 @@ public final class ReplicaTarget implements Closeable {
         ch.writeAndFlush(HelloPayload.of(area.current()).toFrame(guard.highestEpochSeen(), frame.seq()));
     }
 
-    private void write(Frame frame) throws IOException {
-        long offset = DataFrames.offset(frame);
-        ByteBuffer src = DataFrames.data(frame);
+    private void write(FrameFields frame) throws IOException {
+        long offset;
+        ByteBuffer src;
+        if (frame instanceof InboundData d) {
+            offset = d.offsetBytes();
+            src = d.data();
+        } else {
+            offset = DataFrames.offset((Frame) frame);
+            src = DataFrames.data((Frame) frame);
+        }
         if (offset > sizeBytes - src.remaining()) {
             throw new FrameException(frame.type() + " of " + src.remaining() + " bytes at " + offset
                     + " is outside the data area of " + sizeBytes + " bytes");
@@ -222,7 +247,7 @@ public final class ReplicaTarget implements Closeable {
     }
 
     /** Acks are written here and flushed by {@link #submit} once no frame waits. */
-    private void reply(Channel ch, FrameType type, Frame to) {
+    private void reply(Channel ch, FrameType type, FrameFields to) {
         ch.write(Frame.empty(type, to.epoch(), to.seq()));
         unflushed.add(ch);
     }
@@ -238,7 +263,7 @@ public final class ReplicaTarget implements Closeable {
         }
     }
 
-    private void refuse(Channel ch, Frame frame, String why) {
+    private void refuse(Channel ch, FrameFields frame, String why) {
         if (ch == active) {
             active = null;
         }

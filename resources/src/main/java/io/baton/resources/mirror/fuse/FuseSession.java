@@ -1,0 +1,134 @@
+package io.baton.resources.mirror.fuse;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+import com.kenai.jffi.MemoryIO;
+import jnr.ffi.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One FUSE mount spoken to directly through /dev/fuse, without libfuse: open the device, mount(2)
+ * it with the descriptor's number, then read one request and write one reply at a time.
+ *
+ * <p>Why not libfuse: libfuse2 (all jnr-fuse can use) caps requests at 128 KiB, and the loop
+ * device above this file sends one request at a time, so every 128 KiB written paid a whole round
+ * trip to the peer. Spoken directly, the protocol negotiates 1 MiB requests (max_pages), and the
+ * request and reply buffers are this class's own direct memory: a write's data goes to the store
+ * without a copy. Mounting needs CAP_SYS_ADMIN (root), as the loop device does anyway.
+ */
+final class FuseSession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FuseSession.class);
+
+    /** Answers one request: the reply's length in {@code reply}, or {@link #NO_REPLY}. */
+    interface Handler {
+        int NO_REPLY = -1;
+
+        int handle(ByteBuffer request, int length, ByteBuffer reply);
+
+        /** Whether the last request ended the session (DESTROY). */
+        boolean destroyed();
+    }
+
+    private final LibC libc;
+    private final int fd;
+    private final Path dir;
+    private final ByteBuffer request = ByteBuffer.allocateDirect(FuseWire.REQUEST_BUFFER_BYTES).order(ByteOrder.nativeOrder());
+    private final ByteBuffer reply = ByteBuffer.allocateDirect(FuseWire.REQUEST_BUFFER_BYTES).order(ByteOrder.nativeOrder());
+    private final Pointer requestPointer;
+    private final Pointer replyPointer;
+    private volatile boolean closed;
+
+    private FuseSession(LibC libc, int fd, Path dir) {
+        this.libc = libc;
+        this.fd = fd;
+        this.dir = dir;
+        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
+        this.requestPointer = Pointer.wrap(runtime, MemoryIO.getInstance().getDirectBufferAddress(request), request.capacity());
+        this.replyPointer = Pointer.wrap(runtime, MemoryIO.getInstance().getDirectBufferAddress(reply), reply.capacity());
+    }
+
+    /**
+     * Opens /dev/fuse and mounts it on {@code dir} (source {@code fsName} in the mount table). The
+     * kernel queues FUSE_INIT at once; nothing is answered until {@link #serve} runs.
+     */
+    static FuseSession mount(Path dir, String fsName) throws DataPathException {
+        LibC libc;
+        try {
+            libc = LibC.load();
+        } catch (LinkageError | RuntimeException e) {
+            throw new DataPathException("cannot call the C library to mount FUSE: " + e.getMessage(), e);
+        }
+        int fd = libc.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+        if (fd < 0) {
+            int errno = LibC.errno();
+            throw new DataPathException("cannot open /dev/fuse: " + libc.strerror(errno)
+                    + (errno == LibC.ENOENT ? " (load the fuse kernel module: modprobe fuse)" : ""));
+        }
+        String options = "fd=" + fd + ",rootmode=40000,user_id=" + ProcessIds.uid() + ",group_id=" + ProcessIds.gid();
+        if (libc.mount(fsName, dir.toString(), "fuse", LibC.MS_NOSUID | LibC.MS_NODEV, options) != 0) {
+            int errno = LibC.errno();
+            libc.close(fd);
+            throw new DataPathException("cannot mount FUSE at " + dir + ": " + libc.strerror(errno)
+                    + (errno == LibC.EPERM ? " (the mirror disk's data path needs root)" : ""));
+        }
+        return new FuseSession(libc, fd, dir);
+    }
+
+    /**
+     * Answers requests until the filesystem is unmounted (the kernel then fails reads with ENODEV)
+     * or destroyed. Runs on one thread: the loop device above sends one request at a time anyway,
+     * and one pair of buffers serves every request without allocation.
+     */
+    void serve(Handler handler) throws IOException {
+        while (!closed) {
+            long n = libc.read(fd, requestPointer, request.capacity());
+            if (n < 0) {
+                int errno = LibC.errno();
+                if (errno == LibC.ENODEV) {
+                    return; // unmounted
+                }
+                if (errno == LibC.EINTR || errno == LibC.EAGAIN || errno == LibC.ENOENT) {
+                    continue; // interrupted, or a request aborted before we read it
+                }
+                throw new IOException("reading /dev/fuse for " + dir + " failed: " + libc.strerror(errno));
+            }
+            if (n < FuseWire.IN_HEADER_BYTES) {
+                throw new IOException("short FUSE request (" + n + " bytes) for " + dir);
+            }
+            int length = handler.handle(request, (int) n, reply);
+            if (length != Handler.NO_REPLY && libc.write(fd, replyPointer, length) < 0) {
+                int errno = LibC.errno();
+                if (errno != LibC.ENOENT) { // ENOENT: the request was interrupted meanwhile
+                    log.warn("FUSE reply for {} not delivered: {}", dir, libc.strerror(errno));
+                }
+            }
+            if (handler.destroyed()) {
+                return;
+            }
+        }
+    }
+
+    /** Detaches the mount (lazily: a forgotten user cannot block the teardown forever). */
+    void unmount() throws DataPathException {
+        if (libc.umount2(dir.toString(), LibC.MNT_DETACH) != 0) {
+            int errno = LibC.errno();
+            if (errno != LibC.EINVAL) { // EINVAL: not mounted (any more)
+                throw new DataPathException("cannot unmount the FUSE directory " + dir + ": " + libc.strerror(errno));
+            }
+        }
+    }
+
+    /** Closes the device once the request loop has ended. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            libc.close(fd);
+        }
+    }
+}
