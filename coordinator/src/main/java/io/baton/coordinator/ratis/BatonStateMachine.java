@@ -7,6 +7,9 @@ import io.baton.coordinator.core.StateCodec;
 import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
+import io.baton.proto.LeaderQuery;
+import io.baton.proto.LeaderView;
+import io.baton.proto.RaftContact;
 import io.baton.proto.ResultCode;
 import java.io.File;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -180,11 +184,42 @@ public final class BatonStateMachine extends BaseStateMachine {
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(result.toByteArray())));
     }
 
-    /** Answers with the whole state as this replica has applied it. */
+    /**
+     * Answers with the whole state as this replica has applied it: alone for an empty query; for a
+     * {@link LeaderQuery} with {@code raft_contact}, in a {@link LeaderView} with what this server, if
+     * it leads, knows of its followers.
+     */
     @Override
     public CompletableFuture<Message> query(Message request) {
         ClusterStateProto proto = read(StateCodec::toProto);
-        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(proto.toByteArray())));
+        ByteString content = request.getContent();
+        if (content.isEmpty()) {
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(proto.toByteArray())));
+        }
+        LeaderQuery q;
+        try {
+            q = LeaderQuery.parseFrom(content.toByteArray());
+        } catch (InvalidProtocolBufferException e) {
+            return CompletableFuture.failedFuture(new IOException("not a Baton query: " + e.getMessage()));
+        }
+        LeaderView.Builder view = LeaderView.newBuilder().setState(proto);
+        if (q.getRaftContact()) {
+            raftContact().ifPresent(view::setRaft);
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(view.build().toByteArray())));
+    }
+
+    /** This server's view of its followers if it is the leader. */
+    private Optional<RaftContact> raftContact() {
+        try {
+            RaftServer server = getServer().getNow(null);
+            if (server == null) {
+                return Optional.empty();
+            }
+            return RaftContacts.of(server.getDivision(getGroupId()).getInfo().getRoleInfoProto());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -4,6 +4,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
+import io.baton.proto.LeaderQuery;
+import io.baton.proto.LeaderView;
+import io.baton.proto.RaftContact;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -215,20 +218,36 @@ public final class RaftNode implements Closeable {
         }
     }
 
-    /** The state as the leader has applied it, and the id of the leader that answered. */
-    public record LeaderState(String leader, ClusterStateProto state) {}
+    /**
+     * The state as the leader has applied it, the id of the leader that answered, and what that leader
+     * knows of its followers (empty if it had just lost the leadership, or does not report it).
+     */
+    public record LeaderState(String leader, ClusterStateProto state, Optional<RaftContact> raft) {}
 
-    /** The whole replicated state as the leader has applied it (a read-only query to the leader). */
+    private static final Message LEADER_VIEW_QUERY = Message.valueOf(ByteString.copyFrom(
+            LeaderQuery.newBuilder().setRaftContact(true).build().toByteArray()));
+
+    /**
+     * The whole replicated state as the leader has applied it, with the leader's contact with its
+     * followers, in one read-only query to the leader.
+     */
     public CompletableFuture<LeaderState> queryLeader(Duration timeout) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                RaftClientReply reply = client.io().sendReadOnly(Message.EMPTY);
+                RaftClientReply reply = client.io().sendReadOnly(LEADER_VIEW_QUERY);
                 if (!reply.isSuccess()) {
                     throw new CompletionException(reply.getException() != null
                             ? reply.getException() : new IOException("read failed"));
                 }
-                return new LeaderState(reply.getServerId().toString(),
-                        ClusterStateProto.parseFrom(reply.getMessage().getContent().toByteArray()));
+                byte[] answer = reply.getMessage().getContent().toByteArray();
+                LeaderView view = LeaderView.parseFrom(answer);
+                String leader = reply.getServerId().toString();
+                if (!view.hasState()) {
+                    // A leader that does not know LeaderQuery answers with the state alone.
+                    return new LeaderState(leader, ClusterStateProto.parseFrom(answer), Optional.empty());
+                }
+                return new LeaderState(leader, view.getState(),
+                        view.hasRaft() ? Optional.of(view.getRaft()) : Optional.empty());
             } catch (IOException e) {
                 throw new CompletionException(e);
             }

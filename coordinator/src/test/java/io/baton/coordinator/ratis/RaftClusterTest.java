@@ -186,6 +186,36 @@ class RaftClusterTest {
     }
 
     @Test
+    void theLeaderReportsHowLongAgoItHeardEachFollower_aStoppedOneFallsBehind() throws Exception {
+        cluster = InProcessCluster.start(dir, 2000);
+        Member leader = cluster.awaitReadyLeader();
+        Member follower = cluster.members().stream().filter(m -> m != leader).findFirst().orElseThrow();
+        // Asked through a follower: the query goes to the leader, which answers with its own view.
+        await("the leader reports both followers heard").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    RaftNode.LeaderState s = follower.raft().queryLeader(Duration.ofSeconds(2)).join();
+                    return s.leader().equals(leader.id()) && s.raft().isPresent()
+                            && s.raft().get().getLeader().equals(leader.id())
+                            && s.raft().get().getFollowersCount() == 2
+                            && s.raft().get().getFollowersList().stream().allMatch(f -> f.getLastHeardMs() < 1000);
+                });
+        assertEquals(leader.raft().currentTerm(),
+                leader.raft().queryLeader(Duration.ofSeconds(2)).join().raft().orElseThrow().getTerm());
+
+        String stopped = cluster.members().stream().filter(m -> m != leader && m != follower).findFirst().orElseThrow().id();
+        cluster.stop(stopped);
+        // Still a majority (leader + follower); the stopped one is heard no more.
+        await("the stopped follower's silence grows").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    RaftNode.LeaderState s = follower.raft().queryLeader(Duration.ofSeconds(2)).join();
+                    return s.raft().isPresent() && s.raft().get().getFollowersList().stream().anyMatch(
+                            f -> f.getNode().equals(stopped) && f.getLastHeardMs() > 1500)
+                            && s.raft().get().getFollowersList().stream().anyMatch(
+                            f -> f.getNode().equals(follower.id()) && f.getLastHeardMs() < 1000);
+                });
+    }
+
+    @Test
     void snapshotsAreTakenAndAFullRestartRestoresTheState() throws Exception {
         cluster = InProcessCluster.start(dir, 20);
         cluster.awaitReadyLeader();

@@ -68,6 +68,12 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code -Dlab.tcp_rto_max_ms=1000}: caps TCP's retransmission backoff in every host namespace
+     * (Linux 6.15 and later), the host tuning docs/configuration.md describes. Unset: the kernel's default.
+     */
+    static final String TCP_RTO_MAX_MS = System.getProperty("lab.tcp_rto_max_ms");
+
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final Set<Lab> OPEN = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOK = new AtomicBoolean();
@@ -121,6 +127,9 @@ final class Lab implements AutoCloseable {
             inNs(bridgeNs, "ip", "link", "set", h.port, "up").check();
             inNs(n, "ip", "addr", "add", h.ip() + "/24", "dev", "eth0").check();
             inNs(n, "ip", "link", "set", "eth0", "up").check();
+            if (TCP_RTO_MAX_MS != null) {
+                inNs(n, "sysctl", "-qw", "net.ipv4.tcp_rto_max_ms=" + TCP_RTO_MAX_MS).check();
+            }
         }
         quietIpv6(bridgeNs);
     }

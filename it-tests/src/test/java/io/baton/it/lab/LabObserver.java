@@ -56,6 +56,7 @@ final class LabObserver implements AutoCloseable {
     private volatile Group group = new Group("?", -1, "?");
     private volatile Map<String, String> nodes = Map.of();
     private volatile String leader = "?";
+    private volatile Map<String, String> raft = Map.of();
     private volatile Line summary;
     private volatile boolean ended;
 
@@ -153,6 +154,7 @@ final class LabObserver implements AutoCloseable {
             }
             case "nodes" -> nodes = Map.copyOf(l.fields());
             case "leader" -> leader = l.fields().keySet().stream().findFirst().orElse("?");
+            case "raft" -> raft = Map.copyOf(l.fields());
             case "summary" -> summary = l;
             default -> { }
         }
@@ -194,6 +196,19 @@ final class LabObserver implements AutoCloseable {
 
     boolean nodeUp(String id) {
         return "up".equals(nodes.get(id));
+    }
+
+    /**
+     * Whether the Raft leader, as batonctl status reports it, has lately heard every voter, so that the
+     * cluster survives the loss of one more node.
+     */
+    boolean raftInContactWithAll() {
+        return "-".equals(raft.get("missing")) && "1".equals(raft.get("tolerates"));
+    }
+
+    /** The latest Raft contact line's fields (leader, in_contact, tolerates, missing), empty if none yet. */
+    Map<String, String> raft() {
+        return raft;
     }
 
     boolean allNodesUp() {

@@ -4,6 +4,8 @@ import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
 import io.baton.proto.admin.NodeStatus;
+import io.baton.proto.admin.RaftFollower;
+import io.baton.proto.admin.RaftHealth;
 import io.baton.proto.admin.StatusRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -497,6 +499,7 @@ public final class ObserverMain {
         String lastGroup = null;
         String lastNodes = null;
         String lastLeader = null;
+        String lastRaft = null;
         int next = 0;
         try {
             while (running()) {
@@ -548,6 +551,11 @@ public final class ObserverMain {
                     emit("leader", leader);
                     lastLeader = leader;
                 }
+                String raft = raftContact(answers, answeredAt);
+                if (!raft.equals(lastRaft)) {
+                    emit("raft", raft);
+                    lastRaft = raft;
+                }
                 long pause = 100 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
                 if (pause > 0) {
                     sleep(pause);
@@ -556,6 +564,28 @@ public final class ObserverMain {
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
         }
+    }
+
+    /**
+     * The Raft leader's contact with its followers, from the latest answer younger than one second that
+     * has it: "leader=L in_contact=3/3 tolerates=1 missing=-", or "unknown".
+     */
+    private static String raftContact(ClusterStatus[] answers, long[] answeredAt) {
+        int latest = -1;
+        for (int j = 0; j < answers.length; j++) {
+            boolean fresh = answers[j] != null && System.nanoTime() - answeredAt[j] < TimeUnit.SECONDS.toNanos(1);
+            if (fresh && answers[j].getRaft().getKnown() && (latest < 0 || answeredAt[j] > answeredAt[latest])) {
+                latest = j;
+            }
+        }
+        if (latest < 0) {
+            return "unknown";
+        }
+        RaftHealth h = answers[latest].getRaft();
+        String missing = h.getFollowersList().stream().filter(f -> !f.getInContact()).map(RaftFollower::getNode)
+                .reduce((a, b) -> a + "," + b).orElse("-");
+        return "leader=" + h.getLeader() + " in_contact=" + h.getInContact() + "/" + h.getVoters()
+                + " tolerates=" + h.getFailuresTolerated() + " missing=" + missing;
     }
 
     /** The answer with the highest epoch; among those, the leader's own answer (a follower may lag). */

@@ -7,14 +7,19 @@ import io.baton.node.config.MirrorDiskResourceConfig;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.GroupConfig;
 import io.baton.node.config.NodeConfig;
+import io.baton.proto.FollowerContact;
 import io.baton.proto.GroupReport;
 import io.baton.proto.MirrorPeerReport;
+import io.baton.proto.RaftContact;
 import io.baton.proto.ReplicaStateProto;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
 import io.baton.proto.admin.NodeGroupStatus;
 import io.baton.proto.admin.NodeStatus;
+import io.baton.proto.admin.RaftFollower;
+import io.baton.proto.admin.RaftHealth;
 import io.baton.proto.admin.ReplicaStatus;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Builds the status answer from the cluster file and this node's replica of the state. */
@@ -22,8 +27,27 @@ public final class StatusBuilder {
     private StatusBuilder() {}
 
     public static ClusterStatus build(ClusterConfig config, ClusterState state, String self, String leader) {
+        return build(config, state, self, leader, Optional.empty());
+    }
+
+    /**
+     * A follower the leader heard within this window is in contact. The leader sends it an
+     * AppendEntries or a heartbeat at least every quarter of the election timeout; the window leaves
+     * room for GC and scheduling pauses, and a link that is really down shows within a second.
+     */
+    public static Duration contactWindow(ClusterConfig config) {
+        Duration three = config.electionTimeout().multipliedBy(3);
+        return three.compareTo(MIN_CONTACT_WINDOW) > 0 ? three : MIN_CONTACT_WINDOW;
+    }
+
+    private static final Duration MIN_CONTACT_WINDOW = Duration.ofSeconds(1);
+
+    /** As above, with the leader's contact with its followers when the leader reported it. */
+    public static ClusterStatus build(ClusterConfig config, ClusterState state, String self, String leader,
+                                      Optional<RaftContact> contact) {
         ClusterStatus.Builder b = ClusterStatus.newBuilder()
-                .setCluster(config.name()).setLeader(leader).setAnsweredBy(self);
+                .setCluster(config.name()).setLeader(leader).setAnsweredBy(self)
+                .setRaft(health(config, contact));
         for (NodeConfig n : config.nodes()) {
             boolean alive = state.node(n.id()).map(ns -> ns.alive()).orElse(false);
             String raftRole = n.id().equals(leader) ? "leader" : leader.isEmpty() ? "unknown" : alive ? "follower" : "unknown";
@@ -54,6 +78,32 @@ public final class StatusBuilder {
             b.addGroups(gb);
         }
         return b.build();
+    }
+
+    /** How many voters the leader is in contact with, and so how many more failures the cluster survives. */
+    static RaftHealth health(ClusterConfig config, Optional<RaftContact> contact) {
+        if (contact.isEmpty()) {
+            return RaftHealth.newBuilder().setKnown(false).build();
+        }
+        RaftContact c = contact.get();
+        long window = contactWindow(config).toMillis();
+        RaftHealth.Builder h = RaftHealth.newBuilder().setKnown(true).setLeader(c.getLeader()).setTerm(c.getTerm())
+                .setContactWindowMs(window).setVoters(config.nodes().size());
+        int inContact = 1;
+        for (NodeConfig n : config.nodes()) {
+            if (n.id().equals(c.getLeader())) {
+                continue;
+            }
+            long heard = c.getFollowersList().stream().filter(f -> f.getNode().equals(n.id()))
+                    .mapToLong(FollowerContact::getLastHeardMs).findFirst().orElse(-1);
+            // Ratis starts a follower's clock when the leader takes over: one not heard since then is not in contact.
+            boolean heardThisTerm = c.getLeaderForMs() == 0 || heard < c.getLeaderForMs();
+            boolean ok = heard >= 0 && heard <= window && heardThisTerm;
+            inContact += ok ? 1 : 0;
+            h.addFollowers(RaftFollower.newBuilder().setNode(n.id()).setLastHeardMs(heard).setInContact(ok));
+        }
+        int majority = config.nodes().size() / 2 + 1;
+        return h.setInContact(inContact).setFailuresTolerated(Math.max(0, inContact - majority)).build();
     }
 
     /** A member's committed replica state, with what the owner's mirror disk reports of it (resync progress). */

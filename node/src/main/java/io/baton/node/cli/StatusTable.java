@@ -7,6 +7,8 @@ import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
 import io.baton.proto.admin.NodeGroupStatus;
 import io.baton.proto.admin.NodeStatus;
+import io.baton.proto.admin.RaftFollower;
+import io.baton.proto.admin.RaftHealth;
 import io.baton.proto.admin.ReplicaStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,26 +26,57 @@ final class StatusTable {
         StringBuilder sb = new StringBuilder();
         sb.append("Cluster:     ").append(Names.orDash(status.getCluster())).append('\n');
         sb.append("Leader:      ").append(status.getLeader().isEmpty() ? "(none)" : status.getLeader()).append('\n');
+        sb.append("Raft:        ").append(raft(status.getRaft())).append('\n');
         sb.append("Answered by: ").append(Names.orDash(status.getAnsweredBy())).append('\n');
         if (!status.getWarning().isEmpty()) {
             sb.append("Warning:     ").append(status.getWarning()).append('\n');
         }
         sb.append('\n');
-        appendNodes(sb, status.getNodesList());
+        appendNodes(sb, status.getNodesList(), status.getRaft());
         sb.append('\n');
         appendGroups(sb, status);
         return sb.toString();
     }
 
-    private static void appendNodes(StringBuilder sb, List<NodeStatus> nodes) {
+    /**
+     * Whether the leader hears every voter: "in contact" means the cluster survives the loss of as many
+     * nodes as the quorum allows; "DEGRADED" names the voters the leader has not heard lately.
+     */
+    static String raft(RaftHealth h) {
+        if (!h.getKnown()) {
+            return "unknown (no report from the leader)";
+        }
+        String survives = h.getFailuresTolerated() == 0 ? "one more node lost stops the cluster (no quorum)"
+                : "survives the loss of " + h.getFailuresTolerated() + " more node" + (h.getFailuresTolerated() == 1 ? "" : "s");
+        List<String> missing = h.getFollowersList().stream().filter(f -> !f.getInContact())
+                .map(f -> f.getNode() + (f.getLastHeardMs() < 0 ? " (never)" : " for " + seconds(f.getLastHeardMs())))
+                .toList();
+        if (missing.isEmpty()) {
+            return "leader " + h.getLeader() + " in contact with all " + h.getVoters() + " voters; " + survives;
+        }
+        return "DEGRADED: leader " + h.getLeader() + " has not heard " + String.join(", ", missing) + "; "
+                + h.getInContact() + " of " + h.getVoters() + " voters in contact, " + survives;
+    }
+
+    private static String seconds(long ms) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    private static void appendNodes(StringBuilder sb, List<NodeStatus> nodes, RaftHealth raft) {
         if (nodes.isEmpty()) {
             sb.append("(no nodes)\n");
             return;
         }
         TextTable table = new TextTable("ID", "ROLE", "ZONE", "ALIVE", "RAFT", "ADMIN");
         for (NodeStatus n : nodes) {
+            String role = n.getRaftRole().isEmpty() ? "unknown" : n.getRaftRole();
+            for (RaftFollower f : raft.getFollowersList()) {
+                if (f.getNode().equals(n.getId()) && !f.getInContact()) {
+                    role += f.getLastHeardMs() < 0 ? ", never heard" : ", not heard for " + seconds(f.getLastHeardMs());
+                }
+            }
             table.row(n.getId(), Names.orDash(n.getRole()), Names.orDash(n.getZone()), n.getAlive() ? "up" : "down",
-                    n.getRaftRole().isEmpty() ? "unknown" : n.getRaftRole(), Names.orDash(n.getAdminAddress()));
+                    role, Names.orDash(n.getAdminAddress()));
         }
         table.appendTo(sb, "");
     }

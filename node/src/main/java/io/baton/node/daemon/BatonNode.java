@@ -151,7 +151,7 @@ public final class BatonNode implements AutoCloseable {
             // Short: a leader answers in milliseconds; while one is being elected, the local replica will do.
             RaftNode.LeaderState fromLeader = raft.queryLeader(Duration.ofMillis(200)).join();
             return StatusBuilder.build(config, StateCodec.fromProto(fromLeader.state(), topology), nodeId,
-                    fromLeader.leader());
+                    fromLeader.leader(), fromLeader.raft());
         } catch (RuntimeException e) {
             return StatusBuilder.build(config, raft.stateMachine().copyState(), nodeId, leader).toBuilder()
                     .setWarning("no leader answered: this is " + nodeId + "'s own replica and may be out of date")

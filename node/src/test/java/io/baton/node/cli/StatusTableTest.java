@@ -8,6 +8,8 @@ import io.baton.proto.ActivityProto;
 import io.baton.proto.PhaseProto;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
+import io.baton.proto.admin.RaftFollower;
+import io.baton.proto.admin.RaftHealth;
 import org.junit.jupiter.api.Test;
 
 class StatusTableTest {
@@ -17,6 +19,7 @@ class StatusTableTest {
         String expected = """
                 Cluster:     prod
                 Leader:      server1
+                Raft:        unknown (no report from the leader)
                 Answered by: server2
 
                 ID       ROLE     ZONE    ALIVE  RAFT      ADMIN
@@ -42,6 +45,32 @@ class StatusTableTest {
             b.setNodes(i, b.getNodes(i).toBuilder().setAlive(false));
         }
         assertTrue(StatusTable.render(b.build()).contains("server1  down, last seen "), StatusTable.render(b.build()));
+    }
+
+    @Test
+    void saysTheLeaderHearsEveryVoterAndHowManyFailuresTheClusterSurvives() {
+        RaftHealth healthy = RaftHealth.newBuilder().setKnown(true).setLeader("server1").setTerm(4)
+                .setContactWindowMs(1000).setVoters(3).setInContact(3).setFailuresTolerated(1)
+                .addFollowers(RaftFollower.newBuilder().setNode("server2").setLastHeardMs(40).setInContact(true))
+                .addFollowers(RaftFollower.newBuilder().setNode("witness").setLastHeardMs(25).setInContact(true))
+                .build();
+        String table = StatusTable.render(Clusters.sample().toBuilder().setRaft(healthy).build());
+        assertTrue(table.contains("Raft:        leader server1 in contact with all 3 voters; survives the loss of 1 more node\n"),
+                table);
+        assertTrue(table.contains("server2  data     zone-b  up     follower  "), table);
+    }
+
+    @Test
+    void saysWhichVoterTheLeaderHasNotHeardAndThatOneMoreFailureStopsTheCluster() {
+        RaftHealth degraded = RaftHealth.newBuilder().setKnown(true).setLeader("server1").setTerm(4)
+                .setContactWindowMs(1000).setVoters(3).setInContact(2).setFailuresTolerated(0)
+                .addFollowers(RaftFollower.newBuilder().setNode("server2").setLastHeardMs(40).setInContact(true))
+                .addFollowers(RaftFollower.newBuilder().setNode("witness").setLastHeardMs(7723).setInContact(false))
+                .build();
+        String table = StatusTable.render(Clusters.sample().toBuilder().setRaft(degraded).build());
+        assertTrue(table.contains("Raft:        DEGRADED: leader server1 has not heard witness for 7.7 s; 2 of 3 voters"
+                + " in contact, one more node lost stops the cluster (no quorum)\n"), table);
+        assertTrue(table.contains("witness  witness  zone-c  down   unknown, not heard for 7.7 s"), table);
     }
 
     @Test
@@ -71,6 +100,7 @@ class StatusTableTest {
         String expected = """
                 Cluster:     -
                 Leader:      (none)
+                Raft:        unknown (no report from the leader)
                 Answered by: -
 
                 (no nodes)
@@ -88,7 +118,7 @@ class StatusTableTest {
 
     @Test
     void emptyCluster() {
-        assertEquals("Cluster:     c\nLeader:      (none)\nAnswered by: n1\n\n(no nodes)\n\n(no groups)\n",
+        assertEquals("Cluster:     c\nLeader:      (none)\nRaft:        unknown (no report from the leader)\nAnswered by: n1\n\n(no nodes)\n\n(no groups)\n",
                 StatusTable.render(ClusterStatus.newBuilder().setCluster("c").setAnsweredBy("n1").build()));
     }
 }
