@@ -100,7 +100,14 @@ final class FuseSession implements AutoCloseable {
             if (n < FuseWire.IN_HEADER_BYTES) {
                 throw new IOException("short FUSE request (" + n + " bytes) for " + dir);
             }
-            int length = handler.handle(request, (int) n, reply);
+            int length;
+            try {
+                length = handler.handle(request, (int) n, reply);
+            } catch (RuntimeException e) {
+                // A request this code cannot answer must still be answered: an unanswered one
+                // blocks its caller (the loop device, the filesystem above it) for good.
+                length = answerFailed(request, reply, e);
+            }
             if (length != Handler.NO_REPLY && libc.write(fd, replyPointer, length) < 0) {
                 int errno = LibC.errno();
                 if (errno != LibC.ENOENT) { // ENOENT: the request was interrupted meanwhile
@@ -111,6 +118,15 @@ final class FuseSession implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    private int answerFailed(ByteBuffer request, ByteBuffer reply, RuntimeException e) {
+        FuseWire.InHeader h = FuseWire.InHeader.read(request);
+        log.error("FUSE request {} (opcode {}) on {} failed; answered EIO", h.unique(), h.opcode(), dir, e);
+        if (h.opcode() == FuseWire.FORGET || h.opcode() == FuseWire.BATCH_FORGET || h.opcode() == FuseWire.INTERRUPT) {
+            return Handler.NO_REPLY;
+        }
+        return FuseWire.outHeader(reply, FuseWire.OUT_HEADER_BYTES, -LibC.EIO, h.unique());
     }
 
     /** Detaches the mount (lazily: a forgotten user cannot block the teardown forever). */
