@@ -8,8 +8,10 @@ import java.nio.ByteBuffer;
  * A fixed-size array of bytes that the FUSE file of a mirror disk serves: a plain local file in
  * tests and benchmarks, the replicating primary in production.
  *
- * <p>Called from the single FUSE request thread: implementations need not accept concurrent calls
- * to {@link #write}, but {@link #fence} comes from another thread.
+ * <p>Called from several FUSE request threads at once: reads, writes and flushes may run
+ * concurrently (the loop device keeps several in flight), and {@link #fence} comes from yet another
+ * thread. Overlapping concurrent writes have no defined order (as on a disk), but every replica
+ * must end with the same one.
  */
 public interface BlockStore extends Closeable {
 
@@ -30,7 +32,10 @@ public interface BlockStore extends Closeable {
      */
     void write(long offsetBytes, ByteBuffer src) throws IOException;
 
-    /** Returns once everything written before is on stable storage on every UpToDate replica. */
+    /**
+     * Returns once every write that completed before this call is on stable storage on every UpToDate
+     * replica.
+     */
     void flush() throws IOException;
 
     /** From another thread: every later or waiting {@link #write} and {@link #flush} fails at once. */

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * bytes are a {@link BlockStore}. A loop device is attached to that file; nothing else is meant to
  * use it.
  *
- * <p>Served on one thread (see {@link FuseSession}): a write's data is handed to the store straight
- * from the request buffer, and a read fills the reply buffer, so the hot path allocates nothing
- * and the store sees writes in order.
+ * <p>Served by several threads at once (see {@link FuseMount}), each with its own request and reply
+ * buffers: a write's data is handed to the store straight from the request buffer (a view of it,
+ * the only allocation per request), and a read fills the reply buffer. The store orders concurrent
+ * writes itself.
  *
  * <p>Durability: the loop driver turns a block-layer flush (ext4's journal commit, an fsync in the
  * mounted filesystem) into an fsync of this file, so FSYNC flushes the store (every replica) and is
@@ -40,12 +41,7 @@ final class BlockStoreFileSystem implements FuseSession.Handler {
     private final FuseWire.DirEntry[] entries;
     /** Set by {@link #fence}: every later write and fsync fails even if the store ignores fencing. */
     private volatile boolean fenced;
-    private boolean destroyed;
-    /** Views of the session's request and reply buffers handed to the store (made once, reused). */
-    private ByteBuffer dataView;
-    private ByteBuffer dataViewOf;
-    private ByteBuffer readView;
-    private ByteBuffer readViewOf;
+    private volatile boolean destroyed;
     /** The first I/O error is logged with its cause; later ones only counted (no log storm, no allocation). */
     private final AtomicBoolean errorLogged = new AtomicBoolean();
     private final AtomicLong errors = new AtomicLong();
@@ -153,7 +149,7 @@ final class BlockStoreFileSystem implements FuseSession.Handler {
         int total = 0;
         try {
             while (total < want) {
-                ByteBuffer dst = view(out, false).limit(FuseWire.OUT_HEADER_BYTES + want)
+                ByteBuffer dst = out.duplicate().limit(FuseWire.OUT_HEADER_BYTES + want)
                         .position(FuseWire.OUT_HEADER_BYTES + total);
                 int n = store.read(r.offset() + total, dst);
                 if (n <= 0) {
@@ -177,27 +173,11 @@ final class BlockStoreFileSystem implements FuseSession.Handler {
         }
         int at = FuseWire.WriteIn.dataPosition();
         try {
-            store.write(w.offset(), view(in, true).limit(at + w.size()).position(at));
+            store.write(w.offset(), in.duplicate().limit(at + w.size()).position(at));
             return FuseWire.writeOut(out, unique, w.size());
         } catch (IOException | RuntimeException e) {
             return ioError(out, unique, "write", w.offset(), e);
         }
-    }
-
-    /** A reusable view of {@code of} (the session passes the same two buffers every time). */
-    private ByteBuffer view(ByteBuffer of, boolean request) {
-        if (request) {
-            if (dataViewOf != of) {
-                dataViewOf = of;
-                dataView = of.duplicate();
-            }
-            return dataView.clear();
-        }
-        if (readViewOf != of) {
-            readViewOf = of;
-            readView = of.duplicate();
-        }
-        return readView.clear();
     }
 
     private int flushStore(ByteBuffer out, long unique) {

@@ -33,9 +33,13 @@ public final class DataPath {
     private volatile Path mountPoint;
     private volatile BlockStore store;
 
-    /** The options measured best (docs/benchmarks.md, "Mirror disk data path"). */
+    /**
+     * The options measured best (docs/benchmarks.md, "Mirror disk data path"): FUSE {@code direct_io}
+     * and a loop device doing direct I/O, which submits asynchronously and so keeps several writes in
+     * flight to the FUSE file (the buffered loop device sends one at a time).
+     */
     public DataPath() {
-        this(FuseMount.Options.defaults(), false);
+        this(FuseMount.Options.defaults(), true);
     }
 
     /** For benchmarks: other FUSE options, or a loop device doing direct I/O on the FUSE file. */

@@ -37,19 +37,12 @@ final class FuseSession implements AutoCloseable {
     private final LibC libc;
     private final int fd;
     private final Path dir;
-    private final ByteBuffer request = ByteBuffer.allocateDirect(FuseWire.REQUEST_BUFFER_BYTES).order(ByteOrder.nativeOrder());
-    private final ByteBuffer reply = ByteBuffer.allocateDirect(FuseWire.REQUEST_BUFFER_BYTES).order(ByteOrder.nativeOrder());
-    private final Pointer requestPointer;
-    private final Pointer replyPointer;
     private volatile boolean closed;
 
     private FuseSession(LibC libc, int fd, Path dir) {
         this.libc = libc;
         this.fd = fd;
         this.dir = dir;
-        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
-        this.requestPointer = Pointer.wrap(runtime, MemoryIO.getInstance().getDirectBufferAddress(request), request.capacity());
-        this.replyPointer = Pointer.wrap(runtime, MemoryIO.getInstance().getDirectBufferAddress(reply), reply.capacity());
     }
 
     /**
@@ -81,10 +74,15 @@ final class FuseSession implements AutoCloseable {
 
     /**
      * Answers requests until the filesystem is unmounted (the kernel then fails reads with ENODEV)
-     * or destroyed. Runs on one thread: the loop device above sends one request at a time anyway,
-     * and one pair of buffers serves every request without allocation.
+     * or destroyed. Several threads may serve one session, each call with its own pair of buffers:
+     * the kernel hands each request to exactly one reader.
      */
     void serve(Handler handler) throws IOException {
+        ByteBuffer request = ByteBuffer.allocateDirect(FuseWire.REQUEST_BUFFER_BYTES).order(ByteOrder.nativeOrder());
+        ByteBuffer reply = ByteBuffer.allocateDirect(FuseWire.REQUEST_BUFFER_BYTES).order(ByteOrder.nativeOrder());
+        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
+        Pointer requestPointer = Pointer.wrap(runtime, MemoryIO.getInstance().getDirectBufferAddress(request), request.capacity());
+        Pointer replyPointer = Pointer.wrap(runtime, MemoryIO.getInstance().getDirectBufferAddress(reply), reply.capacity());
         while (!closed) {
             long n = libc.read(fd, requestPointer, request.capacity());
             if (n < 0) {

@@ -48,6 +48,8 @@ final class FuseWire {
     // INIT flags this filesystem asks for (only those the kernel offers are granted).
     static final int FLAG_BIG_WRITES = 1 << 5;
     static final int FLAG_MAX_PAGES = 1 << 22;
+    /** Direct I/O from an asynchronous caller (the loop device with direct-io) stays asynchronous. */
+    static final int FLAG_ASYNC_DIO = 1 << 15;
 
     /** fuse_open_out.open_flags: bypass the page cache (no second cache under the loop device). */
     static final int FOPEN_DIRECT_IO = 1;
@@ -198,7 +200,7 @@ final class FuseWire {
         for (int i = 0; i < INIT_OUT_BYTES; i += 4) {
             b.putInt(at + i, 0);
         }
-        int flags = in.flags() & (FLAG_BIG_WRITES | FLAG_MAX_PAGES);
+        int flags = in.flags() & (FLAG_BIG_WRITES | FLAG_MAX_PAGES | FLAG_ASYNC_DIO);
         b.putInt(at, KERNEL_MAJOR).putInt(at + 4, Math.min(in.minor(), KERNEL_MINOR))
                 .putInt(at + 8, Math.min(in.maxReadahead(), MAX_WRITE))
                 .putInt(at + 12, flags)

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *       read-and-send, so the peer applies them in the order the primary did.</li>
  * </ul>
  *
- * <p>Threads: {@link #write}, {@link #flush}, {@link #read} from one caller thread (FUSE); {@link #fence}
+ * <p>Threads: {@link #write}, {@link #flush}, {@link #read} from the FUSE threads, several writes in
+ * flight at once (each waits for its ack outside the lock); {@link #fence}
  * and {@link #status} from any; one peer thread connects, handshakes and resyncs.
  *
  * <p>Ownership: the caller opens and closes the data channel and the metadata area; this class never
@@ -228,12 +229,27 @@ public final class MirrorPrimary implements BlockStore {
         if (length == 0) {
             return;
         }
+        PeerLink l;
+        CompletableFuture<Frame> ack = null;
+        IOException localFailure = null;
         io.lock();
         try {
             checkOpen();
-            PeerLink l = link;
+            l = link;
             if (forwarding && l != null && length <= FrameCodec.MAX_DATA_BYTES) {
-                writeOverlapped(l, offsetBytes, src);
+                // The frame leaves first and the local write happens while it travels, so that the
+                // two replicas write at the same time. A local write that fails still waits for the
+                // peer and then fails: like a failed write on a plain disk, the block's content is
+                // undefined to the application, and here the peer may hold the new one.
+                ack = l.sendData(FrameType.WRITE, epoch, offsetBytes, src.duplicate());
+                // Remembered from the moment it is sent: if the link ends before a FLUSH_ACK covers
+                // it, the lost-link handling (whichever thread runs it) puts it into the bitmap.
+                unflushedWrites.add(new long[] {offsetBytes, length});
+                try {
+                    writeLocal(offsetBytes, src.duplicate());
+                } catch (IOException e) {
+                    localFailure = e;
+                }
             } else {
                 writeLocal(offsetBytes, src.duplicate());
                 replicate(offsetBytes, src.duplicate());
@@ -242,32 +258,40 @@ public final class MirrorPrimary implements BlockStore {
         } finally {
             io.unlock();
         }
+        if (ack != null) {
+            awaitWriteAck(l, ack);
+            if (localFailure != null) {
+                throw localFailure;
+            }
+        }
     }
 
     /**
-     * The frame leaves first and the local write happens while it travels, so that the two replicas
-     * write at the same time (both share one disk on a test machine, but on two servers this halves
-     * the latency). A local write that fails still waits for the peer and then fails: like a failed
-     * write on a plain disk, the block's content is undefined to the application, and here the peer
-     * may hold the new one. io held.
+     * The peer's answer to a sent write, awaited outside the lock: the loop device has several
+     * writes in flight (asynchronous direct I/O), and each would otherwise wait a whole round trip
+     * before the next could leave. Both replicas still apply writes in one order, the order the lock
+     * sent and wrote them in. No ack: the link is given up, which (under the lock) commits the peer
+     * Outdated if need be and puts every unflushed write, this one included, into the persisted
+     * bitmap before this write returns. An ack on a link that another thread gave up meanwhile: that
+     * thread already recorded this write with the others.
      */
-    private void writeOverlapped(PeerLink l, long offsetBytes, ByteBuffer src) throws IOException {
-        int length = src.remaining();
-        CompletableFuture<Frame> ack = l.sendData(FrameType.WRITE, epoch, offsetBytes, src.duplicate());
-        IOException localFailure = null;
-        try {
-            writeLocal(offsetBytes, src.duplicate());
-        } catch (IOException e) {
-            localFailure = e;
-        }
+    private void awaitWriteAck(PeerLink l, CompletableFuture<Frame> ack) throws IOException {
+        IOException peerFailure = null;
         try {
             awaitAck(l, ack, FrameType.WRITE_ACK);
-            acknowledged(l, offsetBytes, length);
         } catch (IOException e) {
-            notAcknowledged(l, offsetBytes, length, e);
+            peerFailure = e;
         }
-        if (localFailure != null) {
-            throw localFailure;
+        io.lock();
+        try {
+            if (peerFailure != null) {
+                checkOpen();
+                lostLink(l, peerFailure.getMessage());
+            } else if (link == l) {
+                noteUnflushed(l);
+            }
+        } finally {
+            io.unlock();
         }
     }
 

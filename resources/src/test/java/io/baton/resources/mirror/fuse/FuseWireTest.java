@@ -14,7 +14,7 @@ class FuseWireTest {
 
     @Test
     void initGrantsOnlyRequestedFlagsTheKernelOffersAndAsksForMegabyteRequests() {
-        int offered = FuseWire.FLAG_BIG_WRITES | (1 << 16) /* writeback cache: never taken */;
+        int offered = FuseWire.FLAG_BIG_WRITES | FuseWire.FLAG_ASYNC_DIO | (1 << 16) /* writeback cache: never taken */;
         int length = FuseWire.initOut(out, 7, new FuseWire.InitIn(7, 40, 131072, offered));
         assertEquals(FuseWire.OUT_HEADER_BYTES + FuseWire.INIT_OUT_BYTES, length);
         assertEquals(length, out.getInt(0));
@@ -23,7 +23,8 @@ class FuseWireTest {
         int at = FuseWire.OUT_HEADER_BYTES;
         assertEquals(7, out.getInt(at));
         assertEquals(FuseWire.KERNEL_MINOR, out.getInt(at + 4), "an older protocol than the kernel's is answered with ours");
-        assertEquals(FuseWire.FLAG_BIG_WRITES, out.getInt(at + 12), "max_pages was not offered, writeback cache never asked");
+        assertEquals(FuseWire.FLAG_BIG_WRITES | FuseWire.FLAG_ASYNC_DIO, out.getInt(at + 12),
+                "max_pages was not offered, writeback cache never asked");
         assertEquals(1 << 20, out.getInt(at + 20));
         assertEquals(256, out.getShort(at + 28));
         // An older kernel: its minor is answered.

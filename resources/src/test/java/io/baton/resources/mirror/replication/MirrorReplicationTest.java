@@ -109,6 +109,82 @@ class MirrorReplicationTest {
         assertArrayEquals(java.util.Arrays.copyOf(big.array(), 4096), back.array());
     }
 
+    /**
+     * {@code threads} writers, each {@code writes} writes of 1..16 blocks at random block offsets
+     * (so writers overlap each other), with their own random data; {@code afterEach} runs after
+     * every returned write. Fails on the first write that throws.
+     */
+    private static void concurrentWrites(MirrorPrimary p, int threads, int writes, Runnable afterEach) throws Exception {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Random r = new Random(1000 + t);
+            done.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < writes; i++) {
+                        byte[] d = new byte[(1 + r.nextInt(16)) * 4096];
+                        r.nextBytes(d);
+                        long block = r.nextInt((int) (SIZE / 4096) - 16);
+                        p.write(block * 4096, ByteBuffer.wrap(d));
+                        afterEach.run();
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, java.util.concurrent.Executors.newSingleThreadExecutor()));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void concurrentOverlappingWritesEndTheSameOnBothReplicas() throws Exception {
+        Replica a = keep(Replica.create(dir, RES, "a", SIZE, GEN));
+        Replica b = keep(Replica.create(dir, RES, "b", SIZE, GEN));
+        Replica.Standby standby = keep(b.new Standby("b", 0));
+        InMemoryReplicaStatePort port = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
+        MirrorPrimary p = primary(a, standby.address(), 3, port, fast());
+        awaitInSync(p);
+
+        // Writers overlap each other all the time: the replicas must still agree on which came last.
+        concurrentWrites(p, 4, 150, () -> {});
+        p.flush();
+
+        assertArrayEquals(a.bytes(), b.bytes());
+        assertEquals(List.of(), port.commits);
+        assertTrue(p.status().inSync());
+    }
+
+    @Test
+    void aPeerLostUnderConcurrentWritesMissesNothingAfterTheResync() throws Exception {
+        Replica a = keep(Replica.create(dir, RES, "a", SIZE, GEN));
+        Replica b = keep(Replica.create(dir, RES, "b", SIZE, GEN));
+        Replica.Standby standby = b.new Standby("b", 0);
+        int peerPort = standby.address().getPort();
+        InMemoryReplicaStatePort port = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
+        MirrorPrimary p = primary(a, standby.address(), 3, port, fast());
+        awaitInSync(p);
+
+        // The standby goes away while four writers have writes in flight; every write still returns
+        // (the peer is committed Outdated first), and whatever the peer lacks is in the bitmap.
+        java.util.concurrent.atomic.AtomicInteger returned = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Void> cut = new CompletableFuture<>();
+        concurrentWrites(p, 4, 150, () -> {
+            if (returned.incrementAndGet() == 200) {
+                standby.close();
+                cut.complete(null);
+            }
+        });
+        assertTrue(cut.isDone());
+        assertEquals("b=OUTDATED", port.commits.get(0));
+        assertFalse(p.status().connected() && p.status().inSync());
+
+        Replica.Standby again = keep(b.new Standby("b", peerPort));
+        await().atMost(WAIT).until(() -> p.status().inSync());
+        p.flush();
+        assertArrayEquals(a.bytes(), b.bytes(), "the differential resync left nothing out");
+        assertEquals(ReplicaState.UP_TO_DATE, p.status().committed());
+        again.close();
+    }
+
     @Test
     void aLocalReplicaThatAppliesCommitsLateDoesNotMakeTheNextWriteCommitAgain() throws Exception {
         Replica a = keep(Replica.create(dir, RES, "a", SIZE, GEN));
