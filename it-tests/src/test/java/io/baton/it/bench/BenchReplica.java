@@ -4,6 +4,7 @@ import io.baton.resources.mirror.DataArea;
 import io.baton.resources.mirror.MetadataArea;
 import io.baton.resources.mirror.ReplicaStatePort;
 import io.baton.resources.mirror.Superblock;
+import io.baton.resources.mirror.WriteBehind;
 import io.baton.resources.mirror.replication.ReplicaServer;
 import io.baton.resources.mirror.replication.ReplicaTarget;
 
@@ -28,6 +29,7 @@ final class BenchReplica implements AutoCloseable {
     final Path image;
     final FileChannel data;
     final MetadataArea area;
+    final WriteBehind writeBehind;
     private ReplicaServer server;
     private ReplicaTarget target;
 
@@ -39,13 +41,14 @@ final class BenchReplica implements AutoCloseable {
         image = dir.resolve(node + ".img");
         DataArea.createImage(image, sizeBytes);
         data = FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        writeBehind = WriteBehind.open(image);
         area = MetadataArea.create(dir.resolve(node + ".meta"),
                 Superblock.initial(RESOURCE, node, sizeBytes, generation));
     }
 
     /** Serves this replica as a standby on 127.0.0.1:{@code port} (0: any); returns the address. */
     InetSocketAddress serve(String node, int port) throws IOException {
-        target = new ReplicaTarget(data, area);
+        target = new ReplicaTarget(data, writeBehind, area);
         server = new ReplicaServer(node, new InetSocketAddress("127.0.0.1", port));
         server.register(target);
         return server.start();
@@ -64,6 +67,7 @@ final class BenchReplica implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopServing();
+        writeBehind.close();
         area.close();
         data.close();
     }

@@ -37,7 +37,7 @@ public final class EngineBench {
                  BenchReplica local = new BenchReplica(dir, "a", disk, generation)) {
                 var peer = standby.serve("b", 0);
                 var port = new BenchReplica.MapStatePort("b", io.baton.resources.mirror.ReplicaStatePort.ReplicaState.UP_TO_DATE);
-                MirrorPrimary primary = new MirrorPrimary(BenchReplica.RESOURCE, "a", "b", peer, local.data,
+                MirrorPrimary primary = new MirrorPrimary(BenchReplica.RESOURCE, "a", "b", peer, local.data, local.writeBehind,
                         local.area, 1, port, MirrorSettings.defaults(), System::nanoTime);
                 primary.start();
                 try {

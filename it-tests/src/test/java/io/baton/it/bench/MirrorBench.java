@@ -103,7 +103,7 @@ public final class MirrorBench {
                 InetSocketAddress peer = standby.serve("b", 0);
                 BenchReplica local = add(open, new BenchReplica(dir, "a", size, generation));
                 BenchReplica.MapStatePort port = new BenchReplica.MapStatePort("b", ReplicaState.UP_TO_DATE);
-                MirrorPrimary primary = new MirrorPrimary(BenchReplica.RESOURCE, "a", "b", peer, local.data,
+                MirrorPrimary primary = new MirrorPrimary(BenchReplica.RESOURCE, "a", "b", peer, local.data, local.writeBehind,
                         local.area, 1, port, MirrorSettings.defaults(), System::nanoTime);
                 primary.start();
                 add(open, () -> {

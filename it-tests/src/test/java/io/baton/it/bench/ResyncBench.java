@@ -83,7 +83,7 @@ final class ResyncBench {
             BenchReplica.MapStatePort port = new BenchReplica.MapStatePort("b", ReplicaState.INCONSISTENT);
             MirrorSettings settings = new MirrorSettings(Duration.ofSeconds(10), RECONNECT,
                     RateLimiter.MAX_RATE_BYTES_PER_SECOND, 1 << 20, 16L << 20, 4096);
-            MirrorPrimary primary = new MirrorPrimary(BenchReplica.RESOURCE, "a", "b", peer, local.data, local.area,
+            MirrorPrimary primary = new MirrorPrimary(BenchReplica.RESOURCE, "a", "b", peer, local.data, local.writeBehind, local.area,
                     1, port, settings, System::nanoTime);
             try {
                 long start = System.nanoTime();

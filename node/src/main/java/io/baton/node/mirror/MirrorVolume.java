@@ -4,6 +4,7 @@ import io.baton.resources.mirror.DataArea;
 import io.baton.resources.mirror.MetadataArea;
 import io.baton.resources.mirror.ReplicaStatePort;
 import io.baton.resources.mirror.Superblock;
+import io.baton.resources.mirror.WriteBehind;
 import io.baton.resources.mirror.fuse.DataPath;
 import io.baton.resources.mirror.fuse.Filesystems;
 import io.baton.resources.mirror.replication.MirrorPrimary;
@@ -41,6 +42,8 @@ final class MirrorVolume implements Closeable {
     private final ReplicaServer server;
     private final FileChannel data;
     private final MetadataArea metadata;
+    /** Opened with the data area, closed after every engine object that uses it. */
+    private final WriteBehind writeBehind;
     private ReplicaTarget target;
     private MirrorPrimary primary;
 
@@ -57,6 +60,7 @@ final class MirrorVolume implements Closeable {
         this.server = server;
         this.data = data;
         this.metadata = metadata;
+        this.writeBehind = WriteBehind.open(paths.data());
     }
 
     /**
@@ -81,13 +85,17 @@ final class MirrorVolume implements Closeable {
         }
         MetadataArea metadata = openMetadata(resourceId, self, sizeBytes, paths.metadata());
         FileChannel data = null;
+        MirrorVolume volume = null;
         try {
             data = FileChannel.open(paths.data(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-            MirrorVolume volume = new MirrorVolume(resourceId, self, peer, peerAddress, sizeBytes, paths, settings,
+            volume = new MirrorVolume(resourceId, self, peer, peerAddress, sizeBytes, paths, settings,
                     server, data, metadata);
             volume.serveAsStandby();
             return volume;
         } catch (IOException | RuntimeException e) {
+            if (volume != null) {
+                volume.writeBehind.close();
+            }
             if (data != null) {
                 data.close();
             }
@@ -137,7 +145,7 @@ final class MirrorVolume implements Closeable {
     }
 
     private void serveAsStandby() throws IOException {
-        target = new ReplicaTarget(data, metadata);
+        target = new ReplicaTarget(data, writeBehind, metadata);
         server.register(target);
     }
 
@@ -161,8 +169,8 @@ final class MirrorVolume implements Closeable {
             target.close();
             target = null;
         }
-        MirrorPrimary p = new MirrorPrimary(resourceId, self, peer, peerAddress, data, metadata, epoch, port,
-                settings, System::nanoTime);
+        MirrorPrimary p = new MirrorPrimary(resourceId, self, peer, peerAddress, data, writeBehind, metadata, epoch,
+                port, settings, System::nanoTime);
         try {
             p.start();
         } catch (IOException | RuntimeException e) {
@@ -234,6 +242,7 @@ final class MirrorVolume implements Closeable {
             target.close();
             target = null;
         }
+        writeBehind.close();
         try {
             data.close();
         } catch (IOException e) {

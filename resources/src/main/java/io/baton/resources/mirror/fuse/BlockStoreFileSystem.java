@@ -1,5 +1,6 @@
 package io.baton.resources.mirror.fuse;
 
+import io.baton.resources.mirror.LibC;
 import io.baton.resources.mirror.BlockStore;
 
 import java.io.IOException;

@@ -30,11 +30,11 @@ public final class FuseMount implements AutoCloseable {
 
     static final String THREAD_NAME = "mirror-fuse";
     /**
-     * Request threads. With the loop device's direct I/O the kernel keeps up to this many writes in
-     * flight (it kept 3.2 of 4 on average in the benchmark); 4 gave +30 % sequential throughput
-     * over one, 8 no more.
+     * Request threads. With the loop device's direct I/O the kernel keeps several writes in flight
+     * (3.2 on average with 4 threads, counted in the store); 4 gave +30 % sequential throughput over
+     * one, 8 a few percent more (docs/benchmarks.md). Each has two 1 MiB buffers.
      */
-    static final int REQUEST_THREADS = 4;
+    static final int REQUEST_THREADS = 8;
     private static final Duration MOUNT_WAIT = Duration.ofSeconds(10);
     private static final Duration UNMOUNT_WAIT = Duration.ofSeconds(10);
 

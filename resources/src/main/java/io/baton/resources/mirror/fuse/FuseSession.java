@@ -1,5 +1,6 @@
 package io.baton.resources.mirror.fuse;
 
+import io.baton.resources.mirror.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

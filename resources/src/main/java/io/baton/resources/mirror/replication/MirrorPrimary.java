@@ -15,6 +15,7 @@ import io.baton.resources.mirror.ResyncBeginPayload;
 import io.baton.resources.mirror.ResyncEndPayload;
 import io.baton.resources.mirror.ResyncKind;
 import io.baton.resources.mirror.Superblock;
+import io.baton.resources.mirror.WriteBehind;
 import io.baton.resources.mirror.Superblock.Flag;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class MirrorPrimary implements BlockStore {
     private final String peerNode;
     private final InetSocketAddress peerAddress;
     private final FileChannel data;
+    private final WriteBehind writeBehind;
     private final long sizeBytes;
     private final MetadataArea area;
     private final long epoch;
@@ -119,6 +121,17 @@ public final class MirrorPrimary implements BlockStore {
     public MirrorPrimary(String resourceId, String selfNode, String peerNode, InetSocketAddress peerAddress,
             FileChannel data, MetadataArea area, long epoch, ReplicaStatePort port, MirrorSettings settings,
             LongSupplier nanoClock) throws IOException {
+        this(resourceId, selfNode, peerNode, peerAddress, data, WriteBehind.NONE, area, epoch, port, settings, nanoClock);
+    }
+
+    /**
+     * @param writeBehind starts the local writeback of large writes early (the caller closes it after
+     *                    this primary)
+     */
+    public MirrorPrimary(String resourceId, String selfNode, String peerNode, InetSocketAddress peerAddress,
+            FileChannel data, WriteBehind writeBehind, MetadataArea area, long epoch, ReplicaStatePort port,
+            MirrorSettings settings, LongSupplier nanoClock) throws IOException {
+        this.writeBehind = Objects.requireNonNull(writeBehind, "writeBehind");
         this.resourceId = Objects.requireNonNull(resourceId, "resourceId");
         this.selfNode = Objects.requireNonNull(selfNode, "selfNode");
         this.peerNode = Objects.requireNonNull(peerNode, "peerNode");
@@ -259,6 +272,7 @@ public final class MirrorPrimary implements BlockStore {
             io.unlock();
         }
         if (ack != null) {
+            writeBehind.written(offsetBytes, length); // while the frame travels
             awaitWriteAck(l, ack);
             if (localFailure != null) {
                 throw localFailure;
@@ -682,8 +696,12 @@ public final class MirrorPrimary implements BlockStore {
         lastError = null;
     }
 
-    /** Resync chunks in flight at most: enough to hide the round trip; bounds what the peer buffers. */
-    private static final int RESYNC_WINDOW_CHUNKS = 32;
+    /**
+     * Resync chunks in flight at most: enough to hide the round trip for scattered 4 KiB chunks (256
+     * of them are 1 MiB; 32 made a 1 %-dirty resync of a 1 GiB disk 145 ms instead of 112); the byte
+     * bound limits large chunks and what the peer buffers.
+     */
+    private static final int RESYNC_WINDOW_CHUNKS = 256;
     private static final long RESYNC_WINDOW_BYTES = 8L << 20;
 
     private void resync(PeerLink l, ResyncKind kind) throws IOException {
@@ -744,7 +762,8 @@ public final class MirrorPrimary implements BlockStore {
                         pos += n;
                     }
                     buf.flip();
-                    sending = new InFlightChunk(chunk, l.sendData(FrameType.RS_DATA, epoch, chunk.offsetBytes(), buf));
+                    // Not flushed yet: a window of scattered 4 KiB chunks leaves in a few writes.
+                    sending = new InFlightChunk(chunk, l.sendData(FrameType.RS_DATA, epoch, chunk.offsetBytes(), buf, false));
                     cursor = chunk.endBlock();
                 }
             } finally {
@@ -759,6 +778,7 @@ public final class MirrorPrimary implements BlockStore {
             }
             if (!inFlight.isEmpty() && (drain || inFlight.size() >= RESYNC_WINDOW_CHUNKS
                     || inFlightBytes >= RESYNC_WINDOW_BYTES)) {
+                l.flush();
                 // Acks arrive in order: wait once for the middle one (or the last, to drain), and the
                 // older ones are done too; one wake-up per half window rather than per chunk.
                 int settle = drain ? inFlight.size() : Math.max(1, inFlight.size() / 2);
@@ -792,6 +812,9 @@ public final class MirrorPrimary implements BlockStore {
             }
             if (sending != null) {
                 long waitNanos = limiter.reserve(sending.chunk().lengthBytes());
+                if (waitNanos > 0) {
+                    l.flush(); // what was sent leaves before the pause
+                }
                 if (waitNanos > 0 && Waits.sleepUnless(CompletableFuture.anyOf(stop, l.closedFuture()), waitNanos)) {
                     checkOpen();
                     checkLink(l);

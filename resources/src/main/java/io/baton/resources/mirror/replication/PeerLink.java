@@ -96,15 +96,28 @@ final class PeerLink {
 
     /** Sends a data frame, encoded now from {@code data} (not consumed; reusable when this returns). */
     CompletableFuture<Frame> sendData(FrameType type, long epoch, long offsetBytes, ByteBuffer data) {
+        return sendData(type, epoch, offsetBytes, data, true);
+    }
+
+    /**
+     * Like {@link #sendData(FrameType, long, long, ByteBuffer)}; without {@code flush} the frame waits
+     * in the channel for the next {@link #flush}, so a burst leaves in one write.
+     */
+    CompletableFuture<Frame> sendData(FrameType type, long epoch, long offsetBytes, ByteBuffer data, boolean flush) {
         long seq = nextSeq();
         ByteBuf wire = DataFrames.encode(channel.alloc(), type, epoch, seq, offsetBytes, data);
         CompletableFuture<Frame> ack = expect(seq);
-        channel.writeAndFlush(wire).addListener(f -> {
+        (flush ? channel.writeAndFlush(wire) : channel.write(wire)).addListener(f -> {
             if (!f.isSuccess()) {
                 fail(seq, f.cause());
             }
         });
         return ack;
+    }
+
+    /** Sends what {@code sendData(..., false)} left waiting. */
+    void flush() {
+        channel.flush();
     }
 
     boolean isOpen() {

@@ -11,6 +11,7 @@ import io.baton.resources.mirror.MetadataArea;
 import io.baton.resources.mirror.ResyncBeginPayload;
 import io.baton.resources.mirror.ResyncEndPayload;
 import io.baton.resources.mirror.Superblock;
+import io.baton.resources.mirror.WriteBehind;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCountUtil;
@@ -58,6 +59,10 @@ public final class ReplicaTarget implements Closeable {
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     /** The connection of the current primary; touched only on the executor. */
     private Channel active;
+    private final WriteBehind writeBehind;
+    /** A received write whose writeback starts once the acks are flushed; touched only on the executor. */
+    private long writtenOffset = -1;
+    private long writtenLength;
     /** Channels with acks written but not flushed; touched only on the executor. */
     private final java.util.Set<Channel> unflushed = new java.util.HashSet<>();
 
@@ -66,6 +71,15 @@ public final class ReplicaTarget implements Closeable {
      * @param area the open metadata area of this replica
      */
     public ReplicaTarget(FileChannel data, MetadataArea area) throws IOException {
+        this(data, WriteBehind.NONE, area);
+    }
+
+    /**
+     * @param writeBehind starts the writeback of large received writes early, once their ack is out
+     *                    (the caller closes it after this target)
+     */
+    public ReplicaTarget(FileChannel data, WriteBehind writeBehind, MetadataArea area) throws IOException {
+        this.writeBehind = Objects.requireNonNull(writeBehind, "writeBehind");
         this.data = Objects.requireNonNull(data, "data");
         this.area = Objects.requireNonNull(area, "area");
         Superblock sb = area.current();
@@ -125,6 +139,7 @@ public final class ReplicaTarget implements Closeable {
             executor.execute(() -> {
                 task.run();
                 flushIfIdle();
+                startWriteback();
             });
             return true;
         } catch (RejectedExecutionException e) {
@@ -223,9 +238,12 @@ public final class ReplicaTarget implements Closeable {
             throw new FrameException(frame.type() + " of " + src.remaining() + " bytes at " + offset
                     + " is outside the data area of " + sizeBytes + " bytes");
         }
+        long length = src.remaining();
         for (long pos = offset; src.hasRemaining(); ) {
             pos += data.write(src, pos);
         }
+        writtenOffset = offset;
+        writtenLength = length;
     }
 
     /** Persisted before any RS_DATA: this replica is mid-resync (never promotable) and carries the source's label. */
@@ -260,6 +278,14 @@ public final class ReplicaTarget implements Closeable {
         if (queue.isEmpty() && !unflushed.isEmpty()) {
             unflushed.forEach(Channel::flush);
             unflushed.clear();
+        }
+    }
+
+    /** After the ack left: the write's writeback starts while the primary sends the next one. */
+    private void startWriteback() {
+        if (writtenOffset >= 0) {
+            writeBehind.written(writtenOffset, writtenLength);
+            writtenOffset = -1;
         }
     }
 

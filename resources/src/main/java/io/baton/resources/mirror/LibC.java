@@ -1,4 +1,4 @@
-package io.baton.resources.mirror.fuse;
+package io.baton.resources.mirror;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.LibraryOption;
@@ -8,9 +8,9 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The few C library calls the kernel FUSE session needs: /dev/fuse is a character device read and
- * written one whole request or reply per call, and mounting it needs mount(2) with the descriptor's
- * number in the options, which Java cannot express. errno is saved after every call. Public only
+ * The few C library calls Java cannot express: for the kernel FUSE session (/dev/fuse is a character
+ * device read and written one whole request or reply per call, and mounting it needs mount(2) with
+ * the descriptor's number in the options), and sync_file_range(2) for {@link WriteBehind}. errno is saved after every call. Public only
  * because jnr-ffi implements it in a class loader of its own.
  */
 public interface LibC {
@@ -45,6 +45,11 @@ public interface LibC {
     int mount(String source, String target, String fstype, long flags, String data);
 
     int umount2(String target, int flags);
+
+    int SYNC_FILE_RANGE_WRITE = 2;
+    int O_RDONLY = 0;
+
+    int sync_file_range(int fd, long offset, long nbytes, int flags);
 
     String strerror(int errnum);
 
