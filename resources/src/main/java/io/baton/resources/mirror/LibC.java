@@ -10,7 +10,8 @@ import jnr.ffi.types.ssize_t;
 /**
  * The few C library calls Java cannot express: for the kernel FUSE session (/dev/fuse is a character
  * device read and written one whole request or reply per call, and mounting it needs mount(2) with
- * the descriptor's number in the options), and sync_file_range(2) for {@link WriteBehind}. errno is saved after every call. Public only
+ * the descriptor's number in the options), sync_file_range(2) for {@link WriteBehind}, and prctl(2)
+ * for {@link IoFlusher}. errno is saved after every call. Public only
  * because jnr-ffi implements it in a class loader of its own.
  */
 public interface LibC {
@@ -50,6 +51,11 @@ public interface LibC {
     int O_RDONLY = 0;
 
     int sync_file_range(int fd, long offset, long nbytes, int flags);
+
+    int PR_SET_IO_FLUSHER = 57;
+    int PR_GET_IO_FLUSHER = 58;
+
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
     String strerror(int errnum);
 

@@ -1,6 +1,7 @@
 package io.baton.resources.mirror.fuse;
 
 import io.baton.resources.mirror.BlockStore;
+import io.baton.resources.mirror.IoFlusher;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -139,6 +140,7 @@ public final class FuseMount implements AutoCloseable {
     }
 
     private void serve() {
+        IoFlusher.markCurrentThread();
         try {
             session.serve(fs);
         } catch (Throwable t) {

@@ -200,7 +200,7 @@ public final class MirrorPrimary implements BlockStore {
         } finally {
             io.unlock();
         }
-        group = NettyIo.group("mirror-primary-" + resourceId, 1);
+        group = NettyIo.ioFlusherGroup("mirror-primary-" + resourceId, 1);
         peerThread = new Thread(this::peerLoop, "mirror-peer-" + resourceId);
         peerThread.setDaemon(true);
         peerThread.start();
