@@ -137,6 +137,7 @@ public final class BatonNode implements AutoCloseable {
         }
         agent.start();
         log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
+        HostTuning.tcpRtoAdvice(HostTuning.TCP_RTO_MAX_MS).ifPresent(advice -> log.warn("host tuning: {}", advice));
         return new BatonNode(raft, controller, agent, events, admin, mirrors, nodeId, topology,
                 config.lease().plusSeconds(10));
     }
