@@ -13,13 +13,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One FUSE mount spoken to directly through /dev/fuse, without libfuse: open the device, mount(2)
- * it with the descriptor's number, then read one request and write one reply at a time.
+ * it with the descriptor's number, then read whole requests and write whole replies, from as many
+ * threads as call {@link #serve}.
  *
- * <p>Why not libfuse: libfuse2 (all jnr-fuse can use) caps requests at 128 KiB, and the loop
- * device above this file sends one request at a time, so every 128 KiB written paid a whole round
- * trip to the peer. Spoken directly, the protocol negotiates 1 MiB requests (max_pages), and the
- * request and reply buffers are this class's own direct memory: a write's data goes to the store
- * without a copy. Mounting needs CAP_SYS_ADMIN (root), as the loop device does anyway.
+ * <p>Why not libfuse: libfuse2 (all jnr-fuse can use) caps requests at 128 KiB and offers no
+ * asynchronous direct I/O, so the loop device above this file sent one 128 KiB request at a time,
+ * each paying a whole round trip to the peer. Spoken directly, the protocol negotiates 1 MiB
+ * requests (max_pages) and asynchronous direct I/O (several requests in flight), and the request
+ * and reply buffers are this class's own direct memory: a write's data goes to the store without a
+ * copy. Mounting needs CAP_SYS_ADMIN (root), as the loop device does anyway.
  */
 final class FuseSession implements AutoCloseable {
 
