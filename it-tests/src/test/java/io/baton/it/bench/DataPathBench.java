@@ -40,8 +40,8 @@ public final class DataPathBench {
 
         // Rounds: every configuration once per round, so that background load and the host disk's
         // moods spread over all rows alike rather than penalising whichever row ran at a bad time.
-        List<String> names = List.of("plain image + loop", "FUSE direct_io + loop (default)", "FUSE page cache + loop",
-                "FUSE direct_io + loop --direct-io=on", "FUSE page cache + loop --direct-io=on");
+        List<String> names = List.of("plain image + loop", "FUSE direct_io + loop", "FUSE page cache + loop",
+                "FUSE direct_io + loop --direct-io=on (default)", "FUSE page cache + loop --direct-io=on");
         List<Setup> setups = List.of(plain(), fuse(new FuseMount.Options(true), false),
                 fuse(new FuseMount.Options(false), false), fuse(new FuseMount.Options(true), true),
                 fuse(new FuseMount.Options(false), true));
