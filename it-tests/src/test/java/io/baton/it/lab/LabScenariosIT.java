@@ -255,13 +255,25 @@ class LabScenariosIT {
         await().atMost(LabEnv.STARTUP).pollInterval(Duration.ofMillis(50)).until(env.observer::allNodesUp);
         // One fault at a time: the restarted witness first takes the Raft leadership back (it has the
         // priority; a leader that owns a group also hands it over). Cutting it off in the middle of
-        // that hand-over is two leader changes in a row, with no heartbeat committing for over a
-        // second, which can make the owner fence for a moment (docs/lab.md). So the cut waits for a
-        // settled group: every voter heard, and the leader not the owner.
-        await("a settled Raft group: every voter in contact, the leader not the owner")
+        // that hand-over, or just after it, is two leader changes in a row, with no heartbeat
+        // committing for over a second, which can make the owner fence for a moment (docs/lab.md).
+        // So the cut waits for a settled group: every voter heard and the leader not the owner, the
+        // same leader in the same term for a whole second.
+        String[] settled = {""};
+        double[] settledSince = {0};
+        await("a settled Raft group: every voter in contact, the leader not the owner, for 1 s")
                 .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> env.observer.raftInContactWithAll()
-                        && !before.owner().equals(env.observer.raft().get("leader")));
+                .until(() -> {
+                    Map<String, String> r = env.observer.raft();
+                    String leaderTerm = r.get("leader") + "/" + r.get("term");
+                    boolean ok = env.observer.raftInContactWithAll() && !before.owner().equals(r.get("leader"));
+                    if (!ok || !leaderTerm.equals(settled[0])) {
+                        settled[0] = ok ? leaderTerm : "";
+                        settledSince[0] = now();
+                        return false;
+                    }
+                    return now() - settledSince[0] >= 1000; // ms
+                });
         env.note("raft settled before the cut: " + env.observer.raft());
 
         // Cut off: the same.

@@ -584,7 +584,7 @@ public final class ObserverMain {
         RaftHealth h = answers[latest].getRaft();
         String missing = h.getFollowersList().stream().filter(f -> !f.getInContact()).map(RaftFollower::getNode)
                 .reduce((a, b) -> a + "," + b).orElse("-");
-        return "leader=" + h.getLeader() + " in_contact=" + h.getInContact() + "/" + h.getVoters()
+        return "leader=" + h.getLeader() + " term=" + h.getTerm() + " in_contact=" + h.getInContact() + "/" + h.getVoters()
                 + " tolerates=" + h.getFailuresTolerated() + " missing=" + missing;
     }
 
