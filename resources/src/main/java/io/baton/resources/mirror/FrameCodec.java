@@ -138,12 +138,19 @@ public final class FrameCodec {
         if (h.isEmpty() || in.remaining() < h.get().frameBytes()) {
             return Optional.empty();
         }
-        Header header = h.get();
+        return Optional.of(decode(in, h.get()));
+    }
+
+    /**
+     * The whole frame {@code header} (already read by {@link #header}) describes, at {@code in}'s
+     * position; checks its CRC32C, copies the payload and advances {@code in} past the frame.
+     */
+    public static Frame decode(ByteBuffer in, Header header) throws FrameException {
         verifyChecksum(in, header);
         byte[] payload = new byte[header.payloadBytes()];
         in.get(in.position() + HEADER_BYTES, payload);
         in.position(in.position() + header.frameBytes());
-        return Optional.of(new Frame(header.type(), header.epoch(), header.seq(), payload));
+        return new Frame(header.type(), header.epoch(), header.seq(), payload);
     }
 
     private static int crc(ByteBuffer buf, int from, int to) {

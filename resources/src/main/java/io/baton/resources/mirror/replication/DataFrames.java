@@ -1,6 +1,5 @@
 package io.baton.resources.mirror.replication;
 
-import io.baton.resources.mirror.Frame;
 import io.baton.resources.mirror.FrameCodec;
 import io.baton.resources.mirror.FrameException;
 import io.baton.resources.mirror.FrameType;
@@ -11,7 +10,8 @@ import java.util.zip.CRC32C;
 
 /**
  * WRITE and RS_DATA frames, whose payload is an offset (8 bytes) and data (the rest), as
- * {@link io.baton.resources.mirror.WritePayload} describes.
+ * {@link io.baton.resources.mirror.WritePayload} describes: encoded from the sender's buffer, decoded
+ * as a slice of the receiver's.
  *
  * <p>Encoding goes from the caller's buffer straight into one pooled {@link ByteBuf}, CRC included,
  * on the caller's thread: one copy, and the caller's buffer may be reused as soon as this returns
@@ -50,22 +50,22 @@ final class DataFrames {
         }
     }
 
-    /** The offset of a received data frame. */
-    static long offset(Frame frame) throws FrameException {
-        byte[] p = frame.payload();
-        if (p.length < Long.BYTES + 1) {
-            throw new FrameException(frame.type() + " payload of " + p.length + " bytes is too short for an offset and data");
+    /**
+     * The data frame {@code header} describes, at {@code in}'s reader index and whole (checksum
+     * already verified), as a slice of {@code in}; the caller skips its bytes.
+     */
+    static InboundData decode(ByteBuf in, FrameCodec.Header header) throws FrameException {
+        int dataBytes = header.payloadBytes() - Long.BYTES;
+        if (dataBytes < 1 || dataBytes > FrameCodec.MAX_DATA_BYTES) {
+            throw new FrameException(header.type() + " frame seq " + header.seq() + " carries " + dataBytes
+                    + " bytes of data, allowed 1.." + FrameCodec.MAX_DATA_BYTES);
         }
-        long offset = ByteBuffer.wrap(p).getLong();
+        int at = in.readerIndex() + FrameCodec.HEADER_BYTES;
+        long offset = in.getLong(at);
         if (offset < 0) {
-            throw new FrameException(frame.type() + " frame seq " + frame.seq() + " has a negative offset " + offset);
+            throw new FrameException(header.type() + " frame seq " + header.seq() + " has a negative offset " + offset);
         }
-        return offset;
-    }
-
-    /** The data of a received data frame, as a view of its payload (no copy). */
-    static ByteBuffer data(Frame frame) {
-        byte[] p = frame.payload();
-        return ByteBuffer.wrap(p, Long.BYTES, p.length - Long.BYTES);
+        return new InboundData(header.type(), header.epoch(), header.seq(), offset,
+                in.retainedSlice(at + Long.BYTES, dataBytes));
     }
 }

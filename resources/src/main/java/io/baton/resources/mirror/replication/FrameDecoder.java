@@ -1,8 +1,6 @@
 package io.baton.resources.mirror.replication;
 
-import io.baton.resources.mirror.Frame;
 import io.baton.resources.mirror.FrameCodec;
-import io.baton.resources.mirror.FrameException;
 import io.baton.resources.mirror.FrameType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,7 +16,8 @@ import java.util.Optional;
  * {@code DecoderException}; the stream cannot be resynchronized, so the handlers close the channel.
  *
  * <p>WRITE and RS_DATA frames come out as {@link InboundData}, their data a slice of the network
- * buffer (the replica writes it to disk from there); every other frame as a {@link Frame} with its
+ * buffer (the replica writes it to disk from there); every other frame as a
+ * {@link io.baton.resources.mirror.Frame} with its
  * small payload copied.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
@@ -34,24 +33,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         FrameCodec.Header header = h.get();
-        if (header.type() != FrameType.WRITE && header.type() != FrameType.RS_DATA) {
-            out.add(FrameCodec.decode(view).orElseThrow());
-            in.skipBytes(header.frameBytes());
-            return;
+        if (header.type() == FrameType.WRITE || header.type() == FrameType.RS_DATA) {
+            FrameCodec.verifyChecksum(view, header);
+            out.add(DataFrames.decode(in, header));
+        } else {
+            out.add(FrameCodec.decode(view, header));
         }
-        FrameCodec.verifyChecksum(view, header);
-        int dataBytes = header.payloadBytes() - Long.BYTES;
-        if (dataBytes < 1 || dataBytes > FrameCodec.MAX_DATA_BYTES) {
-            throw new FrameException(header.type() + " frame seq " + header.seq() + " carries " + dataBytes
-                    + " bytes of data, allowed 1.." + FrameCodec.MAX_DATA_BYTES);
-        }
-        int at = in.readerIndex() + FrameCodec.HEADER_BYTES;
-        long offset = in.getLong(at);
-        if (offset < 0) {
-            throw new FrameException(header.type() + " frame seq " + header.seq() + " has a negative offset " + offset);
-        }
-        out.add(new InboundData(header.type(), header.epoch(), header.seq(), offset,
-                in.retainedSlice(at + Long.BYTES, dataBytes)));
         in.skipBytes(header.frameBytes());
     }
 }

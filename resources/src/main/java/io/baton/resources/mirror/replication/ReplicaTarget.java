@@ -224,16 +224,13 @@ public final class ReplicaTarget implements Closeable {
         ch.writeAndFlush(HelloPayload.of(area.current()).toFrame(guard.highestEpochSeen(), frame.seq()));
     }
 
+    /** WRITE and RS_DATA reach a target only as {@link InboundData} ({@link FrameDecoder} makes them). */
     private void write(FrameFields frame) throws IOException {
-        long offset;
-        ByteBuffer src;
-        if (frame instanceof InboundData d) {
-            offset = d.offsetBytes();
-            src = d.data();
-        } else {
-            offset = DataFrames.offset((Frame) frame);
-            src = DataFrames.data((Frame) frame);
+        if (!(frame instanceof InboundData d)) {
+            throw new FrameException(frame.type() + " frame seq " + frame.seq() + " arrived without its data slice");
         }
+        long offset = d.offsetBytes();
+        ByteBuffer src = d.data();
         if (offset > sizeBytes - src.remaining()) {
             throw new FrameException(frame.type() + " of " + src.remaining() + " bytes at " + offset
                     + " is outside the data area of " + sizeBytes + " bytes");
