@@ -7,7 +7,6 @@ import io.baton.resources.mirror.FrameFields;
 import io.baton.resources.mirror.FrameType;
 import io.baton.resources.mirror.HelloPayload;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -66,8 +65,6 @@ public final class ReplicaServer implements Closeable {
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    // A WRITE frame is up to 1 MiB: read it in a few large reads, not sixteen of 64 KiB.
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, 1 << 20))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
