@@ -45,6 +45,8 @@ public final class Core {
                 case LIVENESS -> a.liveness();
                 case REPLICA_UPDATE -> a.replicaUpdate();
                 case FORCE_ACTIVATE -> a.forceActivate();
+                case SET_MAINTENANCE, NODE_STANDBY, CLEAR_FAILURES ->
+                        throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "not supported by this node yet");
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
         } catch (Refusal r) {
