@@ -130,6 +130,7 @@ public final class AgentPlan {
             m.message = "";
             m.restartFrom = -1;
             m.restarting = false;
+            m.attempted = -1;
             m.degraded = false;
             m.monitorFailed = false;
             m.stopFailed = false;
@@ -156,6 +157,7 @@ public final class AgentPlan {
                     // Found down on its own (a fenced probe port, say): bring it back, reported as starting.
                     m.activity = ActivityProto.ACTIVITY_STARTING;
                 }
+                m.attempted = Math.max(m.attempted, i);
                 return new Step.Start(i, m.epoch);
             }
         }
@@ -267,10 +269,17 @@ public final class AgentPlan {
     }
 
     private static Step beginDeactivation(PlanPolicy p, GroupMemory m, PlanInput in) {
+        // Everything after a daemon start, a failed stop or a full activation (stops are idempotent);
+        // a rollback stops only what it tried to start and whatever looks up.
+        boolean all = m.activity == null || m.stopFailed || m.activity == ActivityProto.ACTIVITY_ACTIVE
+                || m.activity == ActivityProto.ACTIVITY_STOPPING;
         m.pendingStops = new TreeSet<>(java.util.Comparator.reverseOrder());
         for (int i = 0; i < p.size(); i++) {
-            m.pendingStops.add(i);
+            if (all || i <= m.attempted || in.observed().get(i).mayBeUp()) {
+                m.pendingStops.add(i);
+            }
         }
+        m.attempted = -1;
         m.stopFailures.clear();
         if (m.activity == ActivityProto.ACTIVITY_ACTIVE || m.activity == ActivityProto.ACTIVITY_STARTING) {
             m.activity = ActivityProto.ACTIVITY_STOPPING;

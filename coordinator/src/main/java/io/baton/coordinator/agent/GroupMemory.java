@@ -30,6 +30,8 @@ public final class GroupMemory {
     int restartFrom = -1;
     /** The current activation is a local restart (a failed start then counts as a monitor failure). */
     boolean restarting;
+    /** The highest resource index a start was attempted for since the activation began; -1: none. */
+    int attempted = -1;
     /** Resources still to stop in the current deactivation pass, highest index first; null: no pass. */
     TreeSet<Integer> pendingStops;
     /** Stops of the current pass that failed ("name: reason"). */
@@ -63,6 +65,7 @@ public final class GroupMemory {
         c.degraded = degraded;
         c.restartFrom = restartFrom;
         c.restarting = restarting;
+        c.attempted = attempted;
         c.pendingStops = pendingStops == null ? null : new TreeSet<>(pendingStops);
         c.stopFailures.addAll(stopFailures);
         c.stopFailed = stopFailed;

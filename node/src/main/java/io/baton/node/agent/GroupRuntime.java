@@ -1,38 +1,55 @@
 package io.baton.node.agent;
 
+import io.baton.coordinator.agent.GroupMemory;
+import io.baton.coordinator.agent.PlanPolicy;
+import io.baton.coordinator.agent.ResourceMemory;
+import io.baton.coordinator.agent.Verdict;
+import io.baton.node.mirror.MirrorDiskResource;
 import io.baton.proto.ActivityProto;
 import io.baton.proto.GroupReport;
-import io.baton.node.mirror.MirrorDiskResource;
+import io.baton.proto.MonitorReport;
 import io.baton.proto.ResourceReport;
 import io.baton.resources.Resource;
 import io.baton.resources.ResourceState;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * One group's resources on this node and what the agent last did with them. Written by the
- * reconcile thread only; read (for reports) by the heartbeat thread, hence the volatile fields.
+ * One group on this node: its resource drivers, their monitors, the plan's policy, and the plan's
+ * memory. The memory is read and changed only under the agent's lock.
  */
 public final class GroupRuntime {
     final String group;
     /** In activation order: the probe port, when present, is last. */
     final List<Resource> resources;
-    /** UNKNOWN after a daemon start: something may have survived the previous process. */
-    volatile ActivityProto activity = null;
-    volatile long epoch;
-    volatile String message = "";
-    volatile long failedEpoch = -1;
-    volatile long releasedEpoch = -1;
-    /** The last stop failed: resources may be up; retried no more than once a second. */
-    volatile boolean stopFailed;
-    volatile long nextStopRetryNanos;
+    /** One per resource: its monitor, or null. */
+    final List<ResourceMonitor> monitors;
+    final PlanPolicy policy;
+    /** Guarded by the agent's lock. */
+    final GroupMemory memory;
 
+    /** A group whose resources have no monitors (no probe-wait either). */
     GroupRuntime(String group, List<Resource> resources) {
-        this.group = group;
-        this.resources = List.copyOf(resources);
+        this(group, resources, Collections.nCopies(resources.size(), null),
+                PlanPolicy.plain(resources.stream().map(Resource::name).toList(), probeIndex(resources)));
     }
 
-    boolean unknown() {
-        return activity == null;
+    public GroupRuntime(String group, List<Resource> resources, List<ResourceMonitor> monitors, PlanPolicy policy) {
+        this.group = group;
+        this.resources = List.copyOf(resources);
+        this.monitors = Collections.unmodifiableList(new ArrayList<>(monitors));
+        this.policy = policy;
+        this.memory = new GroupMemory(policy);
+        if (this.monitors.size() != this.resources.size() || policy.size() != this.resources.size()) {
+            throw new IllegalArgumentException("group " + group + ": one monitor entry and one policy entry per resource");
+        }
+    }
+
+    /** The probe port's index: the last resource, if it is one. */
+    static int probeIndex(List<Resource> resources) {
+        int last = resources.size() - 1;
+        return last >= 0 && resources.get(last).type().equals("probe_port") ? last : -1;
     }
 
     /** Closes every listener at once: the first thing done when the lease is about to run out. */
@@ -49,23 +66,40 @@ public final class GroupRuntime {
         }
     }
 
-    GroupReport report() {
-        ActivityProto a = activity == null ? ActivityProto.ACTIVITY_STOPPING : activity;
-        GroupReport.Builder b = GroupReport.newBuilder().setGroup(group).setEpoch(epoch).setActivity(a)
-                .setMessage(message);
-        if (releasedEpoch >= 0 && releasedEpoch == epoch && !stopFailed
-                && (a == ActivityProto.ACTIVITY_INACTIVE || a == ActivityProto.ACTIVITY_FAILED)) {
-            b.setReleased(true);
-        }
-        for (Resource r : resources) {
+    /** What this node reports of the group; under the agent's lock. */
+    GroupReport report(boolean maintenance) {
+        GroupMemory m = memory;
+        ActivityProto a = m.activity() == null ? ActivityProto.ACTIVITY_STOPPING : m.activity();
+        GroupReport.Builder b = GroupReport.newBuilder().setGroup(group).setEpoch(m.epoch()).setActivity(a)
+                .setMessage(m.message()).setReleased(m.released()).setMonitorFailed(m.monitorFailed())
+                .setDegraded(m.degraded()).addAllWarnings(m.warnings());
+        for (int i = 0; i < resources.size(); i++) {
+            Resource r = resources.get(i);
             ResourceState s = r.observe();
             ResourceReport.Builder rb = ResourceReport.newBuilder().setName(r.name()).setType(r.type())
                     .setState(s.status().name().toLowerCase()).setDetail(s.detail() == null ? "" : s.detail());
             if (r instanceof MirrorDiskResource mirror) {
                 rb.addAllMirror(mirror.peerReports());
             }
+            if (policy.monitor(i) != null) {
+                rb.setMonitor(monitorReport(m.resource(i), a, maintenance));
+            }
             b.addResources(rb);
         }
         return b.build();
+    }
+
+    private static MonitorReport monitorReport(ResourceMemory r, ActivityProto activity, boolean maintenance) {
+        String verdict = activity != ActivityProto.ACTIVITY_ACTIVE ? "idle"
+                : maintenance ? "suspended" : r.verdict().word();
+        return MonitorReport.newBuilder().setVerdict(verdict).setConsecutiveFailures(r.consecutiveFailures())
+                .setLastError(r.lastError()).setRestarts(r.restartsInWindow())
+                .setFailedChecksTotal(r.failedChecksTotal()).setFailedTotal(r.failedTotal())
+                .setRestartsTotal(r.restartsTotal()).build();
+    }
+
+    /** Whether the monitor of resource {@code index} has failed (for tests and logs). */
+    boolean failed(int index) {
+        return memory.resource(index).verdict() == Verdict.FAILED;
     }
 }

@@ -1,6 +1,10 @@
 package io.baton.node.agent;
 
-import io.baton.coordinator.agent.AgentRules;
+import io.baton.coordinator.agent.AgentPlan;
+import io.baton.coordinator.agent.GroupMemory;
+import io.baton.coordinator.agent.Observed;
+import io.baton.coordinator.agent.PlanInput;
+import io.baton.coordinator.agent.Step;
 import io.baton.coordinator.agent.OwnerLease;
 import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.GroupState;
@@ -14,11 +18,14 @@ import io.baton.proto.ResultCode;
 import io.baton.resources.Resource;
 import io.baton.resources.ResourceContext;
 import io.baton.resources.ResourceException;
-import io.baton.resources.ResourceState;
+import io.baton.resources.monitor.CheckResult;
+import io.baton.resources.probeport.ProbePortResource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -28,21 +35,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The node agent: makes this machine match the replicated state, level-based.
  *
- * <p>Three threads, each with one job:
+ * <p>Every decision is the pure {@link AgentPlan}'s (shared with the simulation); the threads here
+ * only execute its steps and feed it observations:
  * <ul>
- *   <li><b>heartbeat</b>: every heartbeat interval (and at once when something changed) commits a
+ *   <li><b>heartbeat</b>: every heartbeat interval (and at once when a report changed) commits a
  *       heartbeat carrying this node's observations; its result renews the {@link OwnerLease}.</li>
- *   <li><b>reconcile</b>: for each group, compares what should be active ({@link AgentRules}) with
- *       what is, and takes the next idempotent step: activate in order, deactivate in reverse,
- *       roll back a failed start, report released.</li>
+ *   <li><b>reconcile</b>: for each group, asks the plan for the next step (start or stop one
+ *       resource) and runs it, until the plan is idle.</li>
  *   <li><b>fence</b>: when the lease is about to end, closes every probe port at once, whatever
  *       the reconcile thread is doing (a start script may be running), then wakes it to stop
- *       the rest.</li>
+ *       the rest. Fencing never waits for the plan or a monitor.</li>
+ *   <li><b>monitors</b> (a small pool): each monitored resource's check, every interval, only while
+ *       the plan says so (the group active here, not in maintenance); results go to the plan.</li>
  * </ul>
  */
 public final class NodeAgent implements StateListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
     private static final long FENCE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A pass runs at most this many steps per group (a group has a handful of resources). */
+    private static final int MAX_STEPS_PER_PASS = 64;
 
     private final String nodeId;
     private final LocalState replica;
@@ -64,6 +75,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private boolean fenced;
     private volatile boolean running = true;
     private final List<Thread> threads = new ArrayList<>();
+    /** Runs the monitors' checks: one loop per monitored resource, each waiting at most its timeout. */
+    private final ScheduledThreadPoolExecutor monitorPool;
 
     /**
      * @param replica    this node's replica of the replicated state
@@ -86,6 +99,13 @@ public final class NodeAgent implements StateListener, AutoCloseable {
                 Math.max(4 * heartbeatInterval.toNanos(), Duration.ofSeconds(1).toNanos())));
         // Grows across restarts (wall clock at start), so a late heartbeat of a previous process is older.
         this.incarnation = wallClockMs.getAsLong();
+        int monitored = (int) groups.stream().flatMap(g -> g.monitors.stream()).filter(java.util.Objects::nonNull).count();
+        AtomicInteger monitorThreads = new AtomicInteger();
+        this.monitorPool = new ScheduledThreadPoolExecutor(Math.max(1, monitored), r -> {
+            Thread t = new Thread(r, "baton-monitor-" + monitorThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public void start() {
@@ -93,6 +113,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         threads.add(daemon("baton-reconcile", this::reconcileLoop));
         threads.add(daemon("baton-fence", this::fenceLoop));
         threads.forEach(Thread::start);
+        startMonitors();
     }
 
     private static Thread daemon(String name, Runnable body) {
@@ -113,8 +134,16 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     /** Whether {@code group} is active here under a live lease (the HTTP probe answers 200 only then). */
     public boolean activeUnderLease(String group) {
-        return leaseLive() && groups.stream()
-                .anyMatch(g -> g.group.equals(group) && g.activity == ActivityProto.ACTIVITY_ACTIVE);
+        if (!leaseLive()) {
+            return false;
+        }
+        lock.lock();
+        try {
+            return groups.stream().anyMatch(g -> g.group.equals(group)
+                    && g.memory.activity() == ActivityProto.ACTIVITY_ACTIVE);
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- wake-ups ----
@@ -207,7 +236,15 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     /** Sends one heartbeat and waits for its result (at most the heartbeat timeout); the heartbeat thread's step. */
     void heartbeatOnce() {
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq);
-        groups.forEach(g -> hb.addReports(g.report()));
+        List<Boolean> maintenance = groups.stream().map(g -> maintenance(localGroup(g.group))).toList();
+        lock.lock();
+        try {
+            for (int i = 0; i < groups.size(); i++) {
+                hb.addReports(groups.get(i).report(maintenance.get(i)));
+            }
+        } finally {
+            lock.unlock();
+        }
         long sentAt = clock.nanos();
         try {
             CommandResult result = heartbeats.send(Command.newBuilder().setWallTimeMs(wallClockMs.getAsLong())
@@ -248,8 +285,14 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     void fenceOnce() {
         boolean live = leaseLive();
         if (!live && !fenced) {
-            boolean anything = groups.stream().anyMatch(g -> g.activity == ActivityProto.ACTIVITY_ACTIVE
-                    || g.activity == ActivityProto.ACTIVITY_STARTING);
+            boolean anything;
+            lock.lock();
+            try {
+                anything = groups.stream().anyMatch(g -> g.memory.activity() == ActivityProto.ACTIVITY_ACTIVE
+                        || g.memory.activity() == ActivityProto.ACTIVITY_STARTING);
+            } finally {
+                lock.unlock();
+            }
             if (anything) {
                 log.warn("lease ending without confirmation: fencing (probe ports closed first)");
             }
@@ -259,7 +302,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         fenced = !live;
     }
 
-    // ---- reconcile ----
+    // ---- reconcile: the plan's steps ----
 
     private void reconcileLoop() {
         while (running) {
@@ -273,7 +316,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         }
     }
 
-    /** One reconcile pass over every group; the reconcile thread's step. */
+    /** One reconcile pass over every group, each until its plan is idle; the reconcile thread's step. */
     void reconcileOnce() {
         for (GroupRuntime g : groups) {
             try {
@@ -288,181 +331,188 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         return replica.read(s -> s.groupCopy(group).orElse(null));
     }
 
-    private boolean shouldBeActive(GroupRuntime g) {
-        GroupState local = localGroup(g.group);
+    /** Whether the group is in maintenance in this node's replica (monitors, restarts and failover paused). */
+    private static boolean maintenance(GroupState local) {
+        return false;
+    }
+
+    /** Runs the plan's steps for {@code g} until it is idle (bounded: a step that repeats forever is a bug). */
+    private void reconcile(GroupRuntime g) {
+        for (int i = 0; i < MAX_STEPS_PER_PASS && running; i++) {
+            GroupState local = localGroup(g.group);
+            PlanInput input = new PlanInput(nodeId, local, lease, maintenance(local), observe(g), probesSeen(g),
+                    clock.nanos());
+            Step step;
+            lock.lock();
+            try {
+                String before = signature(g);
+                ActivityProto was = g.memory.activity();
+                step = AgentPlan.next(g.policy, g.memory, input);
+                logTransition(g, was);
+                if (!before.equals(signature(g))) {
+                    wakeHeartbeat();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (step instanceof Step.Start start) {
+                execute(g, start.index(), true, start.epoch());
+            } else if (step instanceof Step.Stop stop) {
+                execute(g, stop.index(), false, g.memory.epoch());
+            } else {
+                return;
+            }
+        }
+    }
+
+    /** Starts or stops one resource, outside the lock (a script may run for its whole timeout). */
+    private void execute(GroupRuntime g, int index, boolean start, long epoch) {
+        Resource r = g.resources.get(index);
+        ResourceContext ctx = new ResourceContext(g.group, nodeId, epoch);
+        String error = "";
+        boolean ok = true;
+        try {
+            if (start) {
+                r.start(ctx);
+            } else {
+                r.quiesce();
+                r.stop(ctx);
+            }
+        } catch (ResourceException e) {
+            ok = false;
+            error = e.getMessage();
+            log.warn("{}: {} failed to {}: {}", g.group, r.name(), start ? "start" : "stop", error);
+        }
         lock.lock();
         try {
-            return AgentRules.shouldBeActive(nodeId, local, lease,
-                    new AgentRules.Memory(g.failedEpoch, g.releasedEpoch), clock.nanos());
+            String before = signature(g);
+            if (start) {
+                AgentPlan.started(g.policy, g.memory, index, ok, error, clock.nanos());
+            } else {
+                AgentPlan.stopped(g.policy, g.memory, index, ok, error, clock.nanos());
+            }
+            if (!before.equals(signature(g))) {
+                wakeHeartbeat();
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    private void reconcile(GroupRuntime g) {
-        if (shouldBeActive(g)) {
-            GroupState local = localGroup(g.group);
-            if (local != null && (g.activity != ActivityProto.ACTIVITY_ACTIVE || g.epoch != local.epoch()
-                    || !allActive(g))) {
-                activate(g, local.epoch());
-            }
-            return;
-        }
-        if (needsStop(g)) {
-            deactivate(g);
-        }
-        if (g.activity == ActivityProto.ACTIVITY_INACTIVE || (g.activity == ActivityProto.ACTIVITY_FAILED && !g.stopFailed)) {
-            long releasable = AgentRules.releasable(nodeId, localGroup(g.group), false);
-            if (releasable >= 0 && g.releasedEpoch != releasable) {
-                g.epoch = releasable;
-                g.releasedEpoch = releasable;
-                log.info("{}: released epoch {}", g.group, releasable);
-                wakeHeartbeat();
-            }
-        }
-    }
-
-    /** Anything that may still be up: after a daemon start, while up, after a failed stop (retried each second). */
-    private boolean needsStop(GroupRuntime g) {
-        if (g.stopFailed) {
-            return clock.nanos() >= g.nextStopRetryNanos;
-        }
-        return g.unknown() || g.activity == ActivityProto.ACTIVITY_STARTING || g.activity == ActivityProto.ACTIVITY_ACTIVE
-                || g.activity == ActivityProto.ACTIVITY_STOPPING || anyActive(g);
-    }
-
-    private static boolean allActive(GroupRuntime g) {
-        return g.resources.stream().allMatch(r -> r.observe().status() == ResourceState.Status.ACTIVE);
-    }
-
-    private static boolean anyActive(GroupRuntime g) {
-        return g.resources.stream().anyMatch(r -> r.observe().status() != ResourceState.Status.INACTIVE);
-    }
-
-    private void activate(GroupRuntime g, long epoch) {
-        log.info("{}: activating for epoch {}", g.group, epoch);
-        g.epoch = epoch;
-        g.activity = ActivityProto.ACTIVITY_STARTING;
-        g.message = "";
-        wakeHeartbeat();
-        ResourceContext ctx = new ResourceContext(g.group, nodeId, epoch);
-        List<Resource> started = new ArrayList<>();
+    private static List<Observed> observe(GroupRuntime g) {
+        List<Observed> out = new ArrayList<>(g.resources.size());
         for (Resource r : g.resources) {
-            if (!shouldBeActive(g)) {
-                log.warn("{}: grant or lease lost while activating; rolling back", g.group);
-                rollback(g, ctx, started);
-                g.activity = ActivityProto.ACTIVITY_INACTIVE;
-                return;
-            }
-            try {
-                r.start(ctx);
-                started.add(r);
-            } catch (ResourceException e) {
-                log.warn("{}: {} failed to start: {}", g.group, r.name(), e.getMessage());
-                // A failed start may leave the resource partly up, on top of those started before it:
-                // it is the last one started, so it goes down first.
-                started.add(r);
-                List<String> stuck = rollback(g, ctx, started);
-                g.failedEpoch = epoch;
-                g.message = r.name() + ": " + e.getMessage();
-                if (stuck.isEmpty()) {
-                    g.activity = ActivityProto.ACTIVITY_FAILED;
-                } else {
-                    // Not "failed" yet: that tells the controller nothing is up here. Retry the stop first.
-                    stopFailed(g, stuck);
-                    g.message = r.name() + ": " + e.getMessage() + "; " + g.message;
-                }
-                wakeHeartbeat();
-                return;
-            }
+            out.add(switch (r.observe().status()) {
+                case ACTIVE -> Observed.ACTIVE;
+                case INACTIVE -> Observed.INACTIVE;
+                case FAILED -> Observed.FAILED;
+            });
         }
-        if (!shouldBeActive(g)) {
-            // The lease may have ended while the last resource started (the fence thread fences only
-            // once per lapse): never leave it up.
-            log.warn("{}: grant or lease lost while activating; rolling back", g.group);
-            rollback(g, ctx, started);
-            g.activity = ActivityProto.ACTIVITY_INACTIVE;
+        return out;
+    }
+
+    private static long probesSeen(GroupRuntime g) {
+        int i = g.policy.probeIndex();
+        return i >= 0 && g.resources.get(i) instanceof ProbePortResource probe ? probe.probesSeen() : -1;
+    }
+
+    /** What a heartbeat would say of {@code g}, apart from resource details: a change sends one at once. */
+    private static String signature(GroupRuntime g) {
+        GroupMemory m = g.memory;
+        StringBuilder b = new StringBuilder().append(m.activity()).append('/').append(m.epoch()).append('/')
+                .append(m.released()).append('/').append(m.degraded()).append('/').append(m.monitorFailed())
+                .append('/').append(m.message()).append('/').append(m.warnings());
+        for (int i = 0; i < g.resources.size(); i++) {
+            b.append('/').append(m.resource(i).verdict()).append(m.resource(i).restartsTotal());
+        }
+        return b.toString();
+    }
+
+    private void logTransition(GroupRuntime g, ActivityProto was) {
+        // Called under the lock.
+        ActivityProto now = g.memory.activity();
+        if (now == was) {
             return;
         }
-        g.activity = ActivityProto.ACTIVITY_ACTIVE;
-        log.info("{}: active for epoch {}", g.group, epoch);
-        wakeHeartbeat();
-    }
-
-    /** Stops what started, in reverse; returns the failures ("name: reason"). */
-    private List<String> rollback(GroupRuntime g, ResourceContext ctx, List<Resource> started) {
-        List<String> failures = new ArrayList<>();
-        for (int i = started.size() - 1; i >= 0; i--) {
-            Resource r = started.get(i);
-            r.quiesce();
-            try {
-                r.stop(ctx);
-            } catch (ResourceException e) {
-                log.warn("{}: stop failed: {}", r.name(), e.getMessage());
-                failures.add(r.name() + ": " + e.getMessage());
-            }
-        }
-        return failures;
-    }
-
-    /**
-     * Something may still be up: reported as STOPPING (never FAILED, which would let the controller
-     * start the group elsewhere, nor released), retried no more than once a second.
-     */
-    private void stopFailed(GroupRuntime g, List<String> failures) {
-        g.activity = ActivityProto.ACTIVITY_STOPPING;
-        g.stopFailed = true;
-        g.nextStopRetryNanos = clock.nanos() + TimeUnit.SECONDS.toNanos(1);
-        g.message = "stop failed: " + String.join("; ", failures);
-        log.error("{}: {}", g.group, g.message);
-    }
-
-    private void deactivate(GroupRuntime g) {
-        boolean wasUp = g.activity == ActivityProto.ACTIVITY_ACTIVE || g.activity == ActivityProto.ACTIVITY_STARTING;
-        if (wasUp) {
-            log.info("{}: deactivating epoch {}", g.group, g.epoch);
-            g.activity = ActivityProto.ACTIVITY_STOPPING;
-            wakeHeartbeat();
-        }
-        g.quiesce();
-        ResourceContext ctx = new ResourceContext(g.group, nodeId, g.epoch);
-        List<String> failures = new ArrayList<>();
-        for (int i = g.resources.size() - 1; i >= 0; i--) {
-            Resource r = g.resources.get(i);
-            try {
-                r.stop(ctx);
-            } catch (ResourceException e) {
-                failures.add(r.name() + ": " + e.getMessage());
-            }
-        }
-        if (!failures.isEmpty()) {
-            stopFailed(g, failures);
-            wakeHeartbeat();
-            return;
-        }
-        boolean wasStuck = g.stopFailed;
-        g.stopFailed = false;
-        // FAILED only for a failed start of this epoch, which the controller must hear of once nothing
-        // is up; otherwise inactive. A stale "failed" would fail the group here if this node is still
-        // the owner when its heartbeats commit again.
-        if (g.failedEpoch == g.epoch && (g.activity == ActivityProto.ACTIVITY_FAILED || wasStuck)) {
-            g.activity = ActivityProto.ACTIVITY_FAILED;
-            if (wasStuck) {
-                wakeHeartbeat();
-            }
+        String why = g.memory.message().isEmpty() ? "" : ": " + g.memory.message();
+        if (now == ActivityProto.ACTIVITY_FAILED || now == ActivityProto.ACTIVITY_STOPPING) {
+            log.warn("{}: {} (epoch {}){}", g.group, word(now), g.memory.epoch(), why);
         } else {
-            g.activity = ActivityProto.ACTIVITY_INACTIVE;
-            g.message = "";
+            log.info("{}: {} (epoch {}){}", g.group, word(now), g.memory.epoch(), why);
         }
-        if (wasUp) {
-            log.info("{}: inactive", g.group);
-            wakeHeartbeat();
+    }
+
+    private static String word(ActivityProto a) {
+        return a == null ? "unknown" : a.name().substring("ACTIVITY_".length()).toLowerCase();
+    }
+
+    // ---- monitors ----
+
+    /** Starts one self-rescheduling check loop per monitored resource; checks of a group run only while it is active here. */
+    private void startMonitors() {
+        for (GroupRuntime g : groups) {
+            for (int i = 0; i < g.monitors.size(); i++) {
+                if (g.monitors.get(i) != null) {
+                    int index = i;
+                    monitorPool.execute(() -> monitorTick(g, index));
+                }
+            }
+        }
+    }
+
+    private void monitorTick(GroupRuntime g, int index) {
+        if (!running) {
+            return;
+        }
+        ResourceMonitor monitor = g.monitors.get(index);
+        long began = clock.nanos();
+        try {
+            checkOnce(g, index);
+        } catch (RuntimeException e) {
+            log.error("{}: monitor of {} failed", g.group, g.resources.get(index).name(), e);
+        }
+        long delay = Math.max(0, began + monitor.interval().toNanos() - clock.nanos());
+        if (running) {
+            monitorPool.schedule(() -> monitorTick(g, index), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Runs resource {@code index}'s check if the plan wants it now, and records its result. */
+    void checkOnce(GroupRuntime g, int index) {
+        boolean maintenance = maintenance(localGroup(g.group));
+        long generation;
+        lock.lock();
+        try {
+            if (!AgentPlan.monitoring(g.policy, g.memory, index, maintenance)) {
+                return;
+            }
+            generation = g.memory.resource(index).generation();
+        } finally {
+            lock.unlock();
+        }
+        ResourceMonitor monitor = g.monitors.get(index);
+        CheckResult result = monitor.check().check(monitor.timeout());
+        lock.lock();
+        try {
+            boolean changed = AgentPlan.checked(g.policy, g.memory, index, generation, result.healthy(),
+                    result.error(), clock.nanos());
+            if (!result.healthy()) {
+                log.warn("{}: check of {} failed ({} in a row): {}", g.group, g.resources.get(index).name(),
+                        g.memory.resource(index).consecutiveFailures(), result.error());
+            }
+            if (changed) {
+                wakeReconcile();
+                wakeHeartbeat();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public void close() {
         running = false;
+        monitorPool.shutdownNow();
         wakeHeartbeat();
         wakeReconcile();
         threads.forEach(Thread::interrupt);
@@ -482,7 +532,22 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     public void stopAll() {
         for (GroupRuntime g : groups) {
             g.quiesce();
-            deactivate(g);
+            long epoch;
+            lock.lock();
+            try {
+                epoch = g.memory.epoch();
+            } finally {
+                lock.unlock();
+            }
+            ResourceContext ctx = new ResourceContext(g.group, nodeId, epoch);
+            for (int i = g.resources.size() - 1; i >= 0; i--) {
+                Resource r = g.resources.get(i);
+                try {
+                    r.stop(ctx);
+                } catch (ResourceException e) {
+                    log.error("{}: {} failed to stop at shutdown: {}", g.group, r.name(), e.getMessage());
+                }
+            }
         }
     }
 }
