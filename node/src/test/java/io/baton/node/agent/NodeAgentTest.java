@@ -483,4 +483,98 @@ class NodeAgentTest {
         // min(lease / 2, max(4 heartbeats, 1 s))
         assertEquals(Collections.nCopies(4, Duration.ofMillis(1_500)), cluster.timeouts());
     }
+
+    // ---- monitors: the plan's recovery through the real agent ----
+
+    private final FakeCheck appCheck = new FakeCheck();
+
+    /** web = disk, ip, app (monitored: 2 failures, 1 restart within 10 min), probe; db as usual. */
+    private NodeAgent monitoredAgent() {
+        List<io.baton.resources.Resource> web = List.of(disk, ip, app, probe);
+        io.baton.coordinator.agent.PlanPolicy policy = new io.baton.coordinator.agent.PlanPolicy(
+                List.of("disk", "ip", "app", "probe"),
+                java.util.Arrays.asList(null, null, new io.baton.coordinator.agent.MonitorSpec(2, 0, 1,
+                        Duration.ofMinutes(10).toNanos()), null), 3, false, 0);
+        ResourceMonitor monitor = new ResourceMonitor(appCheck, Duration.ofSeconds(1), Duration.ofMillis(500));
+        monitoredWeb = new GroupRuntime("web", web, java.util.Arrays.asList(null, null, monitor, null), policy);
+        return new NodeAgent("server1", cluster, cluster, List.of(monitoredWeb, new GroupRuntime("db", List.of(dbApp))),
+                new OwnerLease(LEASE.toNanos(), STOP_BUDGET.toNanos()), clock, () -> INCARNATION, HEARTBEAT, LEASE);
+    }
+
+    private void monitoredWebOnline() {
+        agent = monitoredAgent();
+        agent.reconcileOnce();
+        cluster.heartbeatOf("server2");
+        agent.heartbeatOnce();
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        assertEquals(Phase.ONLINE, cluster.group("web").phase());
+        log.clear();
+    }
+
+    private GroupRuntime monitoredWeb;
+
+    private GroupRuntime web() {
+        return monitoredWeb;
+    }
+
+    @Test
+    void aFailedMonitorRestartsTheApplicationWithTheProbePortClosedFirst() {
+        monitoredWebOnline();
+        appCheck.failing("connection refused");
+        agent.checkOnce(web(), 2);
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot(), "one failure of two changes nothing");
+        agent.checkOnce(web(), 2);
+        agent.reconcileOnce();
+        assertEquals(List.of("probe stop@1", "app stop@1", "app start@1", "probe start@1"), only("st"),
+                "probe port closed before the application stops, opened after it started");
+        agent.heartbeatOnce();
+        GroupReport r = lastWebReport();
+        assertEquals(ActivityProto.ACTIVITY_ACTIVE, r.getActivity());
+        assertEquals(1, r.getResources(2).getMonitor().getRestartsTotal());
+        assertEquals(1, r.getResources(2).getMonitor().getFailedTotal());
+        assertEquals("connection refused", r.getResources(2).getMonitor().getLastError());
+        assertEquals("server1", cluster.group("web").owner());
+    }
+
+    @Test
+    void restartsUsedUpStopTheGroupAndReportAMonitorFailure() {
+        monitoredWebOnline();
+        appCheck.failing("connection refused");
+        agent.checkOnce(web(), 2);
+        agent.checkOnce(web(), 2);
+        agent.reconcileOnce();
+        log.clear();
+        appCheck.failing("HTTP 503");
+        agent.checkOnce(web(), 2);
+        agent.checkOnce(web(), 2);
+        agent.reconcileOnce();
+        assertEquals(List.of("probe stop@1", "app stop@1", "ip stop@1", "disk stop@1"), only("stop"));
+        assertEquals(List.of(), only("start"));
+        agent.heartbeatOnce();
+        GroupReport r = lastWebReport();
+        assertEquals(ActivityProto.ACTIVITY_FAILED, r.getActivity());
+        assertTrue(r.getMonitorFailed());
+        assertTrue(r.getMessage().startsWith("app: monitor failed (HTTP 503)"), r.getMessage());
+        assertWebInactive();
+    }
+
+    @Test
+    void monitorsCheckOnlyWhileTheGroupIsActiveHere() {
+        agent = monitoredAgent();
+        agent.reconcileOnce();
+        agent.checkOnce(web(), 2);
+        assertEquals(0, appCheck.runs(), "not active here: no check");
+        log.clear();
+        cluster.heartbeatOf("server2");
+        agent.heartbeatOnce();
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        agent.checkOnce(web(), 2);
+        assertEquals(1, appCheck.runs());
+    }
 }
