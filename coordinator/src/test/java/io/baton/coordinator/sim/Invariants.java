@@ -141,6 +141,19 @@ final class Invariants {
         return b.toString();
     }
 
+    // ---- the probe port first, at each resource step ----
+
+    /**
+     * The load balancer never sees a node whose application is being started or stopped: when a
+     * resource other than the probe port starts or stops, the group's probe port there is closed.
+     */
+    void resourceStep(SimNode n, SimAgent.Run r, int index, boolean start) {
+        if (index != r.policy.probeIndex() && r.probe().state.mayBeUp()) {
+            fail("probe port first: " + n.id + " " + (start ? "starts " : "stops ") + r.group + "/"
+                    + r.resources.get(index).name + " while its probe port is open (" + n.agent.describe(r.group) + ")");
+        }
+    }
+
     // ---- S3, at each activation step ----
 
     void activating(SimNode n, String group, long epoch, String step) {

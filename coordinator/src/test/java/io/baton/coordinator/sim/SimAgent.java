@@ -1,8 +1,13 @@
 package io.baton.coordinator.sim;
 
-import io.baton.coordinator.agent.AgentRules;
-import io.baton.coordinator.agent.AgentRules.Memory;
+import io.baton.coordinator.agent.AgentPlan;
+import io.baton.coordinator.agent.GroupMemory;
+import io.baton.coordinator.agent.MonitorSpec;
+import io.baton.coordinator.agent.Observed;
 import io.baton.coordinator.agent.OwnerLease;
+import io.baton.coordinator.agent.PlanInput;
+import io.baton.coordinator.agent.PlanPolicy;
+import io.baton.coordinator.agent.Step;
 import io.baton.coordinator.core.GroupState;
 import io.baton.coordinator.core.Topology;
 import io.baton.proto.ActivityProto;
@@ -10,26 +15,71 @@ import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.GroupReport;
 import io.baton.proto.Heartbeat;
+import io.baton.proto.HeldGrant;
 import io.baton.proto.ResultCode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The node agent of one process incarnation, level-based: every step it decides from its replica,
- * its lease and its memory with {@link AgentRules}, and runs at most one activation or deactivation
- * per group. Heartbeats go out every interval (one outstanding), and at once when its grants or its
- * reports change; a reply confirms the lease from the send time. A fence check at the lease's fence
- * time stops everything at once, probe port first.
+ * The node agent of one process incarnation: the daemon's real {@link AgentPlan} decides every
+ * step, this class only executes the steps on fake resources in simulated time, as
+ * {@code NodeAgent} does on real ones. Each group has an application (exec, monitored) and a probe
+ * port, the mirrored group a disk before them. A start or stop takes a random time; an application
+ * can crash (its driver still says active, only its monitor sees it) or fail to start. Heartbeats go
+ * out every interval (one outstanding), and at once when grants or reports change; a reply confirms
+ * the lease from the send time. At the lease's fence time everything stops at once, probe port
+ * first (the real agent's fence closes probe ports and fences the disk; its stop budget covers the
+ * rest, which the model takes as instant).
  */
 final class SimAgent {
-    enum Res { INACTIVE, ACTIVATING, ACTIVE, DEACTIVATING }
+    /** Monitor of every application: 2 failures, checked every 200 ms, 1 restart within 5 s. */
+    static final MonitorSpec APP_MONITOR = new MonitorSpec(2, 0, 1, 5_000 * SimConfig.MS);
+    static final long MONITOR_INTERVAL_NANOS = 200 * SimConfig.MS;
 
-    /** What the agent does and remembers about one group. */
+    /** One fake resource. */
+    static final class SimResource {
+        final String name;
+        Observed state = Observed.INACTIVE;
+        /** The process died: its driver still says active; only the monitor sees it. */
+        boolean crashed;
+
+        SimResource(String name) {
+            this.name = name;
+        }
+    }
+
+    /** What the agent runs and remembers for one group. */
     static final class Run {
-        Res res = Res.INACTIVE;
-        long epoch = -1;
+        final String group;
+        final PlanPolicy policy;
+        final GroupMemory memory;
+        final List<SimResource> resources = new ArrayList<>();
+        /** A start or stop is under way (one at a time per group, as in the daemon). */
+        boolean busy;
+        /** Bumped by a fence: a step's completion from before it is dropped. */
         long token;
-        Memory memory = Memory.NONE;
+
+        Run(String group, List<String> names) {
+            this.group = group;
+            List<MonitorSpec> monitors = new ArrayList<>();
+            for (String n : names) {
+                resources.add(new SimResource(n));
+                monitors.add(n.equals("app") ? APP_MONITOR : null);
+            }
+            this.policy = new PlanPolicy(names, monitors, names.size() - 1, false, 0);
+            this.memory = new GroupMemory(policy);
+        }
+
+        int app() {
+            return policy.names().indexOf("app");
+        }
+
+        SimResource probe() {
+            return resources.get(policy.probeIndex());
+        }
     }
 
     private final Sim sim;
@@ -48,25 +98,38 @@ final class SimAgent {
         this.node = node;
         for (Topology.GroupSpec g : sim.topology.groups()) {
             if (g.members().contains(node.id) && !node.witness) {
-                runs.put(g.name(), new Run());
+                runs.put(g.name(), new Run(g.name(), g.mirrored() ? List.of("disk", "app", "probe") : List.of("app", "probe")));
             }
         }
     }
 
-    /** Resources of {@code group} up in any way (the disk may be writable while starting or stopping). */
+    /** Resources of {@code group} up in any way, or a step under way on them. */
     boolean holds(String group) {
         Run r = runs.get(group);
-        return r != null && r.res != Res.INACTIVE;
+        return r != null && (r.busy || r.resources.stream().anyMatch(x -> x.state.mayBeUp()));
     }
 
-    /** Fully active: probe port open. */
+    /** Fully active and healthy: probe port open, application running. */
     boolean active(String group) {
         Run r = runs.get(group);
-        return r != null && r.res == Res.ACTIVE;
+        return r != null && r.memory.activity() == ActivityProto.ACTIVITY_ACTIVE
+                && r.resources.stream().allMatch(x -> x.state == Observed.ACTIVE && !x.crashed);
+    }
+
+    /** The application of {@code group} dies, if it is running here; returns whether it did. */
+    boolean crashApp(String group) {
+        Run r = runs.get(group);
+        if (r == null || r.resources.get(r.app()).state != Observed.ACTIVE || r.resources.get(r.app()).crashed) {
+            return false;
+        }
+        r.resources.get(r.app()).crashed = true;
+        sim.trace.add(node.id, "APP CRASH " + group);
+        return true;
     }
 
     void start() {
         tick();
+        monitorTick();
     }
 
     private void tick() {
@@ -86,105 +149,141 @@ final class SimAgent {
         reconcile();
     }
 
-    // ---- decisions ----
+    // ---- the plan's steps ----
 
     void reconcile() {
         fenceIfExpired();
-        long now = node.local();
-        for (Map.Entry<String, Run> e : runs.entrySet()) {
-            String group = e.getKey();
-            Run r = e.getValue();
-            GroupState local = node.replica.group(group).orElse(null);
-            boolean want = want(local, r, now) && (r.res == Res.INACTIVE || r.epoch == local.epoch());
-            if (r.res == Res.INACTIVE && want) {
-                activate(group, r, local.epoch());
-            } else if (r.res == Res.ACTIVE && !want) {
-                deactivate(group, r);
-            }
-            if (r.res == Res.INACTIVE) {
-                long releasable = AgentRules.releasable(node.id, local, false);
-                if (releasable >= 0 && r.memory.releasedEpoch() < releasable) {
-                    r.memory = new Memory(r.memory.failedEpoch(), releasable);
-                    sim.trace.add(node.id, "released " + group + " e" + releasable);
-                }
-            }
+        for (Run r : runs.values()) {
+            step(r);
         }
         maybeSend();
     }
 
-    private boolean want(GroupState local, Run r, long now) {
-        return switch (sim.config.mutation()) {
-            case NONE -> AgentRules.shouldBeActive(node.id, local, lease, r.memory, now);
-            case NO_LEASE_CHECK -> ownerByReplica(local, r);
-            case NO_FENCE -> (r.res == Res.ACTIVE && ownerByReplica(local, r))
-                    || AgentRules.shouldBeActive(node.id, local, lease, r.memory, now);
-        };
+    /** Asks the plan for steps until it is idle or a timed step is under way. */
+    private void step(Run r) {
+        for (int i = 0; i < 64 && !r.busy; i++) {
+            GroupState local = node.replica.group(r.group).orElse(null);
+            Step s = AgentPlan.next(r.policy, r.memory, input(r, local));
+            if (s instanceof Step.Start start) {
+                begin(r, start.index(), true, start.epoch());
+            } else if (s instanceof Step.Stop stop) {
+                begin(r, stop.index(), false, r.memory.epoch());
+            } else {
+                return;
+            }
+        }
     }
 
-    private boolean ownerByReplica(GroupState local, Run r) {
-        return local != null && node.id.equals(local.owner()) && local.phase().allowsActivity()
-                && local.epoch() != r.memory.failedEpoch() && local.epoch() > r.memory.releasedEpoch();
+    private PlanInput input(Run r, GroupState local) {
+        List<Observed> observed = r.resources.stream().map(x -> x.state).toList();
+        return new PlanInput(node.id, local, leaseFor(r, local), false, observed, -1, node.local());
+    }
+
+    /** The real lease, or for a broken agent a forged one that holds whatever its replica shows. */
+    private OwnerLease leaseFor(Run r, GroupState local) {
+        boolean forge = switch (sim.config.mutation()) {
+            case NONE -> false;
+            case NO_LEASE_CHECK -> true;
+            case NO_FENCE -> r.memory.activity() == ActivityProto.ACTIVITY_ACTIVE;
+        };
+        if (!forge || local == null || !node.id.equals(local.owner())) {
+            return lease;
+        }
+        OwnerLease forged = new OwnerLease(SimConfig.TIMING.leaseNanos(), SimConfig.STOP_BUDGET_NANOS);
+        forged.confirmed(node.local(), List.of(HeldGrant.newBuilder().setGroup(r.group).setEpoch(local.epoch())
+                .setPhase(local.phase().toProto()).build()));
+        return forged;
+    }
+
+    private void begin(Run r, int index, boolean start, long epoch) {
+        SimResource res = r.resources.get(index);
+        sim.invariants.resourceStep(node, r, index, start);
+        if (!start && res.state == Observed.INACTIVE) {
+            AgentPlan.stopped(r.policy, r.memory, index, true, "", node.local());
+            return;
+        }
+        if (start) {
+            sim.invariants.activating(node, r.group, epoch, index == r.policy.probeIndex()
+                    ? "starts opening the probe port of" : "starts " + res.name + " of");
+        }
+        r.busy = true;
+        long token = r.token;
+        long max = (start ? SimConfig.ACTIVATION_MAX_NANOS : SimConfig.DEACTIVATION_MAX_NANOS) / r.resources.size();
+        sim.trace.add(node.id, (start ? "start " : "stop ") + r.group + "/" + res.name + " e" + epoch);
+        node.afterLocal(sim.between(0, max), () -> {
+            if (r.token != token) {
+                return;
+            }
+            r.busy = false;
+            finish(r, index, start, epoch);
+            reconcile();
+        });
+    }
+
+    private void finish(Run r, int index, boolean start, long epoch) {
+        SimResource res = r.resources.get(index);
+        long now = node.local();
+        if (!start) {
+            res.state = Observed.INACTIVE;
+            res.crashed = false;
+            AgentPlan.stopped(r.policy, r.memory, index, true, "", now);
+            return;
+        }
+        if (index == r.app() && !sim.healing && sim.chance(sim.config.activationFailure())) {
+            res.state = Observed.FAILED;
+            sim.trace.add(node.id, "start of " + r.group + "/app e" + epoch + " FAILED");
+            AgentPlan.started(r.policy, r.memory, index, false, "start script exited with status 1", now);
+            return;
+        }
+        res.state = Observed.ACTIVE;
+        res.crashed = false;
+        AgentPlan.started(r.policy, r.memory, index, true, "", now);
+        if (index == r.policy.probeIndex()) {
+            sim.stats.activations++;
+            sim.trace.add(node.id, "ACTIVE " + r.group + " e" + epoch);
+            sim.invariants.activating(node, r.group, epoch, "opens the probe port of");
+        }
     }
 
     private void fenceIfExpired() {
         if (sim.config.mutation() == SimConfig.Mutation.NO_FENCE || lease.live(node.local())) {
             return;
         }
-        for (Map.Entry<String, Run> e : runs.entrySet()) {
-            Run r = e.getValue();
-            if (r.res != Res.INACTIVE) {
-                sim.trace.add(node.id, "FENCE " + e.getKey() + " e" + r.epoch + " (was " + r.res + ")");
+        for (Run r : runs.values()) {
+            if (holds(r.group)) {
+                sim.trace.add(node.id, "FENCE " + r.group + " e" + r.memory.epoch() + " (was " + r.memory.activity() + ")");
                 sim.stats.fences++;
-                r.res = Res.INACTIVE;
+                r.resources.forEach(x -> {
+                    x.state = Observed.INACTIVE;
+                    x.crashed = false;
+                });
+                r.busy = false;
                 r.token++;
             }
         }
     }
 
-    // ---- resource steps ----
+    // ---- monitors ----
 
-    private void activate(String group, Run r, long epoch) {
-        r.res = Res.ACTIVATING;
-        r.epoch = epoch;
-        long token = ++r.token;
-        sim.trace.add(node.id, "activating " + group + " e" + epoch);
-        sim.invariants.activating(node, group, epoch, "starts activating");
-        node.afterLocal(sim.between(0, SimConfig.ACTIVATION_MAX_NANOS), () -> activated(group, r, token));
-    }
-
-    private void activated(String group, Run r, long token) {
-        if (r.token != token || r.res != Res.ACTIVATING) {
-            return;
-        }
-        GroupState local = node.replica.group(group).orElse(null);
-        if (!sim.healing && sim.chance(sim.config.activationFailure())) {
-            r.res = Res.INACTIVE;
-            r.memory = new Memory(r.epoch, r.memory.releasedEpoch());
-            sim.trace.add(node.id, "activation of " + group + " e" + r.epoch + " FAILED (rolled back)");
-        } else if (want(local, r, node.local()) && local.epoch() == r.epoch) {
-            // The probe port opens last, only if the lease still allows it.
-            r.res = Res.ACTIVE;
-            sim.stats.activations++;
-            sim.trace.add(node.id, "ACTIVE " + group + " e" + r.epoch);
-            sim.invariants.activating(node, group, r.epoch, "opens the probe port of");
-        } else {
-            r.res = Res.INACTIVE;
-            sim.trace.add(node.id, "activation of " + group + " e" + r.epoch + " abandoned (rolled back)");
-        }
-        reconcile();
-    }
-
-    private void deactivate(String group, Run r) {
-        r.res = Res.DEACTIVATING;
-        long token = ++r.token;
-        sim.trace.add(node.id, "deactivating " + group + " e" + r.epoch);
-        node.afterLocal(sim.between(0, SimConfig.DEACTIVATION_MAX_NANOS), () -> {
-            if (r.token == token && r.res == Res.DEACTIVATING) {
-                r.res = Res.INACTIVE;
-                sim.trace.add(node.id, "inactive " + group + " e" + r.epoch);
-                reconcile();
+    private void monitorTick() {
+        for (Run r : runs.values()) {
+            int app = r.app();
+            if (!AgentPlan.monitoring(r.policy, r.memory, app, false)) {
+                continue;
             }
-        });
+            long generation = r.memory.resource(app).generation();
+            SimResource res = r.resources.get(app);
+            boolean healthy = res.state == Observed.ACTIVE && !res.crashed;
+            // The check's answer comes back a little later, as a real check's does.
+            node.afterLocal(sim.between(0, 20 * SimConfig.MS), () -> {
+                if (AgentPlan.checked(r.policy, r.memory, app, generation, healthy,
+                        healthy ? "" : "connection refused", node.local())) {
+                    sim.trace.add(node.id, "monitor " + r.group + "/app " + r.memory.resource(app).verdict().word());
+                    reconcile();
+                }
+            });
+        }
+        node.afterLocal(MONITOR_INTERVAL_NANOS, this::monitorTick);
     }
 
     // ---- heartbeats ----
@@ -203,10 +302,11 @@ final class SimAgent {
     /** What a heartbeat would say, plus this node's grants as its replica shows them. */
     private String signature() {
         StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, Run> e : runs.entrySet()) {
-            GroupReport rep = report(e.getKey(), e.getValue());
-            b.append(rep.getEpoch()).append(rep.getActivityValue()).append(rep.getReleased() ? 'r' : '-');
-            GroupState local = node.replica.group(e.getKey()).orElseThrow();
+        for (Run r : runs.values()) {
+            GroupReport rep = report(r);
+            b.append(rep.getEpoch()).append(rep.getActivityValue()).append(rep.getReleased() ? 'r' : '-')
+                    .append(rep.getMonitorFailed() ? 'm' : '-');
+            GroupState local = node.replica.group(r.group).orElseThrow();
             if (node.id.equals(local.owner())) {
                 b.append('o').append(local.epoch()).append(local.phase().ordinal());
             }
@@ -215,20 +315,11 @@ final class SimAgent {
         return b.toString();
     }
 
-    private GroupReport report(String group, Run r) {
-        GroupState local = node.replica.group(group).orElseThrow();
-        long localEpoch = local.epoch();
-        GroupReport.Builder b = GroupReport.newBuilder().setGroup(group);
-        switch (r.res) {
-            case ACTIVE -> b.setEpoch(r.epoch).setActivity(ActivityProto.ACTIVITY_ACTIVE);
-            case ACTIVATING -> b.setEpoch(r.epoch).setActivity(ActivityProto.ACTIVITY_STARTING);
-            case DEACTIVATING -> b.setEpoch(r.epoch).setActivity(ActivityProto.ACTIVITY_STOPPING);
-            case INACTIVE -> b.setEpoch(localEpoch).setActivity(r.memory.failedEpoch() == localEpoch
-                    ? ActivityProto.ACTIVITY_FAILED : ActivityProto.ACTIVITY_INACTIVE)
-                    .setReleased(r.memory.releasedEpoch() == localEpoch
-                            && AgentRules.releasable(node.id, local, false) == localEpoch);
-        }
-        return b.build();
+    private static GroupReport report(Run r) {
+        GroupMemory m = r.memory;
+        ActivityProto a = m.activity() == null ? ActivityProto.ACTIVITY_STOPPING : m.activity();
+        return GroupReport.newBuilder().setGroup(r.group).setEpoch(m.epoch()).setActivity(a).setMessage(m.message())
+                .setReleased(m.released()).setMonitorFailed(m.monitorFailed()).setDegraded(m.degraded()).build();
     }
 
     private void send() {
@@ -239,7 +330,7 @@ final class SimAgent {
         long sentAt = node.local();
         outstandingSince = sentAt;
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(node.id).setIncarnation(node.incarnation).setSeq(++seq);
-        runs.forEach((group, r) -> hb.addReports(report(group, r)));
+        runs.values().forEach(r -> hb.addReports(report(r)));
         sim.stats.heartbeats++;
         sim.raft.submit(node, Command.newBuilder().setHeartbeat(hb).build(), result -> answered(id, sentAt, result));
     }
@@ -257,5 +348,12 @@ final class SimAgent {
         if (sendWanted && !outstanding) {
             send();
         }
+    }
+
+    /** Kept for the invariants' messages: which resources are up where. */
+    String describe(String group) {
+        Run r = runs.get(group);
+        return r == null ? "-" : Arrays.toString(r.resources.stream().map(x -> x.name + "=" + x.state
+                + (x.crashed ? "(crashed)" : "")).toArray());
     }
 }
