@@ -5,19 +5,12 @@ import io.baton.resources.ResourceContext;
 import io.baton.resources.ResourceException;
 import io.baton.resources.ResourceState;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A resource driven by a start and a stop command, such as an init script.
  *
- * <p>Each command runs in its own session and process group ({@code setsid}), with stdin from
- * {@code /dev/null} and stdout and stderr going to a temporary file, whose last
- * {@value #OUTPUT_TAIL_BYTES} bytes are kept. The driver waits for the command process itself, not
- * for its output to close, so daemons it leaves behind do not hold the call up, and only a timeout
- * (or interrupt) kills the whole process group.
+ * <p>Each command runs as a {@link ProcessGroup}: in its own session and process group
+ * ({@code setsid}), with stdin from {@code /dev/null} and stdout and stderr going to a temporary
+ * file, whose last {@value #OUTPUT_TAIL_BYTES} bytes are kept. The driver waits for the command
+ * process itself, not for its output to close, so daemons it leaves behind do not hold the call up,
+ * and only a timeout (or interrupt) kills the whole process group.
  *
  * <p>Scripts receive {@code BATON_GROUP}, {@code BATON_NODE}, {@code BATON_EPOCH},
  * {@code BATON_RESOURCE} and {@code BATON_ACTION} ({@code start} or {@code stop}) on top of the
@@ -45,12 +38,9 @@ public final class ExecResource implements Resource {
     private static final Logger log = LoggerFactory.getLogger(ExecResource.class);
 
     /** How much of the combined output is kept. */
-    public static final int OUTPUT_TAIL_BYTES = 4096;
+    public static final int OUTPUT_TAIL_BYTES = ProcessGroup.OUTPUT_TAIL_BYTES;
     /** How many trailing output lines go into an exception message. */
     private static final int MESSAGE_LINES = 10;
-    private static final String SETSID = new File("/usr/bin/setsid").canExecute() ? "/usr/bin/setsid" : "setsid";
-    private static final String KILL = new File("/usr/bin/kill").canExecute() ? "/usr/bin/kill"
-            : new File("/bin/kill").canExecute() ? "/bin/kill" : "kill";
 
     private enum Last { NONE, STARTED, STOPPED, FAILED }
 
@@ -64,7 +54,7 @@ public final class ExecResource implements Resource {
     private volatile Last last = Last.NONE;
     private volatile String detail = "not started";
     private volatile String lastOutput = "";
-    private volatile Process running;
+    private volatile ProcessGroup running;
 
     /**
      * @param startCommand the start command and its arguments, not empty
@@ -159,9 +149,9 @@ public final class ExecResource implements Resource {
     /** Kills a command still running (as when the daemon exits). */
     @Override
     public void close() {
-        Process p = running;
+        ProcessGroup p = running;
         if (p != null) {
-            killGroup(p);
+            p.kill();
         }
     }
 
@@ -174,60 +164,39 @@ public final class ExecResource implements Resource {
 
     private void run(String action, List<String> command, ResourceContext context) throws ResourceException {
         String what = action + " script for '" + name + "'";
-        Path outFile;
+        ProcessGroup process;
         try {
-            outFile = Files.createTempFile("baton-" + action + "-", ".log");
+            process = ProcessGroup.start(what, command, environment(action, context));
         } catch (IOException e) {
-            throw fail(what + " could not create an output file: " + e.getMessage(), e);
+            throw fail(what + " could not be run: " + e.getMessage(), e);
         }
-        try {
-            List<String> argv = new ArrayList<>(command.size() + 1);
-            argv.add(SETSID);
-            argv.addAll(command);
-            ProcessBuilder pb = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(outFile.toFile())
-                    .redirectErrorStream(true);
-            pb.environment().putAll(environment(action, context));
-
-            Process process;
-            try {
-                process = pb.start();
-            } catch (IOException e) {
-                throw fail(what + " could not be run: " + e.getMessage(), e);
-            }
+        try (process) {
             running = process;
             log.info("Running {} (pid {}): {}", what, process.pid(), command);
             boolean exited;
             try {
-                exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                exited = process.waitFor(timeout);
             } catch (InterruptedException e) {
-                killGroup(process);
+                process.kill();
                 Thread.currentThread().interrupt();
-                String out = readTail(outFile);
+                String out = process.outputTail();
                 throw fail(what + " was interrupted; killed it" + suffix(out), e);
             } finally {
                 running = null;
             }
             if (!exited) {
-                killGroup(process);
-                String out = readTail(outFile);
+                process.kill();
+                String out = process.outputTail();
                 throw fail(what + " timed out after " + format(timeout) + suffix(out), null);
             }
             int status = process.exitValue();
-            String out = readTail(outFile);
+            String out = process.outputTail();
             if (status != 0) {
                 throw fail(what + " exited with status " + status + suffix(out), null);
             }
             lastOutput = out;
             detail = (action.equals("start") ? "started" : "stopped") + " (exit 0)" + lastLineSuffix(out);
             log.info("{} succeeded{}", what, lastLineSuffix(out));
-        } finally {
-            try {
-                Files.deleteIfExists(outFile);
-            } catch (IOException e) {
-                log.debug("Could not delete {}", outFile, e);
-            }
         }
     }
 
@@ -251,78 +220,13 @@ public final class ExecResource implements Resource {
 
     private String suffix(String out) {
         lastOutput = out;
-        String lines = lastLines(out, MESSAGE_LINES);
+        String lines = ProcessGroup.lastLines(out, MESSAGE_LINES);
         return lines.isEmpty() ? " (no output)" : ": " + lines;
     }
 
     private static String lastLineSuffix(String out) {
-        String line = lastLines(out, 1);
+        String line = ProcessGroup.lastLines(out, 1);
         return line.isEmpty() ? ", no output" : ": " + line;
-    }
-
-    /**
-     * SIGKILLs the command's process group (it is its own group leader through setsid), then its
-     * remaining descendants in case it had not yet become one, and waits briefly for it to die.
-     */
-    private void killGroup(Process process) {
-        long pid = process.pid();
-        List<ProcessHandle> descendants = process.descendants().toList();
-        try {
-            Process kill = new ProcessBuilder(KILL, "-KILL", "--", "-" + pid)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS)) {
-                kill.destroyForcibly();
-            }
-        } catch (IOException e) {
-            log.warn("Could not run {} for the process group of {}: {}", KILL, pid, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process.destroyForcibly();
-        descendants.forEach(ProcessHandle::destroyForcibly);
-        boolean interrupted = Thread.interrupted();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                log.warn("Process {} of '{}' did not die after SIGKILL", pid, name);
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        log.warn("Killed the process group of '{}' (pgid {})", name, pid);
-    }
-
-    private static String readTail(Path file) {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long length = raf.length();
-            int n = (int) Math.min(length, OUTPUT_TAIL_BYTES);
-            byte[] buf = new byte[n];
-            raf.seek(length - n);
-            raf.readFully(buf);
-            String s = new String(buf, StandardCharsets.UTF_8);
-            if (length > n) {
-                int nl = s.indexOf('\n');
-                s = "…" + (nl >= 0 && nl < s.length() - 1 ? s.substring(nl + 1) : s);
-            }
-            return s;
-        } catch (IOException e) {
-            return "(output unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    static String lastLines(String out, int max) {
-        String trimmed = out.strip();
-        if (trimmed.isEmpty()) {
-            return "";
-        }
-        String[] lines = trimmed.split("\r?\n");
-        int from = Math.max(0, lines.length - max);
-        return String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length)).strip();
     }
 
     static String format(Duration d) {
