@@ -50,6 +50,8 @@ final class Faults {
                     resume(n);
                 }
             });
+        } else if (kind >= 90 && sim.config.appCrashes()) {
+            crashAnApp(n);
         } else {
             if (sim.raft.isolated(n)) {
                 return;
@@ -63,6 +65,34 @@ final class Faults {
             });
         }
         sim.stats.faults++;
+    }
+
+    /** Only application crashes, on the owners (the L2 schedule). */
+    void planAppCrashes(long untilNanos) {
+        for (long t = sim.between(1_000 * MS, 3_000 * MS); t < untilNanos; t += sim.between(500 * MS, 4_000 * MS)) {
+            sim.scheduler.at(t, this::crashAnOwnersApp);
+        }
+    }
+
+    private void crashAnOwnersApp() {
+        List<String> groups = List.copyOf(sim.topology.groupsByName().keySet());
+        String group = groups.get(sim.random.nextInt(groups.size()));
+        sim.raft.state.group(group).map(g -> g.owner()).map(sim.nodes::get).filter(SimNode::up)
+                .filter(n -> n.agent != null && n.agent.crashApp(group)).ifPresent(n -> {
+                    sim.stats.appCrashes++;
+                    sim.invariants.appCrashed(group);
+                });
+    }
+
+    private void crashAnApp(SimNode n) {
+        if (n.up() && n.agent != null) {
+            for (String group : sim.topology.groupsByName().keySet()) {
+                if (n.agent.crashApp(group)) {
+                    sim.stats.appCrashes++;
+                    return;
+                }
+            }
+        }
     }
 
     /** Everything back: crashed nodes restart, paused ones resume, partitions heal. */

@@ -53,6 +53,8 @@ final class Invariants {
     private final Sim sim;
     private final List<Long> signatures = new ArrayList<>();
     private long lastUnconvergedNanos = -1;
+    /** L2: per group, by when (true time) a crashed application must be healthy again somewhere. */
+    private final Map<String, Long> appDeadlines = new java.util.TreeMap<>();
     private long lastConvergedSinceNanos = -1;
 
     Invariants(Sim sim) {
@@ -80,6 +82,50 @@ final class Invariants {
         if (sim.healing) {
             trackConvergence();
         }
+        checkL2();
+    }
+
+    // ---- L2: an application failure is followed by a healthy application somewhere ----
+
+    /** An owner's application of {@code group} just crashed. */
+    void appCrashed(String group) {
+        appDeadlines.putIfAbsent(group, sim.scheduler.now() + SimConfig.l2BoundNanos());
+    }
+
+    /**
+     * Each crash is followed, within {@link SimConfig#l2BoundNanos()}, by the group active and healthy
+     * on exactly its committed owner; unless the policy says otherwise: no member is left that has not
+     * failed it and whose replica may be granted (a mirrored group fails over only to an UpToDate
+     * replica), so the group waits, failed.
+     */
+    private void checkL2() {
+        for (var it = appDeadlines.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            GroupState g = sim.raft.state.group(e.getKey()).orElseThrow();
+            List<String> members = sim.topology.group(g.name()).orElseThrow().members();
+            if (activeOnOwner(g)) {
+                it.remove();
+            } else if (g.phase() == Phase.FAILED && members.stream().noneMatch(m -> !g.failedOn().contains(m)
+                    && io.baton.coordinator.core.ReplicaRules.grantable(sim.topology, g, m))) {
+                sim.stats.appsExhausted++;
+                it.remove();
+            } else if (sim.scheduler.now() > e.getValue()) {
+                fail("L2: " + g.name() + "'s application crashed on its owner and is not healthy anywhere "
+                        + (SimConfig.l2BoundNanos() / 1_000_000) + " ms later: " + convergenceReport());
+            }
+        }
+    }
+
+    private boolean activeOnOwner(GroupState g) {
+        int active = 0;
+        String on = null;
+        for (SimNode n : sim.nodes.values()) {
+            if (n.up() && n.agent != null && n.agent.active(g.name())) {
+                active++;
+                on = n.id;
+            }
+        }
+        return active == 1 && on.equals(g.owner());
     }
 
     private void trackConvergence() {
@@ -95,20 +141,7 @@ final class Invariants {
     }
 
     private boolean converged() {
-        for (GroupState g : sim.raft.state.groups()) {
-            int active = 0;
-            String on = null;
-            for (SimNode n : sim.nodes.values()) {
-                if (n.up() && n.agent != null && n.agent.active(g.name())) {
-                    active++;
-                    on = n.id;
-                }
-            }
-            if (active != 1 || !on.equals(g.owner())) {
-                return false;
-            }
-        }
-        return true;
+        return sim.raft.state.groups().stream().allMatch(this::activeOnOwner);
     }
 
     /** At the end of the heal phase: converged within the bound and still so. */

@@ -39,7 +39,7 @@ final class Operators {
         List<Topology.NodeSpec> nodes = sim.topology.nodes();
         String anyNode = nodes.get(sim.random.nextInt(nodes.size())).id();
         String member = g.members().get(sim.random.nextInt(g.members().size()));
-        int roll = sim.random.nextInt(g.mirrored() ? 130 : 100);
+        int roll = sim.random.nextInt(g.mirrored() ? 150 : 100);
         Command c;
         if (roll < 30) {
             c = Command.newBuilder().setMove(MoveGroup.newBuilder().setGroup(g.name()).setTo(member)).build();
@@ -95,11 +95,26 @@ final class Operators {
                 .findFirst().orElse(fallback);
     }
 
-    /** The heal's operator: starts every group (clears stops and failures) and retries until committed. */
+    /**
+     * The heal's operator: starts every group (clears stops and failures) and retries until committed;
+     * then, as an operator watching status would, starts again a group that a failure reported late
+     * (a start that failed just before the heal, rolled back after it) left failed.
+     */
     void startEverything() {
         for (Topology.GroupSpec g : sim.topology.groups()) {
             startUntilCommitted(g.name());
         }
+        sim.scheduler.at(sim.scheduler.now() + 200 * MS, this::restartFailed);
+    }
+
+    private void restartFailed() {
+        for (Topology.GroupSpec g : sim.topology.groups()) {
+            if (sim.raft.state.group(g.name()).map(s -> s.phase() == io.baton.coordinator.core.Phase.FAILED).orElse(false)) {
+                sim.trace.add("operator", "heal: " + g.name() + " failed late; starting it again");
+                startUntilCommitted(g.name());
+            }
+        }
+        sim.scheduler.at(sim.scheduler.now() + 200 * MS, this::restartFailed);
     }
 
     private void startUntilCommitted(String group) {

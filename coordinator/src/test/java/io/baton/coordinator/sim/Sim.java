@@ -73,6 +73,9 @@ final class Sim {
         if (config.faults()) {
             faults.plan(healAt);
         }
+        if (!config.faults() && config.appCrashes()) {
+            faults.planAppCrashes(healAt);
+        }
         if (config.operators()) {
             operators.plan(healAt);
         }

@@ -161,6 +161,19 @@ final class SimAgent {
 
     /** Asks the plan for steps until it is idle or a timed step is under way. */
     private void step(Run r) {
+        long restarts = r.memory.resource(r.app()).restartsTotal();
+        boolean monitorFailed = r.memory.monitorFailed();
+        try {
+            steps(r);
+        } finally {
+            sim.stats.monitorRestarts += r.memory.resource(r.app()).restartsTotal() - restarts;
+            if (!monitorFailed && r.memory.monitorFailed()) {
+                sim.stats.monitorFailovers++;
+            }
+        }
+    }
+
+    private void steps(Run r) {
         for (int i = 0; i < 64 && !r.busy; i++) {
             GroupState local = node.replica.group(r.group).orElse(null);
             Step s = AgentPlan.next(r.policy, r.memory, input(r, local));

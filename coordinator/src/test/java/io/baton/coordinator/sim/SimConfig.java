@@ -14,13 +14,15 @@ import java.util.List;
  * @param safetyNanos        how long faults and operators run before the heal phase
  * @param faults             inject crashes, pauses and partitions
  * @param operators          submit random moves, stops and starts
+ * @param appCrashes         applications crash on their own (only their monitors see it); with no other
+ *                           faults the liveness rule L2 is checked after each crash of an owner's application
  * @param activationFailure  probability that an activation fails (safety phase only)
  * @param mutation           a deliberately broken agent, to prove the checkers can fail
  * @param keepTrace          keep every trace line (single-seed runs write them to a file)
  * @param network            message and apply latencies
  */
 record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean faults, boolean operators,
-                 double activationFailure, Mutation mutation, boolean keepTrace,
+                 boolean appCrashes, double activationFailure, Mutation mutation, boolean keepTrace,
                  Network network) {
 
     static final long MS = 1_000_000L;
@@ -66,22 +68,28 @@ record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean
     static SimConfig standard(long seed) {
         int kind = (int) Math.floorMod(seed, 3);
         Network network = Math.floorMod(seed, 5) == 4 ? Network.SLOW : Network.FAST;
-        return new SimConfig(seed, kind == 2 ? 3 : 2, kind == 0 ? 1 : 2, 24_000 * MS, true, true, 0.05,
+        return new SimConfig(seed, kind == 2 ? 3 : 2, kind == 0 ? 1 : 2, 24_000 * MS, true, true, true, 0.05,
                 Mutation.NONE, false, network);
     }
 
     /** No faults, no operators, no failing activations: the steady state. */
     static SimConfig calm(long seed) {
-        return new SimConfig(seed, 3, 2, 10_000 * MS, false, false, 0, Mutation.NONE, false, Network.FAST);
+        return new SimConfig(seed, 3, 2, 10_000 * MS, false, false, false, 0, Mutation.NONE, false, Network.FAST);
+    }
+
+    /** Only applications crash, on their owners, now and then: each must be healthy again somewhere soon (L2). */
+    static SimConfig applications(long seed) {
+        return new SimConfig(seed, 2 + (int) Math.floorMod(seed, 2), 2, 20_000 * MS, false, false, true, 0,
+                Mutation.NONE, false, Network.FAST);
     }
 
     SimConfig withMutation(Mutation m) {
-        return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, activationFailure, m, keepTrace,
+        return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, appCrashes, activationFailure, m, keepTrace,
                 network);
     }
 
     SimConfig keepingTrace() {
-        return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, activationFailure, mutation, true,
+        return new SimConfig(seed, dataNodes, groups, safetyNanos, faults, operators, appCrashes, activationFailure, mutation, true,
                 network);
     }
 
@@ -102,6 +110,18 @@ record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean
             specs.add(new Topology.GroupSpec("db", reversed, true));
         }
         return new Topology(nodes, specs);
+    }
+
+    /**
+     * The L2 bound after an owner's application crashed: its monitor's verdict (failures · interval,
+     * plus one interval for the check in flight), then a local restart or a failover: a stop, the
+     * failure report's heartbeat and commit, the controller's grant, the new owner's lease and its
+     * activation, with slack for commits and applies.
+     */
+    static long l2BoundNanos() {
+        return (SimAgent.APP_MONITOR.failures() + 1) * SimAgent.MONITOR_INTERVAL_NANOS
+                + DEACTIVATION_MAX_NANOS + ACTIVATION_MAX_NANOS + 2 * REPLY_TIMEOUT_NANOS
+                + 2 * TIMING.heartbeatNanos() + CONTROLLER_TICK_NANOS + 1_000 * MS;
     }
 
     /**

@@ -57,6 +57,24 @@ class SimulationTest {
         }
     }
 
+    /**
+     * L2: with only application crashes, each crash of an owner's application is followed by a
+     * healthy application on the group's owner within the bound: a local restart first, then a
+     * failover once the restarts are used up, until no member is left (the policy's answer).
+     */
+    @Test
+    void everyApplicationCrashIsFollowedByAHealthyApplicationSomewhere() {
+        Stats total = new Stats();
+        for (long seed = 1; seed <= 60; seed++) {
+            SimResult r = Sim.run(SimConfig.applications(seed));
+            assertTrue(r.ok(), r::failureMessage);
+            total.add(r.stats());
+        }
+        String summary = total.summary(0);
+        System.out.println(summary);
+        assertTrue(total.appCrashes > 50 && total.monitorRestarts > 0 && total.monitorFailovers > 0, summary);
+    }
+
     @Test
     void aSeedReplaysExactly() {
         for (long seed : new long[] {7, 8, 9}) {

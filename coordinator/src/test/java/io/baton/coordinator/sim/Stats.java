@@ -17,6 +17,11 @@ final class Stats {
     /** Controller Grants/Revokes refused as stale for another reason: a changed epoch, a node gone down. */
     long staleOther;
     long fences;
+    long appCrashes;
+    long monitorRestarts;
+    long monitorFailovers;
+    /** L2 crashes after which no node was left to run the application (every member failed it). */
+    long appsExhausted;
     long activations;
     long operatorCommands;
     /** Replica states the core changed (an owner recording a peer behind or caught up). */
@@ -38,6 +43,10 @@ final class Stats {
         staleStopped += o.staleStopped;
         staleOther += o.staleOther;
         fences += o.fences;
+        appCrashes += o.appCrashes;
+        monitorRestarts += o.monitorRestarts;
+        monitorFailovers += o.monitorFailovers;
+        appsExhausted += o.appsExhausted;
         activations += o.activations;
         operatorCommands += o.operatorCommands;
         replicaChanges += o.replicaChanges;
@@ -48,11 +57,11 @@ final class Stats {
     String summary(long wallMillis) {
         return String.format("sim: %d schedules, %.0f simulated s, %d faults injected, %d takeovers "
                         + "(controller decisions refused as stale: %d owner heartbeat, %d stopped, %d epoch or node down), "
-                        + "%d fences, %d activations, %d operator commands, %d replica changes, %d force-activations, "
+                        + "%d fences, %d application crashes (%d local restarts, %d monitor failovers, %d with no node left), %d activations, %d operator commands, %d replica changes, %d force-activations, "
                         + "%d elections, %d commits, %d events, "
                         + "slowest heal %d ms (bound %d ms), wall %d ms",
                 schedules, simulatedNanos / 1e9, faults, takeovers, staleOwnerHeartbeat, staleStopped, staleOther,
-                fences, activations, operatorCommands, replicaChanges, forceActivations, elections,
+                fences, appCrashes, monitorRestarts, monitorFailovers, appsExhausted, activations, operatorCommands, replicaChanges, forceActivations, elections,
                 commits, events, maxConvergenceNanos / 1_000_000, SimConfig.l1BoundNanos() / 1_000_000, wallMillis);
     }
 }
