@@ -19,11 +19,13 @@ import java.util.Optional;
  *   <li>An owner whose last confirmation is older than lease·(1+ρ)+margin has stopped by its own
  *       lease rule; its group goes to the first eligible member in preference order (the move
  *       target first, if a move was under way), or is revoked if there is none.</li>
- *   <li>A group with no owner that is not stopped goes to the first eligible member that has not
- *       failed it; during the first lease of a leadership, only to the most preferred one.</li>
+ *   <li>A group with no owner that is not stopped or held goes to the first eligible member; during
+ *       the first lease of a leadership, only to the most preferred one.</li>
+ *   <li>A group in maintenance is left alone: no start, takeover or revoke.</li>
  * </ul>
- * Eligible: a data member of the group, alive in the committed state, heard recently by this leader,
- * and, for a mirrored group, with an UpToDate replica (or any member for a new disk's first grant).
+ * Eligible: a data member of the group, alive in the committed state, not in standby, without a failure
+ * record for the group, heard recently by this leader, and, for a mirrored group, with an UpToDate replica
+ * (or any member for a new disk's first grant).
  * With no eligible node the group waits offline: an Outdated replica is granted only by an operator's
  * force-activate.
  */
@@ -75,6 +77,11 @@ public final class Controller {
     }
 
     private Optional<Command> decideGroup(ClusterState state, GroupState g, Liveness liveness, long now) {
+        if (g.maintenance) {
+            // The operator works on the group: an owner whose lease runs out still fences itself, but
+            // nobody else is started until maintenance ends.
+            return Optional.empty();
+        }
         if (g.owner != null) {
             if (now - liveness.lastConfirmed(g.owner) < timing.takeoverAfterNanos()) {
                 return Optional.empty();
@@ -86,14 +93,14 @@ public final class Controller {
                     ? grant(g, owner, next.get(), why)
                     : revoke(g, owner, why + (g.adminStopped ? " while stopping" : "; no other node is eligible")));
         }
-        if (g.adminStopped || g.phase == Phase.RELEASING) {
+        if (g.adminStopped || g.held() || g.phase == Phase.RELEASING) {
             return Optional.empty();
         }
         String why = g.phase == Phase.FAILED
-                ? "activation failed on " + String.join(", ", g.failedOn)
+                ? "activation failed on " + String.join(", ", g.failedOn())
                 : "automatic start";
         Optional<String> next = pick(state, g, liveness, now, null);
-        if (next.isPresent() && !next.get().equals(firstChoice(g)) && now - liveness.leaderSinceNanos() < timing.leaseNanos()) {
+        if (next.isPresent() && !next.get().equals(firstChoice(state, g)) && now - liveness.leaderSinceNanos() < timing.leaseNanos()) {
             // Just after an election (as at cluster start) the preferred node may not have been heard
             // yet: give it a lease to show up before settling for a less preferred one.
             return Optional.empty();
@@ -101,10 +108,11 @@ public final class Controller {
         return next.map(node -> grant(g, null, node, why));
     }
 
-    /** The most preferred member that has not failed the group and whose replica may be granted. */
-    private String firstChoice(GroupState g) {
+    /** The most preferred member that has not failed the group, is not in standby and whose replica may be granted. */
+    private String firstChoice(ClusterState state, GroupState g) {
         return topology.group(g.name).flatMap(spec -> spec.members().stream()
-                .filter(n -> !g.failedOn.contains(n))
+                .filter(n -> !g.failedOn(n))
+                .filter(n -> !state.node(n).map(NodeState::standby).orElse(false))
                 .filter(n -> ReplicaRules.grantable(topology, g, n)).findFirst()).orElse(null);
     }
 
@@ -116,11 +124,11 @@ public final class Controller {
         }
         topology.group(g.name).ifPresent(spec -> order.addAll(spec.members()));
         return order.stream()
-                .filter(n -> !n.equals(exclude) && !g.failedOn.contains(n))
+                .filter(n -> !n.equals(exclude) && !g.failedOn(n))
                 // Mirrored groups: never an Outdated or Inconsistent replica (S3); the group waits instead.
                 .filter(n -> ReplicaRules.grantable(topology, g, n))
                 .filter(n -> topology.node(n).map(spec -> !spec.witness()).orElse(false))
-                .filter(n -> state.node(n).map(NodeState::alive).orElse(false))
+                .filter(n -> state.node(n).map(ns -> ns.alive && !ns.standby).orElse(false))
                 .filter(n -> liveness.lastHeard(n).stream().anyMatch(t -> now - t < timing.eligibleWithinNanos()))
                 .findFirst();
     }

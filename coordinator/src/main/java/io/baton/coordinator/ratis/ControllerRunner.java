@@ -139,6 +139,7 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
         return switch (c.getKindCase()) {
             case GRANT -> "group:" + c.getGrant().getGroup();
             case REVOKE -> "group:" + c.getRevoke().getGroup();
+            case MOVE -> "group:" + c.getMove().getGroup();
             case LIVENESS -> "node:" + c.getLiveness().getNode();
             default -> c.getKindCase().name();
         };
