@@ -2,10 +2,13 @@ package io.baton.coordinator.core;
 
 import io.baton.proto.Command;
 import io.baton.proto.Grant;
+import io.baton.proto.MoveGroup;
 import io.baton.proto.NodeLiveness;
 import io.baton.proto.Revoke;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,11 +22,16 @@ import java.util.Optional;
  *   <li>An owner whose last confirmation is older than lease·(1+ρ)+margin has stopped by its own
  *       lease rule; its group goes to the first eligible member in preference order (the move
  *       target first, if a move was under way), or is revoked if there is none.</li>
- *   <li>A group with no owner that is not stopped goes to the first eligible member that has not
- *       failed it; during the first lease of a leadership, only to the most preferred one.</li>
+ *   <li>A group with no owner that is not stopped or held goes to the first eligible member; during
+ *       the first lease of a leadership, only to the most preferred one.</li>
+ *   <li>A group in maintenance is left alone: no start, takeover, revoke or failback.</li>
+ *   <li>With failback AUTO, a group ONLINE on a member other than the most preferred eligible one moves
+ *       back there once that member has been eligible without interruption for failback_after (see
+ *       {@link #decide(ClusterState, Liveness, FailbackWatch, long)}).</li>
  * </ul>
- * Eligible: a data member of the group, alive in the committed state, heard recently by this leader,
- * and, for a mirrored group, with an UpToDate replica (or any member for a new disk's first grant).
+ * Eligible: a data member of the group, alive in the committed state, not in standby, without a failure
+ * record for the group, heard recently by this leader, and, for a mirrored group, with an UpToDate replica
+ * (or any member for a new disk's first grant).
  * With no eligible node the group waits offline: an Outdated replica is granted only by an operator's
  * force-activate.
  */
@@ -58,6 +66,57 @@ public final class Controller {
                 .findFirst();
     }
 
+    /** What to propose now, and the failback memory to pass to the next decision. */
+    public record Decision(List<Command> commands, FailbackWatch failback) {
+        public Decision {
+            commands = List.copyOf(commands);
+        }
+    }
+
+    /**
+     * {@link #decide(ClusterState, Liveness, long)}, plus automatic failback: for each group with failback
+     * AUTO that is ONLINE on an owner heard recently, not in maintenance, the most preferred eligible member
+     * ranked before the owner is watched; once it has been eligible for the group's failback_after without
+     * interruption (as this leader saw it, on {@code nowNanos}'s clock), a Move back is proposed, once per
+     * watch. The move carries the epoch it was decided on: the core refuses it if anything changed.
+     */
+    public Decision decide(ClusterState state, Liveness liveness, FailbackWatch failback, long nowNanos) {
+        List<Command> out = new ArrayList<>(decide(state, liveness, nowNanos));
+        Map<String, FailbackWatch.Watch> next = new HashMap<>();
+        for (GroupState g : state.groups.values()) {
+            Optional<String> target = failbackTarget(state, g, liveness, nowNanos);
+            if (target.isEmpty()) {
+                continue;
+            }
+            FailbackWatch.Watch was = failback.byGroup().get(g.name);
+            FailbackWatch.Watch watch = was != null && was.node().equals(target.get()) && was.epoch() == g.epoch
+                    ? was : new FailbackWatch.Watch(target.get(), g.epoch, nowNanos, false);
+            long afterNanos = topology.policy(g.name).failbackAfterMs() * 1_000_000L;
+            if (!watch.proposed() && nowNanos - watch.sinceNanos() >= afterNanos) {
+                out.add(Command.newBuilder().setMove(MoveGroup.newBuilder().setGroup(g.name).setTo(watch.node())
+                        .setFailbackEpoch(g.epoch)).build());
+                watch = new FailbackWatch.Watch(watch.node(), watch.epoch(), watch.sinceNanos(), true);
+            }
+            next.put(g.name, watch);
+        }
+        return new Decision(out, new FailbackWatch(next));
+    }
+
+    /** The member {@code g} should fail back to now, if its policy asks for failback and one is eligible. */
+    private Optional<String> failbackTarget(ClusterState state, GroupState g, Liveness liveness, long now) {
+        if (topology.policy(g.name).failback() != GroupPolicy.Failback.AUTO || g.maintenance || g.adminStopped
+                || g.phase != Phase.ONLINE || g.owner == null || !heardRecently(liveness, g.owner, now)) {
+            return Optional.empty();
+        }
+        List<String> members = topology.group(g.name).map(Topology.GroupSpec::members).orElse(List.of());
+        return members.stream().takeWhile(n -> !n.equals(g.owner))
+                .filter(n -> eligible(state, g, liveness, now, n)).findFirst();
+    }
+
+    private boolean heardRecently(Liveness liveness, String node, long now) {
+        return liveness.lastHeard(node).stream().anyMatch(t -> now - t < timing.eligibleWithinNanos());
+    }
+
     /** The commands to propose now; their wall time is left for the caller to stamp. */
     public List<Command> decide(ClusterState state, Liveness liveness, long nowNanos) {
         List<Command> out = new ArrayList<>();
@@ -75,6 +134,11 @@ public final class Controller {
     }
 
     private Optional<Command> decideGroup(ClusterState state, GroupState g, Liveness liveness, long now) {
+        if (g.maintenance) {
+            // The operator works on the group: an owner whose lease runs out still fences itself, but
+            // nobody else is started until maintenance ends.
+            return Optional.empty();
+        }
         if (g.owner != null) {
             if (now - liveness.lastConfirmed(g.owner) < timing.takeoverAfterNanos()) {
                 return Optional.empty();
@@ -86,14 +150,14 @@ public final class Controller {
                     ? grant(g, owner, next.get(), why)
                     : revoke(g, owner, why + (g.adminStopped ? " while stopping" : "; no other node is eligible")));
         }
-        if (g.adminStopped || g.phase == Phase.RELEASING) {
+        if (g.adminStopped || g.held() || g.phase == Phase.RELEASING) {
             return Optional.empty();
         }
         String why = g.phase == Phase.FAILED
-                ? "activation failed on " + String.join(", ", g.failedOn)
+                ? "activation failed on " + String.join(", ", g.failedOn())
                 : "automatic start";
         Optional<String> next = pick(state, g, liveness, now, null);
-        if (next.isPresent() && !next.get().equals(firstChoice(g)) && now - liveness.leaderSinceNanos() < timing.leaseNanos()) {
+        if (next.isPresent() && !next.get().equals(firstChoice(state, g)) && now - liveness.leaderSinceNanos() < timing.leaseNanos()) {
             // Just after an election (as at cluster start) the preferred node may not have been heard
             // yet: give it a lease to show up before settling for a less preferred one.
             return Optional.empty();
@@ -101,10 +165,11 @@ public final class Controller {
         return next.map(node -> grant(g, null, node, why));
     }
 
-    /** The most preferred member that has not failed the group and whose replica may be granted. */
-    private String firstChoice(GroupState g) {
+    /** The most preferred member that has not failed the group, is not in standby and whose replica may be granted. */
+    private String firstChoice(ClusterState state, GroupState g) {
         return topology.group(g.name).flatMap(spec -> spec.members().stream()
-                .filter(n -> !g.failedOn.contains(n))
+                .filter(n -> !g.failedOn(n))
+                .filter(n -> !state.node(n).map(NodeState::standby).orElse(false))
                 .filter(n -> ReplicaRules.grantable(topology, g, n)).findFirst()).orElse(null);
     }
 
@@ -116,13 +181,22 @@ public final class Controller {
         }
         topology.group(g.name).ifPresent(spec -> order.addAll(spec.members()));
         return order.stream()
-                .filter(n -> !n.equals(exclude) && !g.failedOn.contains(n))
-                // Mirrored groups: never an Outdated or Inconsistent replica (S3); the group waits instead.
-                .filter(n -> ReplicaRules.grantable(topology, g, n))
-                .filter(n -> topology.node(n).map(spec -> !spec.witness()).orElse(false))
-                .filter(n -> state.node(n).map(NodeState::alive).orElse(false))
-                .filter(n -> liveness.lastHeard(n).stream().anyMatch(t -> now - t < timing.eligibleWithinNanos()))
+                .filter(n -> !n.equals(exclude))
+                .filter(n -> eligible(state, g, liveness, now, n))
                 .findFirst();
+    }
+
+    /**
+     * A data member alive in the committed state, not in standby, without a failure record for {@code g},
+     * heard recently by this leader, and, for a mirrored group, with a replica that may be granted (never an
+     * Outdated or Inconsistent one, S3: the group waits instead).
+     */
+    private boolean eligible(ClusterState state, GroupState g, Liveness liveness, long now, String n) {
+        return !g.failedOn(n)
+                && ReplicaRules.grantable(topology, g, n)
+                && topology.node(n).map(spec -> !spec.witness()).orElse(false)
+                && state.node(n).map(ns -> ns.alive && !ns.standby).orElse(false)
+                && heardRecently(liveness, n, now);
     }
 
     /** {@code owner}: the current owner as decided on, whose last heartbeat the grant must still match. */

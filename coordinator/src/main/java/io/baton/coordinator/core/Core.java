@@ -8,6 +8,11 @@ import io.baton.proto.GroupReport;
 import io.baton.proto.Heartbeat;
 import io.baton.proto.HeldGrant;
 import io.baton.proto.ResultCode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +24,11 @@ import java.util.stream.Collectors;
  * the epoch grows by one with every grant; a group is granted to another node only when it has no
  * owner, when its owner reported it released, or when the controller decided the owner's lease ran
  * out ({@code Grant} with the epoch it saw, so a stale decision is refused).
+ *
+ * <p>The command's {@code wall_time_ms} (the proposer's clock, part of the log, so the same on every
+ * replica) serves only the failure history: after every accepted command, failure records older than the
+ * group's failure timeout expire ({@code failure-expired}) and failovers outside its window stop counting.
+ * Ownership never depends on it: a wrong clock can at worst cost an extra retry or a late expiry.
  */
 public final class Core {
     private final Topology topology;
@@ -34,8 +44,9 @@ public final class Core {
     /** Applies one committed command at {@code logIndex}. */
     public CommandResult apply(ClusterState state, Command command, long logIndex) {
         Apply a = new Apply(state, command, logIndex);
+        CommandResult result;
         try {
-            return switch (command.getKindCase()) {
+            result = switch (command.getKindCase()) {
                 case HEARTBEAT -> a.heartbeat(command.getHeartbeat());
                 case GRANT -> a.grant();
                 case REVOKE -> a.revoke();
@@ -45,13 +56,17 @@ public final class Core {
                 case LIVENESS -> a.liveness();
                 case REPLICA_UPDATE -> a.replicaUpdate();
                 case FORCE_ACTIVATE -> a.forceActivate();
-                case SET_MAINTENANCE, NODE_STANDBY, CLEAR_FAILURES ->
-                        throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "not supported by this node yet");
+                case SET_MAINTENANCE -> a.maintenance();
+                case NODE_STANDBY -> a.standby();
+                case CLEAR_FAILURES -> a.clearFailures();
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
         } catch (Refusal r) {
             return CommandResult.newBuilder().setCode(r.code).setMessage(r.getMessage()).build();
         }
+        // Only after an accepted command: a refusal changes nothing, not even the history's age.
+        a.expireFailures();
+        return result;
     }
 
     /** One application of one command: holds what every rule needs, so the rules stay short. */
@@ -75,13 +90,13 @@ public final class Core {
                 event("node-up", "", n.id, 0, "heartbeat received");
             }
             n.lastHeartbeatWallMs = cmd.getWallTimeMs();
-            boolean newer = hb.getIncarnation() > n.incarnation
-                    || (hb.getIncarnation() == n.incarnation && hb.getSeq() > n.seq);
+            boolean restarted = hb.getIncarnation() > n.incarnation;
+            boolean newer = restarted || (hb.getIncarnation() == n.incarnation && hb.getSeq() > n.seq);
             if (newer) {
                 n.incarnation = hb.getIncarnation();
                 n.seq = hb.getSeq();
                 for (GroupReport r : hb.getReportsList()) {
-                    report(n.id, r);
+                    report(n.id, r, restarted);
                 }
             }
             CommandResult.Builder result = CommandResult.newBuilder().setCode(ResultCode.RESULT_OK);
@@ -94,10 +109,14 @@ public final class Core {
             return result.build();
         }
 
-        private void report(String node, GroupReport r) {
+        /** {@code restarted}: the report is the first of a new incarnation, whose counters start at zero. */
+        private void report(String node, GroupReport r, boolean restarted) {
             GroupState g = s.groups.get(r.getGroup());
             if (g == null || !isMember(g.name, node)) {
                 return;
+            }
+            for (ReportEvents.Emitted e : ReportEvents.between(g.reports.get(node), r, restarted)) {
+                event(e.kind(), g.name, node, r.getEpoch(), e.message());
             }
             g.reports.put(node, r);
             if (!node.equals(g.owner) || r.getEpoch() != g.epoch) {
@@ -110,12 +129,12 @@ public final class Core {
                         g.phase = Phase.ONLINE;
                         event("online", g.name, node, g.epoch, "every resource is active");
                     } else if (activity == ActivityProto.ACTIVITY_FAILED) {
-                        failed(g, node, r.getMessage());
+                        failedReport(g, node, r);
                     }
                 }
                 case ONLINE -> {
                     if (activity == ActivityProto.ACTIVITY_FAILED) {
-                        failed(g, node, r.getMessage());
+                        failedReport(g, node, r);
                     } else if (activity != ActivityProto.ACTIVITY_ACTIVE) {
                         g.phase = Phase.STARTING;
                         event("restarting", g.name, node, g.epoch, "owner reports its resources not all active");
@@ -130,19 +149,92 @@ public final class Core {
             }
         }
 
+        private void failedReport(GroupState g, String node, GroupReport r) {
+            if (r.getMonitorFailed()) {
+                monitorFailed(g, node, r.getMessage().isEmpty() ? "a monitor failed" : r.getMessage());
+            } else {
+                failed(g, node, r.getMessage().isEmpty() ? "activation failed" : r.getMessage());
+            }
+        }
+
+        /** A failed activation: the controller tries the next eligible member (none: the group waits FAILED). */
         private void failed(GroupState g, String node, String why) {
-            g.failedOn.add(node);
+            recordFailure(g, node, why);
             g.owner = null;
             g.moveTarget = null;
             g.phase = Phase.FAILED;
-            event("failed", g.name, node, g.epoch, why.isEmpty() ? "activation failed" : why);
+            event("failed", g.name, node, g.epoch, why);
+        }
+
+        /**
+         * The owner stopped the group because a monitor failed and its local restarts were used up. Per the
+         * group's policy: a failover (the controller starts it on the next eligible member), or, with
+         * on_failure stop or once failover_max failovers happened within failover_within, a hold: FAILED,
+         * started nowhere until an operator's start or clear.
+         */
+        private void monitorFailed(GroupState g, String node, String why) {
+            GroupPolicy p = topology.policy(g.name);
+            long now = cmd.getWallTimeMs();
+            long recent = g.failoverWallMs.stream().filter(t -> p.countsFailover(t, now)).count();
+            String hold = null;
+            if (p.onFailure() == GroupPolicy.OnFailure.STOP) {
+                hold = "on_failure stop: " + why;
+            } else if (recent >= p.failoverMax()) {
+                hold = "failover limit reached: " + recent + " failover" + (recent == 1 ? "" : "s") + " within "
+                        + GroupPolicy.duration(p.failoverWithinMs()) + "; " + why;
+            }
+            recordFailure(g, node, why);
+            g.owner = null;
+            g.moveTarget = null;
+            g.phase = Phase.FAILED;
+            if (hold != null) {
+                g.hold = hold;
+                event("failed", g.name, node, g.epoch, hold);
+            } else {
+                g.failoverWallMs.add(now);
+                event("failover", g.name, node, g.epoch, why);
+            }
+        }
+
+        /** A new failure of {@code g} on {@code node}, stamped with this command's wall time (the newest last). */
+        private void recordFailure(GroupState g, String node, String why) {
+            g.failures.remove(node);
+            g.failures.put(node, new Failure(node, cmd.getWallTimeMs(), why));
+        }
+
+        /** Failure records past the group's failure timeout expire; failovers outside its window stop counting. */
+        void expireFailures() {
+            long now = cmd.getWallTimeMs();
+            if (now <= 0) {
+                return;
+            }
+            for (GroupState g : s.groups.values()) {
+                GroupPolicy p = topology.policy(g.name);
+                g.failoverWallMs.removeIf(t -> !p.countsFailover(t, now));
+                for (Failure f : List.copyOf(g.failures.values())) {
+                    if (p.expired(f.wallTimeMs(), now)) {
+                        g.failures.remove(f.node());
+                        event("failure-expired", g.name, f.node(), g.epoch, "the failure on " + f.node() + " is "
+                                + GroupPolicy.duration(p.failureTimeoutMs()) + " old (" + f.reason() + "): "
+                                + f.node() + " is eligible again");
+                    }
+                }
+            }
+        }
+
+        /** An operator's start, or a clear of every node: the group's failure history is forgotten. */
+        private void forgetFailures(GroupState g) {
+            g.failures.clear();
+            g.failoverWallMs.clear();
+            g.hold = null;
         }
 
         private void released(GroupState g, String node) {
             event("released", g.name, node, g.epoch, "every resource is stopped");
             String target = g.moveTarget;
             g.moveTarget = null;
-            var notGrantable = target == null ? java.util.Optional.<String>empty()
+            Optional<String> notGrantable = target == null ? Optional.empty()
+                    : s.nodes.get(target).standby ? Optional.of("node '" + target + "' went into standby")
                     : ReplicaRules.whyNotGrantable(topology, g, target);
             if (notGrantable.isPresent()) {
                 // The target was UpToDate when the move was accepted, but the owner recorded it behind
@@ -169,6 +261,14 @@ public final class Core {
                 // An operator's stop committed after the controller decided: the stop wins.
                 throw new Refusal(ResultCode.RESULT_STALE, "group '" + g.name + "' is stopped");
             }
+            // Likewise an operator's maintenance or standby, and a hold committed after the decision.
+            requireNoMaintenance(g);
+            if (g.hold != null) {
+                throw new Refusal(ResultCode.RESULT_STALE, "group '" + g.name + "' is held failed: " + g.hold);
+            }
+            if (n.standby) {
+                throw new Refusal(ResultCode.RESULT_STALE, "node '" + n.id + "' is in standby");
+            }
             if (!n.alive) {
                 throw new Refusal(ResultCode.RESULT_STALE, "node '" + n.id + "' is down");
             }
@@ -183,6 +283,7 @@ public final class Core {
             var c = cmd.getRevoke();
             GroupState g = knownGroup(c.getGroup());
             requireUnchanged(g, c.getExpectedEpoch(), c.getOwnerIncarnation(), c.getOwnerSeq());
+            requireNoMaintenance(g);
             String previous = g.owner;
             g.owner = null;
             g.moveTarget = null;
@@ -208,6 +309,12 @@ public final class Core {
          * fresh send time and its result confirmed the grant, so the owner's lease runs from there:
          * taking the group now could leave two nodes active.
          */
+        private void requireNoMaintenance(GroupState g) throws Refusal {
+            if (g.maintenance) {
+                throw new Refusal(ResultCode.RESULT_STALE, "group '" + g.name + "' is in maintenance");
+            }
+        }
+
         private void requireUnchanged(GroupState g, long epoch, long ownerIncarnation, long ownerSeq) throws Refusal {
             if (g.epoch != epoch) {
                 throw new Refusal(ResultCode.RESULT_STALE, "epoch is " + g.epoch + ", not " + epoch);
@@ -228,6 +335,10 @@ public final class Core {
             GroupState g = knownGroup(c.getGroup());
             NodeState to = eligibleMember(g, c.getTo());
             requireAlive(to);
+            requireNotStandby(to);
+            if (c.getFailbackEpoch() != 0) {
+                requireStillOnlineElsewhere(g, to, c.getFailbackEpoch());
+            }
             if (g.adminStopped) {
                 throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "group '" + g.name
                         + "' is stopped; start it there with 'batonctl start " + g.name + " --on " + to.id + "'");
@@ -235,13 +346,29 @@ public final class Core {
             if (to.id.equals(g.owner) && g.phase != Phase.RELEASING) {
                 return ok(g.name + " is already on " + to.id, g.epoch);
             }
-            requireGrantable(g, to, ResultCode.RESULT_FAILED_PRECONDITION);
-            event("move", g.name, to.id, g.epoch, "operator moves " + g.name + " to " + to.id);
-            g.failedOn.remove(to.id);
+            requireGrantable(g, to, c.getFailbackEpoch() != 0 ? ResultCode.RESULT_STALE : ResultCode.RESULT_FAILED_PRECONDITION);
+            event("move", g.name, to.id, g.epoch, c.getFailbackEpoch() != 0
+                    ? "failback: " + to.id + " is preferred and has been eligible for "
+                            + GroupPolicy.duration(topology.policy(g.name).failbackAfterMs())
+                    : "operator moves " + g.name + " to " + to.id);
+            g.failures.remove(to.id);
             moveTo(g, to.id);
             return ok(g.phase == Phase.RELEASING
                     ? "moving " + g.name + " from " + g.owner + " to " + to.id
                     : "starting " + g.name + " on " + to.id, g.epoch);
+        }
+
+        /**
+         * The controller's failback decided on {@code epoch}: it stands only while the group is still ONLINE
+         * there on another node and not in maintenance, so it never overrides an operator's move or stop.
+         */
+        private void requireStillOnlineElsewhere(GroupState g, NodeState to, long epoch) throws Refusal {
+            if (g.phase != Phase.ONLINE || g.epoch != epoch || to.id.equals(g.owner)) {
+                throw new Refusal(ResultCode.RESULT_STALE, "failback of '" + g.name + "' decided at epoch " + epoch
+                        + "; the group is now " + g.phase.name().toLowerCase() + " at epoch " + g.epoch
+                        + (g.owner == null ? "" : " on " + g.owner));
+            }
+            requireNoMaintenance(g);
         }
 
         CommandResult start() throws Refusal {
@@ -251,11 +378,12 @@ public final class Core {
             if (!c.getOn().isEmpty()) {
                 on = eligibleMember(g, c.getOn());
                 requireAlive(on);
+                requireNotStandby(on);
                 requireGrantable(g, on, ResultCode.RESULT_FAILED_PRECONDITION);
             }
             boolean wasStopped = g.adminStopped;
             g.adminStopped = false;
-            g.failedOn.clear();
+            forgetFailures(g);
             event("start", g.name, on == null ? "" : on.id, g.epoch,
                     "operator starts " + g.name + (on == null ? "" : " on " + on.id));
             if (g.owner != null && g.phase == Phase.RELEASING && g.moveTarget == null) {
@@ -292,6 +420,129 @@ public final class Core {
             }
             g.phase = Phase.OFFLINE;
             return ok(g.name + " stopped", g.epoch);
+        }
+
+        /**
+         * Maintenance on one group (every group when the name is empty): the controller leaves it alone (no
+         * automatic start, takeover, revoke or failback); operators' commands still work. Safety does not
+         * pause: an owner that loses its lease still fences.
+         */
+        CommandResult maintenance() throws Refusal {
+            var c = cmd.getSetMaintenance();
+            List<GroupState> groups = c.getGroup().isEmpty() ? List.copyOf(s.groups.values())
+                    : List.of(knownGroup(c.getGroup()));
+            String onOff = c.getOn() ? "on" : "off";
+            List<String> changed = new ArrayList<>();
+            for (GroupState g : groups) {
+                if (g.maintenance != c.getOn()) {
+                    g.maintenance = c.getOn();
+                    changed.add(g.name);
+                    event("maintenance", g.name, "", g.epoch, "maintenance " + onOff);
+                }
+            }
+            long epoch = groups.size() == 1 ? groups.get(0).epoch : 0;
+            if (changed.isEmpty()) {
+                return ok((c.getGroup().isEmpty() ? "every group is" : c.getGroup() + " is") + " already "
+                        + (c.getOn() ? "in" : "out of") + " maintenance", epoch);
+            }
+            return ok("maintenance " + onOff + " for " + String.join(", ", changed), epoch);
+        }
+
+        /**
+         * A node into standby: eligible for no group. Every group it owns (starting or online) first moves to
+         * its most preferred other member that is up, not in standby, without a failure record and grantable;
+         * if any of them has none, the whole command is refused and nothing changes. Out of standby: eligible again.
+         */
+        CommandResult standby() throws Refusal {
+            var c = cmd.getNodeStandby();
+            NodeState n = knownNode(c.getNode());
+            if (witness(n.id)) {
+                throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT,
+                        "node '" + n.id + "' is a witness: it owns no group, so standby does not apply");
+            }
+            if (!c.getStandby()) {
+                if (!n.standby) {
+                    return ok(n.id + " is not in standby", 0);
+                }
+                n.standby = false;
+                event("online", "", n.id, 0, n.id + " is out of standby: eligible for groups again");
+                return ok(n.id + " is online: eligible for groups again", 0);
+            }
+            if (n.standby) {
+                return ok(n.id + " is already in standby", 0);
+            }
+            Map<GroupState, String> moves = new LinkedHashMap<>();
+            for (GroupState g : s.groups.values()) {
+                if (n.id.equals(g.owner) && g.phase.allowsActivity()) {
+                    moves.put(g, standbyTarget(g, n.id));
+                }
+            }
+            n.standby = true;
+            String moving = moves.entrySet().stream().map(m -> m.getKey().name + " to " + m.getValue())
+                    .collect(Collectors.joining(", "));
+            event("standby", "", n.id, 0, n.id + " in standby" + (moves.isEmpty() ? "; it owns no group" : "; moving " + moving));
+            moves.forEach((g, target) -> {
+                event("move", g.name, target, g.epoch, n.id + " goes into standby: moving " + g.name + " to " + target);
+                moveTo(g, target);
+            });
+            return ok(n.id + " is in standby" + (moves.isEmpty() ? " (it owns no group)" : "; moving " + moving), 0);
+        }
+
+        /** Where {@code g} goes when {@code leaving} goes into standby; refused, naming each member's reason, if nowhere. */
+        private String standbyTarget(GroupState g, String leaving) throws Refusal {
+            List<String> why = new ArrayList<>();
+            for (String m : topology.group(g.name).map(Topology.GroupSpec::members).orElse(List.of())) {
+                if (m.equals(leaving) || witness(m)) {
+                    continue;
+                }
+                NodeState n = s.nodes.get(m);
+                Optional<String> notGrantable = ReplicaRules.whyNotGrantable(topology, g, m);
+                if (n == null || !n.alive) {
+                    why.add(m + " is down");
+                } else if (n.standby) {
+                    why.add(m + " is in standby");
+                } else if (g.failures.containsKey(m)) {
+                    why.add(g.name + " failed on " + m + " (" + g.failures.get(m).reason() + ")");
+                } else if (notGrantable.isPresent()) {
+                    why.add(notGrantable.get());
+                } else {
+                    return m;
+                }
+            }
+            throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "node '" + leaving + "' cannot go into standby:"
+                    + " group '" + g.name + "' has no other member to move to ("
+                    + (why.isEmpty() ? "it has no other member" : String.join("; ", why))
+                    + "); move or stop it first");
+        }
+
+        /**
+         * Forgets failures of a group: on one node, or on every node (then the failover count too). Ends a
+         * hold; a FAILED group with no owner goes OFFLINE so the controller starts it again (unless stopped).
+         */
+        CommandResult clearFailures() throws Refusal {
+            var c = cmd.getClearFailures();
+            GroupState g = knownGroup(c.getGroup());
+            String node = c.getNode().isEmpty() ? null : eligibleMember(g, c.getNode()).id;
+            boolean records = node == null ? !g.failures.isEmpty() || !g.failoverWallMs.isEmpty()
+                    : g.failures.containsKey(node);
+            boolean restart = g.phase == Phase.FAILED && g.owner == null;
+            String which = g.name + (node == null ? "" : " on " + node);
+            if (!records && g.hold == null && !restart) {
+                return ok("nothing to clear: no failure of " + which + " is recorded", g.epoch);
+            }
+            if (node == null) {
+                forgetFailures(g);
+            } else {
+                g.failures.remove(node);
+                g.hold = null;
+            }
+            if (restart) {
+                g.phase = Phase.OFFLINE;
+            }
+            String then = !restart ? "" : g.adminStopped ? "; it stays stopped until started"
+                    : "; it will start on the first eligible node";
+            event("cleared", g.name, node == null ? "" : node, g.epoch, "operator clears the failures of " + which + then);
+            return ok("cleared the failures of " + which + then, g.epoch);
         }
 
         // ---- mirror disks: replica states, recorded by the owner; forcing an Outdated replica ----
@@ -349,6 +600,7 @@ public final class Core {
             requireMirrored(g);
             NodeState on = eligibleMember(g, c.getOn());
             requireAlive(on);
+            requireNotStandby(on);
             if (g.owner != null) {
                 boolean ownerUp = s.nodes.get(g.owner).alive;
                 throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, ownerUp
@@ -385,7 +637,7 @@ public final class Core {
             g.replicas.replaceAll((m, state) -> m.equals(on.id) ? Replica.UP_TO_DATE
                     : state == Replica.INCONSISTENT ? Replica.INCONSISTENT : Replica.OUTDATED);
             g.adminStopped = false;
-            g.failedOn.clear();
+            forgetFailures(g);
             g.moveTarget = null;
             event("force-activate", g.name, on.id, g.epoch, "accepted data loss: replica of " + on.id
                     + " was Outdated; writes acknowledged after it fell behind are lost");
@@ -424,6 +676,7 @@ public final class Core {
             g.epoch++;
             g.phase = Phase.STARTING;
             g.moveTarget = null;
+            g.hold = null;
             ReplicaRules.granted(topology, g, node);
             event("granted", g.name, node, g.epoch, reason);
         }
@@ -464,6 +717,17 @@ public final class Core {
             if (!n.alive) {
                 throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "node '" + n.id + "' is down");
             }
+        }
+
+        private void requireNotStandby(NodeState n) throws Refusal {
+            if (n.standby) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "node '" + n.id + "' is in standby; 'batonctl node online "
+                        + n.id + "' first");
+            }
+        }
+
+        private boolean witness(String node) {
+            return topology.node(node).map(Topology.NodeSpec::witness).orElse(false);
         }
 
         private CommandResult ok(String message, long epoch) {

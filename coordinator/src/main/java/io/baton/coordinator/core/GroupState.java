@@ -1,7 +1,11 @@
 package io.baton.coordinator.core;
 
 import io.baton.proto.GroupReport;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -18,8 +22,21 @@ public final class GroupState {
     String moveTarget;
     /** Set by an operator's stop: the controller starts nothing until a start. */
     boolean adminStopped;
-    /** Nodes where activation failed since the last operator start; the controller skips them. */
-    final Set<String> failedOn = new LinkedHashSet<>();
+    /**
+     * The nodes where the group failed (activation, or a monitor), oldest first, each with when and why;
+     * the controller skips them. A record lasts the group's failure timeout, or until an operator's
+     * start, clear or move there.
+     */
+    final Map<String, Failure> failures = new LinkedHashMap<>();
+    /** When each monitor failover within the group's failover window was committed (proposers' wall ms). */
+    final List<Long> failoverWallMs = new ArrayList<>();
+    /** Set by an operator: the controller grants, takes over and revokes nothing for this group. */
+    boolean maintenance;
+    /**
+     * Why the group is held FAILED (on_failure stop, failover limit reached), or null. The controller
+     * starts a held group nowhere until an operator's start or clear; any grant ends the hold.
+     */
+    String hold;
     /** The latest report of each member node. */
     final Map<String, GroupReport> reports = new TreeMap<>();
     /**
@@ -39,7 +56,10 @@ public final class GroupState {
         c.phase = phase;
         c.moveTarget = moveTarget;
         c.adminStopped = adminStopped;
-        c.failedOn.addAll(failedOn);
+        c.failures.putAll(failures);
+        c.failoverWallMs.addAll(failoverWallMs);
+        c.maintenance = maintenance;
+        c.hold = hold;
         c.reports.putAll(reports);
         c.replicas.putAll(replicas);
         return c;
@@ -69,8 +89,39 @@ public final class GroupState {
         return adminStopped;
     }
 
+    /** The nodes with a failure record, oldest first: the controller skips them. */
     public Set<String> failedOn() {
-        return Set.copyOf(failedOn);
+        return Collections.unmodifiableSet(new LinkedHashSet<>(failures.keySet()));
+    }
+
+    /** The failure records, oldest first. */
+    public List<Failure> failures() {
+        return List.copyOf(failures.values());
+    }
+
+    /** When each recent monitor failover was committed (proposers' wall ms), oldest first. */
+    public List<Long> failoverWallMs() {
+        return List.copyOf(failoverWallMs);
+    }
+
+    /** In maintenance: no automatic grant, takeover or revoke (an owner that loses its lease still fences). */
+    public boolean maintenance() {
+        return maintenance;
+    }
+
+    /** Held FAILED (on_failure stop or failover limit): started nowhere until an operator's start or clear. */
+    public boolean held() {
+        return hold != null;
+    }
+
+    /** Why the group is held, or null when it is not. */
+    public String holdReason() {
+        return hold;
+    }
+
+    /** Whether {@code node} has a failure record for this group. */
+    boolean failedOn(String node) {
+        return failures.containsKey(node);
     }
 
     public Map<String, GroupReport> reports() {

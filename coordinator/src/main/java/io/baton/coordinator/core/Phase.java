@@ -12,7 +12,10 @@ public enum Phase {
     ONLINE(PhaseProto.PHASE_ONLINE),
     /** The owner must deactivate (a move or a stop); nobody else is granted until it reports released. */
     RELEASING(PhaseProto.PHASE_RELEASING),
-    /** Activation failed on every eligible node; an operator's start clears it. */
+    /**
+     * Activation or a monitor failed on the last owner: the controller starts the group on the next eligible
+     * node, unless none is left or the group is held; an operator's start or clear ends it.
+     */
     FAILED(PhaseProto.PHASE_FAILED);
 
     private final PhaseProto proto;

@@ -1,6 +1,7 @@
 package io.baton.coordinator.core;
 
 import io.baton.proto.ClusterStateProto;
+import io.baton.proto.FailureRecord;
 import io.baton.proto.GroupStateProto;
 import io.baton.proto.NodeReportEntry;
 import io.baton.proto.NodeStateProto;
@@ -16,14 +17,19 @@ public final class StateCodec {
             GroupStateProto.Builder gb = GroupStateProto.newBuilder()
                     .setName(g.name).setOwner(g.owner == null ? "" : g.owner).setEpoch(g.epoch)
                     .setPhase(g.phase.toProto()).setMoveTarget(g.moveTarget == null ? "" : g.moveTarget)
-                    .setAdminStopped(g.adminStopped).addAllFailedOn(g.failedOn);
+                    .setAdminStopped(g.adminStopped).addAllFailedOn(g.failures.keySet())
+                    .setMaintenance(g.maintenance).addAllFailoverWallMs(g.failoverWallMs)
+                    .setHold(g.hold == null ? "" : g.hold);
+            g.failures.values().forEach(f -> gb.addFailures(FailureRecord.newBuilder()
+                    .setNode(f.node()).setWallTimeMs(f.wallTimeMs()).setReason(f.reason())));
             g.reports.forEach((node, r) -> gb.addReports(NodeReportEntry.newBuilder().setNode(node).setReport(r)));
             g.replicas.forEach((node, r) -> gb.addReplicas(ReplicaEntry.newBuilder().setNode(node).setState(r.toProto())));
             b.addGroups(gb);
         }
         for (NodeState n : s.nodes.values()) {
             b.addNodes(NodeStateProto.newBuilder().setId(n.id).setAlive(n.alive)
-                    .setLastHeartbeatWallMs(n.lastHeartbeatWallMs).setIncarnation(n.incarnation).setSeq(n.seq));
+                    .setLastHeartbeatWallMs(n.lastHeartbeatWallMs).setIncarnation(n.incarnation).setSeq(n.seq)
+                    .setStandby(n.standby));
         }
         b.addAllEvents(s.events);
         return b.build();
@@ -45,7 +51,18 @@ public final class StateCodec {
             g.phase = Phase.fromProto(gp.getPhase());
             g.moveTarget = gp.getMoveTarget().isEmpty() ? null : gp.getMoveTarget();
             g.adminStopped = gp.getAdminStopped();
-            g.failedOn.addAll(gp.getFailedOnList());
+            for (FailureRecord f : gp.getFailuresList()) {
+                g.failures.put(f.getNode(), new Failure(f.getNode(), f.getWallTimeMs(), f.getReason()));
+            }
+            // A snapshot from before failure records lists failed_on alone. Those failures are of unknown
+            // age: wall time 0 keeps them until an operator clears them (expiring them at once could start
+            // the group again on a node that just failed it; keeping them costs at worst a manual clear).
+            for (String node : gp.getFailedOnList()) {
+                g.failures.putIfAbsent(node, new Failure(node, 0, ""));
+            }
+            g.failoverWallMs.addAll(gp.getFailoverWallMsList());
+            g.maintenance = gp.getMaintenance();
+            g.hold = gp.getHold().isEmpty() ? null : gp.getHold();
             gp.getReportsList().forEach(e -> g.reports.put(e.getNode(), e.getReport()));
             for (ReplicaEntry e : gp.getReplicasList()) {
                 Replica r = Replica.fromProto(e.getState());
@@ -64,6 +81,7 @@ public final class StateCodec {
             n.lastHeartbeatWallMs = np.getLastHeartbeatWallMs();
             n.incarnation = np.getIncarnation();
             n.seq = np.getSeq();
+            n.standby = np.getStandby();
         }
         s.events.addAll(p.getEventsList());
         s.nextEventSeq = Math.max(1, p.getNextEventSeq());

@@ -18,13 +18,21 @@ public record Topology(List<NodeSpec> nodes, List<GroupSpec> groups) {
      * A failover group and its data nodes, most preferred first.
      *
      * @param mirrored the group has a mirror disk: grants go only to members whose replica is UpToDate
+     * @param policy   what a failed monitor leads to, failure expiry, failback
      */
-    public record GroupSpec(String name, List<String> members, boolean autostart, boolean mirrored) {
+    public record GroupSpec(String name, List<String> members, boolean autostart, boolean mirrored,
+                            GroupPolicy policy) {
         public GroupSpec {
             members = List.copyOf(members);
+            policy = policy == null ? GroupPolicy.DEFAULT : policy;
         }
 
-        /** A group without a mirror disk. */
+        /** A group with the default policy. */
+        public GroupSpec(String name, List<String> members, boolean autostart, boolean mirrored) {
+            this(name, members, autostart, mirrored, GroupPolicy.DEFAULT);
+        }
+
+        /** A group without a mirror disk, with the default policy. */
         public GroupSpec(String name, List<String> members, boolean autostart) {
             this(name, members, autostart, false);
         }
@@ -41,6 +49,11 @@ public record Topology(List<NodeSpec> nodes, List<GroupSpec> groups) {
 
     public Optional<GroupSpec> group(String name) {
         return groups.stream().filter(g -> g.name().equals(name)).findFirst();
+    }
+
+    /** The policy of {@code group}; the default for a group the topology does not know. */
+    public GroupPolicy policy(String group) {
+        return group(group).map(GroupSpec::policy).orElse(GroupPolicy.DEFAULT);
     }
 
     public Map<String, GroupSpec> groupsByName() {

@@ -1,6 +1,7 @@
 package io.baton.coordinator.ratis;
 
 import io.baton.coordinator.core.Controller;
+import io.baton.coordinator.core.FailbackWatch;
 import io.baton.coordinator.core.Liveness;
 import io.baton.coordinator.time.MonotonicClock;
 import io.baton.proto.Command;
@@ -38,6 +39,8 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
     /** Touched only by the controller thread. */
     private long leaderTerm = -1;
     private long leaderSince;
+    /** The controller's failback memory, from one decision to the next; a new leadership starts afresh. */
+    private FailbackWatch failback = FailbackWatch.NONE;
     /** Hand-overs are tried at most this often: a failed one (witness behind) is retried later. */
     private static final long TRANSFER_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private long lastTransferNanos = Long.MIN_VALUE / 2;
@@ -85,6 +88,7 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
         if (term != leaderTerm) {
             leaderTerm = term;
             leaderSince = now;
+            failback = FailbackWatch.NONE;
             log.info("leader ready in term {}: controller running", term);
         }
         return true;
@@ -98,7 +102,9 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
             }
             var state = raft.stateMachine().copyState();
             Liveness liveness = new Liveness(leaderSince, lastHeard);
-            for (Command c : controller.decide(state, liveness, now)) {
+            Controller.Decision decision = controller.decide(state, liveness, failback, now);
+            failback = decision.failback();
+            for (Command c : decision.commands()) {
                 propose(c);
             }
             if (now - lastTransferNanos >= TRANSFER_RETRY_NANOS) {
@@ -139,6 +145,7 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
         return switch (c.getKindCase()) {
             case GRANT -> "group:" + c.getGrant().getGroup();
             case REVOKE -> "group:" + c.getRevoke().getGroup();
+            case MOVE -> "group:" + c.getMove().getGroup();
             case LIVENESS -> "node:" + c.getLiveness().getNode();
             default -> c.getKindCase().name();
         };

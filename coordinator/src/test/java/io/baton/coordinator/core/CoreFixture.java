@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.proto.ActivityProto;
+import io.baton.proto.ClearFailures;
 import io.baton.proto.ClusterStateProto;
 import io.baton.proto.ForceActivate;
 import io.baton.proto.Command;
@@ -17,6 +18,8 @@ import io.baton.proto.ReplicaStateProto;
 import io.baton.proto.ReplicaUpdate;
 import io.baton.proto.ResultCode;
 import io.baton.proto.Revoke;
+import io.baton.proto.SetMaintenance;
+import io.baton.proto.SetNodeStandby;
 import io.baton.proto.StartGroup;
 import io.baton.proto.StopGroup;
 import java.util.List;
@@ -55,6 +58,22 @@ public final class CoreFixture {
 
     public long nextWallMs() {
         return wallMs + 1;
+    }
+
+    /** Moves the proposers' wall clock: the next command is stamped {@code ms} later than it would have been. */
+    public void advanceWallMs(long ms) {
+        wallMs += ms;
+    }
+
+    /** The last event recorded. */
+    public io.baton.proto.Event lastEvent() {
+        List<io.baton.proto.Event> events = state.events();
+        return events.get(events.size() - 1);
+    }
+
+    /** The kinds of the events recorded after the first {@code skip}, in order. */
+    public List<String> kindsSince(int skip) {
+        return state.events().stream().skip(skip).map(io.baton.proto.Event::getKind).toList();
     }
 
     public CommandResult apply(Command command) {
@@ -136,6 +155,12 @@ public final class CoreFixture {
         return GroupReport.newBuilder().setGroup(group).setEpoch(epoch).setActivity(activity).build();
     }
 
+    /** The owner stopped {@code group} because a monitor failed and its restarts were used up. */
+    public static GroupReport monitorFailed(String group, long epoch, String message) {
+        return GroupReport.newBuilder().setGroup(group).setEpoch(epoch).setActivity(ActivityProto.ACTIVITY_FAILED)
+                .setMonitorFailed(true).setMessage(message).build();
+    }
+
     public static GroupReport released(String group, long epoch) {
         return GroupReport.newBuilder().setGroup(group).setEpoch(epoch)
                 .setActivity(ActivityProto.ACTIVITY_INACTIVE).setReleased(true).build();
@@ -187,6 +212,20 @@ public final class CoreFixture {
 
     public static Command forceActivate(String group, String on) {
         return Command.newBuilder().setForceActivate(ForceActivate.newBuilder().setGroup(group).setOn(on)).build();
+    }
+
+    /** Maintenance of {@code group}, or of every group when it is empty. */
+    public static Command maintenance(String group, boolean on) {
+        return Command.newBuilder().setSetMaintenance(SetMaintenance.newBuilder().setGroup(group).setOn(on)).build();
+    }
+
+    public static Command standby(String node, boolean standby) {
+        return Command.newBuilder().setNodeStandby(SetNodeStandby.newBuilder().setNode(node).setStandby(standby)).build();
+    }
+
+    /** Clears the failures of {@code group} on {@code node}, or on every node when it is empty. */
+    public static Command clear(String group, String node) {
+        return Command.newBuilder().setClearFailures(ClearFailures.newBuilder().setGroup(group).setNode(node)).build();
     }
 
     public static Command liveness(String node, boolean alive) {

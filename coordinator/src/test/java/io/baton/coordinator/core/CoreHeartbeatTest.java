@@ -119,7 +119,7 @@ class CoreHeartbeatTest {
         assertEquals(Phase.FAILED, g.phase);
         assertNull(g.owner);
         assertEquals(1, g.epoch, "a failure does not grant: the epoch stays");
-        assertEquals(List.of("server1"), List.copyOf(g.failedOn));
+        assertEquals(List.of("server1"), List.copyOf(g.failedOn()));
         assertEquals("failed", lastEvent().getKind());
         assertEquals("disk gone", lastEvent().getMessage());
     }
@@ -140,7 +140,7 @@ class CoreHeartbeatTest {
         f.beat("server2", report("web", 1, ActivityProto.ACTIVITY_FAILED));
         assertEquals(Phase.STARTING, f.group("web").phase);
         assertEquals("server1", f.group("web").owner);
-        assertTrue(f.group("web").failedOn.isEmpty());
+        assertTrue(f.group("web").failedOn().isEmpty());
         assertEquals(ActivityProto.ACTIVITY_FAILED, f.group("web").reports.get("server2").getActivity());
     }
 

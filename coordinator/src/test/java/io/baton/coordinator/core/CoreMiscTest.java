@@ -115,7 +115,7 @@ class CoreMiscTest {
     void codecRoundTripIsExact() {
         scriptedLog().forEach(f::apply);
         GroupState web = f.group("web");
-        assertTrue(web.moveTarget != null && !web.reports.isEmpty() && !f.group("db").failedOn.isEmpty(),
+        assertTrue(web.moveTarget != null && !web.reports.isEmpty() && !f.group("db").failedOn().isEmpty(),
                 "the script should exercise every field");
         ClusterStateProto p = StateCodec.toProto(f.state);
         ClusterState back = StateCodec.fromProto(p, CoreFixture.TOPOLOGY);

@@ -96,7 +96,7 @@ class CoreMoveTest {
         f.ok(move("web", "server2"));
         assertEquals("server2", f.group("web").owner);
         assertEquals(2, f.group("web").epoch);
-        assertTrue(f.group("web").failedOn.isEmpty());
+        assertTrue(f.group("web").failedOn().isEmpty());
     }
 
     @Test

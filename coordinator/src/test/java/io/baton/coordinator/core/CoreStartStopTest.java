@@ -109,7 +109,7 @@ class CoreStartStopTest {
         f.beat("server1", report("web", 1, ActivityProto.ACTIVITY_FAILED));
         assertEquals(Phase.FAILED, f.group("web").phase);
         f.ok(start("web", ""));
-        assertTrue(f.group("web").failedOn.isEmpty());
+        assertTrue(f.group("web").failedOn().isEmpty());
         assertEquals(Phase.OFFLINE, f.group("web").phase);
         assertEquals(1, f.group("web").epoch);
     }

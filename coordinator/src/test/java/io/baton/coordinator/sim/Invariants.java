@@ -349,6 +349,11 @@ final class Invariants {
                     + c.getReplicaUpdate().getState().name().substring(8) + " by " + c.getReplicaUpdate().getProposer()
                     + " @e" + c.getReplicaUpdate().getEpoch();
             case FORCE_ACTIVATE -> "force-activate " + c.getForceActivate().getGroup() + " on " + c.getForceActivate().getOn();
+            case SET_MAINTENANCE -> "maintenance " + (c.getSetMaintenance().getOn() ? "on " : "off ")
+                    + (c.getSetMaintenance().getGroup().isEmpty() ? "(all)" : c.getSetMaintenance().getGroup());
+            case NODE_STANDBY -> (c.getNodeStandby().getStandby() ? "standby " : "online ") + c.getNodeStandby().getNode();
+            case CLEAR_FAILURES -> "clear " + c.getClearFailures().getGroup()
+                    + (c.getClearFailures().getNode().isEmpty() ? "" : " on " + c.getClearFailures().getNode());
             case HEARTBEAT -> "heartbeat " + c.getHeartbeat().getNode();
             case SET_MAINTENANCE -> "maintenance " + (c.getSetMaintenance().getGroup().isEmpty() ? "(all)"
                     : c.getSetMaintenance().getGroup()) + " " + (c.getSetMaintenance().getOn() ? "on" : "off");

@@ -4,14 +4,20 @@ import io.baton.coordinator.ratis.RaftNode;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.Event;
+import io.baton.proto.ClearFailures;
 import io.baton.proto.ForceActivate;
 import io.baton.proto.MoveGroup;
+import io.baton.proto.SetMaintenance;
+import io.baton.proto.SetNodeStandby;
 import io.baton.proto.StartGroup;
 import io.baton.proto.StopGroup;
 import io.baton.proto.admin.BatonAdminGrpc;
+import io.baton.proto.admin.ClearRequest;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.ForceActivateRequest;
+import io.baton.proto.admin.MaintenanceRequest;
 import io.baton.proto.admin.MoveRequest;
+import io.baton.proto.admin.NodeStandbyRequest;
 import io.baton.proto.admin.OpReply;
 import io.baton.proto.admin.StartRequest;
 import io.baton.proto.admin.StatusRequest;
@@ -95,6 +101,33 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
         }
         write(Command.newBuilder().setForceActivate(ForceActivate.newBuilder().setGroup(request.getGroup())
                 .setOn(request.getOn())), response);
+    }
+
+    @Override
+    public void maintenance(MaintenanceRequest request, StreamObserver<OpReply> response) {
+        // An empty group is every group.
+        write(Command.newBuilder().setSetMaintenance(SetMaintenance.newBuilder().setGroup(request.getGroup())
+                .setOn(request.getOn())), response);
+    }
+
+    @Override
+    public void nodeStandby(NodeStandbyRequest request, StreamObserver<OpReply> response) {
+        if (request.getNode().isEmpty()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("standby needs a node").asException());
+            return;
+        }
+        write(Command.newBuilder().setNodeStandby(SetNodeStandby.newBuilder().setNode(request.getNode())
+                .setStandby(request.getStandby())), response);
+    }
+
+    @Override
+    public void clear(ClearRequest request, StreamObserver<OpReply> response) {
+        if (request.getGroup().isEmpty()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("clear needs a group").asException());
+            return;
+        }
+        write(Command.newBuilder().setClearFailures(ClearFailures.newBuilder().setGroup(request.getGroup())
+                .setNode(request.getNode())), response);
     }
 
     private void write(Command.Builder command, StreamObserver<OpReply> response) {

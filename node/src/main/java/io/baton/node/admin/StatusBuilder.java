@@ -1,12 +1,15 @@
 package io.baton.node.admin;
 
 import io.baton.coordinator.core.ClusterState;
+import io.baton.coordinator.core.Failure;
 import io.baton.coordinator.core.GroupState;
+import io.baton.coordinator.core.NodeState;
 import io.baton.coordinator.core.Replica;
 import io.baton.node.config.MirrorDiskResourceConfig;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.GroupConfig;
 import io.baton.node.config.NodeConfig;
+import io.baton.proto.FailureRecord;
 import io.baton.proto.FollowerContact;
 import io.baton.proto.GroupReport;
 import io.baton.proto.MirrorPeerReport;
@@ -49,11 +52,12 @@ public final class StatusBuilder {
                 .setCluster(config.name()).setLeader(leader).setAnsweredBy(self)
                 .setRaft(health(config, contact));
         for (NodeConfig n : config.nodes()) {
-            boolean alive = state.node(n.id()).map(ns -> ns.alive()).orElse(false);
+            boolean alive = state.node(n.id()).map(NodeState::alive).orElse(false);
+            boolean standby = state.node(n.id()).map(NodeState::standby).orElse(false);
             String raftRole = n.id().equals(leader) ? "leader" : leader.isEmpty() ? "unknown" : alive ? "follower" : "unknown";
             b.addNodes(NodeStatus.newBuilder().setId(n.id()).setRole(n.role().name().toLowerCase())
                     .setZone(n.zone() == null ? "" : n.zone()).setAlive(alive).setRaftRole(raftRole)
-                    .setRaftAddress(n.raft().toString()).setAdminAddress(n.admin().toString()));
+                    .setRaftAddress(n.raft().toString()).setAdminAddress(n.admin().toString()).setStandby(standby));
         }
         for (GroupConfig g : config.groups()) {
             GroupState gs = state.group(g.name()).orElse(null);
@@ -62,7 +66,14 @@ public final class StatusBuilder {
             if (gs != null) {
                 gb.setOwner(gs.owner() == null ? "" : gs.owner()).setEpoch(gs.epoch()).setPhase(gs.phase().toProto())
                         .setMoveTarget(gs.moveTarget() == null ? "" : gs.moveTarget())
-                        .setAdminStopped(gs.adminStopped()).addAllFailedOn(gs.failedOn());
+                        .setAdminStopped(gs.adminStopped()).addAllFailedOn(gs.failedOn())
+                        .setMaintenance(gs.maintenance()).setHeld(gs.held())
+                        .setHoldReason(gs.held() ? gs.holdReason() : "");
+                for (Failure f : gs.failures()) {
+                    gb.addFailures(FailureRecord.newBuilder().setNode(f.node()).setWallTimeMs(f.wallTimeMs())
+                            .setReason(f.reason()));
+                }
+                ownerReport(gs).ifPresent(r -> gb.setDegraded(r.getDegraded()).addAllWarnings(r.getWarningsList()));
                 for (String member : g.nodes()) {
                     GroupReport r = gs.reports().get(member);
                     if (r != null) {
@@ -115,16 +126,25 @@ public final class StatusBuilder {
         return b.build();
     }
 
+    /** The owner's latest report of the group at the current epoch: what it sees now (degraded, warnings). */
+    private static Optional<GroupReport> ownerReport(GroupState gs) {
+        if (gs.owner() == null) {
+            return Optional.empty();
+        }
+        GroupReport r = gs.reports().get(gs.owner());
+        return r == null || r.getEpoch() != gs.epoch() ? Optional.empty() : Optional.of(r);
+    }
+
     /** The owner's latest report of {@code peer}, from its mirror disk resource, for the current epoch only. */
     private static Optional<MirrorPeerReport> ownerSees(GroupState gs, String peer) {
         if (gs.owner() == null || gs.owner().equals(peer)) {
             return Optional.empty();
         }
-        GroupReport r = gs.reports().get(gs.owner());
-        if (r == null || r.getEpoch() != gs.epoch()) {
+        Optional<GroupReport> owner = ownerReport(gs);
+        if (owner.isEmpty()) {
             return Optional.empty();
         }
-        return r.getResourcesList().stream().filter(res -> MirrorDiskResourceConfig.TYPE.equals(res.getType()))
+        return owner.get().getResourcesList().stream().filter(res -> MirrorDiskResourceConfig.TYPE.equals(res.getType()))
                 .flatMap(res -> res.getMirrorList().stream()).filter(p -> p.getPeer().equals(peer)).findFirst();
     }
 }

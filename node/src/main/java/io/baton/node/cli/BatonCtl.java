@@ -21,7 +21,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "batonctl", mixinStandardHelpOptions = true, version = "baton 0.1.0",
         description = "Operator CLI for a Baton cluster.",
         subcommands = {StatusCommand.class, MoveCommand.class, StartCommand.class, StopCommand.class,
-                EventsCommand.class, MirrorCommand.class, ForceActivateCommand.class, CommandLine.HelpCommand.class})
+                EventsCommand.class, MirrorCommand.class, ForceActivateCommand.class, MaintenanceCommand.class,
+                NodeCommand.class, ClearCommand.class, CommandLine.HelpCommand.class})
 public final class BatonCtl implements Callable<Integer> {
 
     @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,HOST:PORT...]",

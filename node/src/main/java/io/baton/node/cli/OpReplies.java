@@ -2,7 +2,7 @@ package io.baton.node.cli;
 
 import io.baton.proto.admin.OpReply;
 
-/** Prints the reply of move, start and stop. */
+/** Prints the reply of move, start, stop, maintenance, node standby/online and clear. */
 final class OpReplies {
     private OpReplies() {
     }

@@ -1,5 +1,6 @@
 package io.baton.node.cli;
 
+import io.baton.proto.FailureRecord;
 import io.baton.proto.GroupReport;
 import io.baton.proto.ReplicaStateProto;
 import io.baton.proto.ResourceReport;
@@ -10,6 +11,9 @@ import io.baton.proto.admin.NodeStatus;
 import io.baton.proto.admin.RaftFollower;
 import io.baton.proto.admin.RaftHealth;
 import io.baton.proto.admin.ReplicaStatus;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +22,8 @@ import java.util.stream.Collectors;
 /** Renders a ClusterStatus as the human-readable text of {@code batonctl status}. Pure. */
 final class StatusTable {
     private static final String NODE_INDENT = "    ";
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private StatusTable() {
     }
@@ -31,10 +37,17 @@ final class StatusTable {
         if (!status.getWarning().isEmpty()) {
             sb.append("Warning:     ").append(status.getWarning()).append('\n');
         }
+        List<String> maintenance = status.getGroupsList().stream().filter(GroupStatus::getMaintenance)
+                .map(GroupStatus::getName).toList();
+        if (!maintenance.isEmpty()) {
+            sb.append("Maintenance: ").append(String.join(", ", maintenance))
+                    .append(" (no automatic start, failover, takeover or failback)\n");
+        }
         sb.append('\n');
         appendNodes(sb, status.getNodesList(), status.getRaft());
         sb.append('\n');
         appendGroups(sb, status);
+        appendGroupLines(sb, status.getGroupsList());
         return sb.toString();
     }
 
@@ -75,8 +88,9 @@ final class StatusTable {
                     role += f.getLastHeardMs() < 0 ? ", never heard" : ", not heard for " + seconds(f.getLastHeardMs());
                 }
             }
-            table.row(n.getId(), Names.orDash(n.getRole()), Names.orDash(n.getZone()), n.getAlive() ? "up" : "down",
-                    role, Names.orDash(n.getAdminAddress()));
+            table.row(n.getId(), Names.orDash(n.getRole()), Names.orDash(n.getZone()),
+                    (n.getAlive() ? "up" : "down") + (n.getStandby() ? ", standby" : ""), role,
+                    Names.orDash(n.getAdminAddress()));
         }
         table.appendTo(sb, "");
     }
@@ -112,9 +126,18 @@ final class StatusTable {
         }
     }
 
-    /** "moving to X" and "failed on A, B", joined by "; ". */
+    /** "MAINTENANCE", "HELD", "degraded", "moving to X" and "failed on A, B", joined by "; ". */
     static String note(GroupStatus g) {
         List<String> notes = new ArrayList<>();
+        if (g.getMaintenance()) {
+            notes.add("MAINTENANCE");
+        }
+        if (g.getHeld()) {
+            notes.add("HELD");
+        }
+        if (g.getDegraded()) {
+            notes.add("degraded");
+        }
         if (!g.getMoveTarget().isEmpty()) {
             notes.add("moving to " + g.getMoveTarget());
         }
@@ -142,6 +165,30 @@ final class StatusTable {
         }
         return g.getReplicasList().stream().noneMatch(r -> r.getState() == ReplicaStateProto.REPLICA_UP_TO_DATE
                 && !down(status, r.getNode()));
+    }
+
+    /**
+     * One line per thing to read about a group, below the table: its warnings, why it is held, and each
+     * failure record (the nodes the cluster skips until the record expires or 'batonctl clear').
+     */
+    private static void appendGroupLines(StringBuilder sb, List<GroupStatus> groups) {
+        List<String> lines = new ArrayList<>();
+        for (GroupStatus g : groups) {
+            g.getWarningsList().forEach(w -> lines.add("warning: " + g.getName() + ": " + w));
+            if (g.getHeld()) {
+                lines.add("held: " + g.getName() + ": " + g.getHoldReason() + " ('batonctl clear " + g.getName()
+                        + "' or 'batonctl start " + g.getName() + "' to start it again)");
+            }
+            for (FailureRecord f : g.getFailuresList()) {
+                lines.add("failure: " + g.getName() + ": " + f.getNode() + " "
+                        + (f.getWallTimeMs() > 0 ? "at " + TIME.format(Instant.ofEpochMilli(f.getWallTimeMs())) : "at an unknown time")
+                        + (f.getReason().isEmpty() ? "" : ": " + f.getReason().strip().replace('\n', ' ')));
+            }
+        }
+        if (!lines.isEmpty()) {
+            sb.append('\n');
+            lines.forEach(line -> sb.append(line).append('\n'));
+        }
     }
 
     private static boolean down(ClusterStatus status, String node) {

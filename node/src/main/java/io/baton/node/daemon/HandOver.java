@@ -82,15 +82,18 @@ final class HandOver {
         }
     }
 
-    /** The most preferred other member that is alive and, for a mirrored group, UpToDate. */
+    /**
+     * The most preferred other member that is alive, not in standby (the core refuses a move there) and, for a
+     * mirrored group, UpToDate.
+     */
     private static Optional<String> target(String self, Topology topology, Topology.GroupSpec spec, GroupState g,
                                            ClusterState state) {
         for (String member : spec.members()) {
             if (member.equals(self)) {
                 continue;
             }
-            boolean alive = state.node(member).map(NodeState::alive).orElse(false);
-            if (alive && ReplicaRules.grantable(topology, g, member)) {
+            boolean available = state.node(member).map(n -> n.alive() && !n.standby()).orElse(false);
+            if (available && ReplicaRules.grantable(topology, g, member)) {
                 return Optional.of(member);
             }
         }

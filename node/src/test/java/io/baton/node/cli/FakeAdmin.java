@@ -2,9 +2,12 @@ package io.baton.node.cli;
 
 import io.baton.proto.Event;
 import io.baton.proto.admin.BatonAdminGrpc;
+import io.baton.proto.admin.ClearRequest;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.ForceActivateRequest;
+import io.baton.proto.admin.MaintenanceRequest;
 import io.baton.proto.admin.MoveRequest;
+import io.baton.proto.admin.NodeStandbyRequest;
 import io.baton.proto.admin.OpReply;
 import io.baton.proto.admin.StartRequest;
 import io.baton.proto.admin.StatusRequest;
@@ -41,6 +44,12 @@ final class FakeAdmin extends BatonAdminGrpc.BatonAdminImplBase implements AutoC
     volatile Function<StopRequest, OpReply> onStop = r -> reply("stopping " + r.getGroup(), 3);
     volatile Function<ForceActivateRequest, OpReply> onForceActivate =
             r -> reply("force-activated " + r.getGroup() + " on " + r.getOn() + " at epoch 8", 8);
+    volatile Function<MaintenanceRequest, OpReply> onMaintenance =
+            r -> reply("maintenance " + (r.getOn() ? "on" : "off") + " for " + (r.getGroup().isEmpty() ? "web, db" : r.getGroup()), 0);
+    volatile Function<NodeStandbyRequest, OpReply> onNodeStandby = r -> reply(r.getStandby()
+            ? r.getNode() + " is in standby; moving web to server1" : r.getNode() + " is online: eligible for groups again", 0);
+    volatile Function<ClearRequest, OpReply> onClear = r -> reply("cleared the failures of " + r.getGroup()
+            + (r.getNode().isEmpty() ? "" : " on " + r.getNode()) + "; it will start on the first eligible node", 4);
     volatile List<Event> recentEvents = List.of();
 
     final List<Object> requests = new CopyOnWriteArrayList<>();
@@ -105,6 +114,21 @@ final class FakeAdmin extends BatonAdminGrpc.BatonAdminImplBase implements AutoC
     @Override
     public void forceActivate(ForceActivateRequest request, StreamObserver<OpReply> response) {
         unary(request, onForceActivate, response);
+    }
+
+    @Override
+    public void maintenance(MaintenanceRequest request, StreamObserver<OpReply> response) {
+        unary(request, onMaintenance, response);
+    }
+
+    @Override
+    public void nodeStandby(NodeStandbyRequest request, StreamObserver<OpReply> response) {
+        unary(request, onNodeStandby, response);
+    }
+
+    @Override
+    public void clear(ClearRequest request, StreamObserver<OpReply> response) {
+        unary(request, onClear, response);
     }
 
     @Override

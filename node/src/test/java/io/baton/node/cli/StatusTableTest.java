@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.proto.ActivityProto;
+import io.baton.proto.FailureRecord;
 import io.baton.proto.PhaseProto;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
@@ -114,6 +115,48 @@ class StatusTableTest {
                 idle   -        0      offline
                 """;
         assertEquals(expected, StatusTable.render(status));
+    }
+
+    @Test
+    void showsMaintenanceStandbyHoldsDegradedWarningsAndFailures() {
+        ClusterStatus base = Clusters.sample();
+        GroupStatus web = base.getGroups(0).toBuilder().setMaintenance(true).setDegraded(true)
+                .addWarnings("probe-wait: no health check from the load balancer for 45 s: check the target group")
+                .build();
+        GroupStatus db = Clusters.group("db", "", 3, PhaseProto.PHASE_FAILED).toBuilder().setHeld(true)
+                .setHoldReason("failover limit reached: 3 failovers within 1h; app: connection refused")
+                .addFailedOn("server2").addFailedOn("server1")
+                .addFailures(FailureRecord.newBuilder().setNode("server2").setWallTimeMs(1_796_401_358_000L)
+                        .setReason("app: connection refused"))
+                .addFailures(FailureRecord.newBuilder().setNode("server1"))
+                .build();
+        ClusterStatus status = base.toBuilder().setNodes(1, base.getNodes(1).toBuilder().setStandby(true))
+                .setGroups(0, web).setGroups(1, db).build();
+        String expected = """
+                Cluster:     prod
+                Leader:      server1
+                Raft:        unknown (no report from the leader)
+                Answered by: server2
+                Maintenance: web (no automatic start, failover, takeover or failback)
+
+                ID       ROLE     ZONE    ALIVE        RAFT      ADMIN
+                server1  data     zone-a  up           leader    server1:7401
+                server2  data     zone-b  up, standby  follower  server2:7401
+                witness  witness  zone-c  down         unknown   witness:7401
+
+                GROUP  OWNER    EPOCH  PHASE   NOTE
+                web    server1  7      online  MAINTENANCE; degraded
+                    server1  active    vip=active (10.0.0.10/24 on eth0), app=active
+                    server2  inactive
+                db     -        3      failed  HELD; failed on server2, server1
+
+                warning: web: probe-wait: no health check from the load balancer for 45 s: check the target group
+                held: db: failover limit reached: 3 failovers within 1h; app: connection refused ('batonctl clear db' or 'batonctl start db' to start it again)
+                failure: db: server2 at 2026-12-04T16:22:38Z: app: connection refused
+                failure: db: server1 at an unknown time
+                """;
+        assertEquals(expected, StatusTable.render(status));
+        assertFalse(StatusTable.render(Clusters.sample()).contains("Maintenance"), "no header line without maintenance");
     }
 
     @Test
