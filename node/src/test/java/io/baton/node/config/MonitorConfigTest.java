@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** An exec resource's {@code monitor} and {@code restart}. */
@@ -28,6 +30,49 @@ class MonitorConfigTest {
 
     private static ExecResourceConfig app(String yaml) throws ConfigException {
         return (ExecResourceConfig) parse(yaml).groups().get(0).resources().get(0);
+    }
+
+    /** The example of issue 8, with the cluster and nodes of {@link Yaml#VALID}. */
+    private static final String ISSUE_EXAMPLE = Yaml.VALID.substring(0, Yaml.VALID.indexOf("groups:")) + """
+            groups:
+              - name: web
+                nodes: [server1, server2]
+                on_failure: failover           # failover | stop | keep  (after local restarts are used up)
+                failover_limit: {max: 3, within: 1h}
+                failback: never                # never | auto
+                failback_after: 60s
+                probe_wait: 31s                # 0 (or 0s) disables
+                resources:
+                  - type: exec
+                    name: app
+                    start: /etc/baton/app-start.sh
+                    stop: /etc/baton/app-stop.sh
+                    monitor:
+                      type: tcp
+                      port: 8080
+                      interval: 1s
+                      timeout: 500ms
+                      failures: 2
+                      start_grace: 5s
+                    restart:
+                      max: 2
+                      within: 10m
+            """;
+
+    @Test
+    void theIssueExampleParses() throws ConfigException {
+        GroupConfig web = parse(ISSUE_EXAMPLE).groups().get(0);
+        MonitorConfig monitor = new MonitorConfig(MonitorType.TCP, null, 8080, null, null, null, null,
+                Duration.ofSeconds(1), Duration.ofMillis(500), 2, Duration.ofSeconds(5));
+        ExecResourceConfig app = new ExecResourceConfig("app", "/etc/baton/app-start.sh", "/etc/baton/app-stop.sh",
+                Duration.ofSeconds(30), Map.of(), monitor, new RestartPolicy(2, Duration.ofMinutes(10)));
+        assertEquals(new GroupConfig("web", List.of("server1", "server2"), true, List.of(app), OnFailure.FAILOVER,
+                new FailoverLimit(3, Duration.ofHours(1)), Failback.NEVER, Duration.ofSeconds(60),
+                Duration.ofSeconds(31)), web);
+        // The group settings of the example are the defaults.
+        String groupKeys = ISSUE_EXAMPLE.substring(ISSUE_EXAMPLE.indexOf("    on_failure"),
+                ISSUE_EXAMPLE.indexOf("    resources:"));
+        assertEquals(web, parse(ISSUE_EXAMPLE.replace(groupKeys, "")).groups().get(0));
     }
 
     @Test
