@@ -21,8 +21,7 @@ import java.util.Objects;
  * @param interval    how often a check runs; positive
  * @param timeout     how long one check may take; positive and shorter than {@code interval}
  * @param failures    consecutive failed checks before the resource counts as failed; at least 1
- * @param startGrace  no verdict for this long after the resource started (checks that fail
- *                    meanwhile do not count); zero or more
+ * @param startGrace  no verdict for this long after the resource started; zero or more
  */
 public record MonitorConfig(MonitorType type, String host, int port, String path, Integer expectStatus,
                             String expectBody, String command, Duration interval, Duration timeout, int failures,
