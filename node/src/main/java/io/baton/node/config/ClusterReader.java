@@ -108,7 +108,8 @@ final class ClusterReader {
     }
 
     private static GroupConfig group(YamlMap m) throws ConfigException {
-        m.allowOnly("name", "nodes", "autostart", "resources");
+        m.allowOnly("name", "nodes", "autostart", "on_failure", "failover_limit", "failback", "failback_after",
+                "probe_wait", "resources");
         String name = m.requiredName("name");
         List<String> members = new ArrayList<>();
         List<JsonNode> memberItems = m.requiredList("nodes", "node");
@@ -116,12 +117,37 @@ final class ClusterReader {
             members.add(m.stringItem(memberItems.get(i), FieldPath.index(m.pathOf("nodes"), i)));
         }
         boolean autostart = m.optionalBoolean("autostart", true);
+        OnFailure onFailure = OnFailure.FAILOVER;
+        String onFailureText = m.optionalString("on_failure");
+        if (onFailureText != null) {
+            onFailure = OnFailure.fromYaml(onFailureText).orElseThrow(() -> m.error("on_failure",
+                    "must be failover, stop or keep, got '" + onFailureText + "'"));
+        }
+        YamlMap limitMap = m.optionalMap("failover_limit");
+        FailoverLimit failoverLimit = limitMap == null ? FailoverLimit.DEFAULT : failoverLimit(limitMap);
+        Failback failback = Failback.NEVER;
+        String failbackText = m.optionalString("failback");
+        if (failbackText != null) {
+            failback = Failback.fromYaml(failbackText).orElseThrow(() -> m.error("failback",
+                    "must be never or auto, got '" + failbackText + "'"));
+        }
+        Duration failbackAfter = m.optionalDuration("failback_after", GroupConfig.DEFAULT_FAILBACK_AFTER);
+        // 0 turns the warning off.
+        Duration probeWait = m.optionalDurationOrZero("probe_wait", GroupConfig.DEFAULT_PROBE_WAIT);
         List<ResourceConfig> resources = new ArrayList<>();
         List<JsonNode> resourceItems = m.requiredList("resources", "resource");
         for (int i = 0; i < resourceItems.size(); i++) {
             resources.add(ResourceReader.read(
                     YamlMap.of(resourceItems.get(i), FieldPath.index(m.pathOf("resources"), i), m.source())));
         }
-        return new GroupConfig(name, members, autostart, resources);
+        return new GroupConfig(name, members, autostart, resources, onFailure, failoverLimit, failback, failbackAfter,
+                probeWait);
+    }
+
+    private static FailoverLimit failoverLimit(YamlMap m) throws ConfigException {
+        m.allowOnly("max", "within");
+        int max = m.optionalInt("max", 1, Integer.MAX_VALUE, FailoverLimit.DEFAULT.max());
+        Duration within = m.optionalDuration("within", FailoverLimit.DEFAULT.within());
+        return new FailoverLimit(max, within);
     }
 }

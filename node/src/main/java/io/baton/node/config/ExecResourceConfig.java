@@ -15,8 +15,13 @@ import java.util.Objects;
  * @param stop    command that stops it; must also clean up after a failed start
  * @param timeout how long either command may run before it counts as failed; default 30s
  * @param env     extra environment for both commands, in file order; never null
+ * @param monitor the resource's health check; null when it has none
+ * @param restart how often the resource may be restarted locally after its monitor failed; null
+ *                exactly when {@code monitor} is null, {@link RestartPolicy#DEFAULT} when a monitor
+ *                is given without one
  */
-public record ExecResourceConfig(String name, String start, String stop, Duration timeout, Map<String, String> env)
+public record ExecResourceConfig(String name, String start, String stop, Duration timeout, Map<String, String> env,
+                                 MonitorConfig monitor, RestartPolicy restart)
         implements ResourceConfig {
 
     /** The {@code type} of this resource in the cluster file. */
@@ -31,6 +36,17 @@ public record ExecResourceConfig(String name, String start, String stop, Duratio
         Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(timeout, "timeout");
         env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        if (monitor == null && restart != null) {
+            throw new IllegalArgumentException("a restart policy needs a monitor");
+        }
+        if (monitor != null && restart == null) {
+            restart = RestartPolicy.DEFAULT;
+        }
+    }
+
+    /** An exec resource without a monitor. */
+    public ExecResourceConfig(String name, String start, String stop, Duration timeout, Map<String, String> env) {
+        this(name, start, stop, timeout, env, null, null);
     }
 
     @Override

@@ -37,14 +37,118 @@ final class ResourceReader {
     }
 
     private static ExecResourceConfig exec(YamlMap m) throws ConfigException {
-        m.allowOnly("type", "name", "start", "stop", "timeout", "env");
+        m.allowOnly("type", "name", "start", "stop", "timeout", "env", "monitor", "restart");
         String name = m.requiredName("name");
         String start = m.requiredString("start");
         String stop = m.requiredString("stop");
         Duration timeout = m.optionalDuration("timeout", ExecResourceConfig.DEFAULT_TIMEOUT);
         YamlMap envMap = m.optionalMap("env");
         Map<String, String> env = envMap == null ? Map.of() : env(envMap);
-        return new ExecResourceConfig(name, start, stop, timeout, env);
+        if (m.has("restart") && !m.has("monitor")) {
+            throw m.error("restart", "only allowed together with a monitor: local restarts follow a failed monitor");
+        }
+        YamlMap monitorMap = m.optionalMap("monitor");
+        MonitorConfig monitor = monitorMap == null ? null : monitor(monitorMap);
+        YamlMap restartMap = m.optionalMap("restart");
+        RestartPolicy restart = monitor == null ? null : restartMap == null ? RestartPolicy.DEFAULT : restart(restartMap);
+        return new ExecResourceConfig(name, start, stop, timeout, env, monitor, restart);
+    }
+
+    /** An exec resource's {@code monitor}: the keys allowed depend on its type. */
+    private static MonitorConfig monitor(YamlMap m) throws ConfigException {
+        String typeText = m.requiredString("type");
+        MonitorType type = MonitorType.fromYaml(typeText).orElseThrow(() -> m.error("type",
+                "must be tcp, http or exec, got '" + typeText + "'"));
+        switch (type) {
+            case TCP -> m.allowOnly("type", "host", "port", "interval", "timeout", "failures", "start_grace");
+            case HTTP -> m.allowOnly("type", "host", "port", "path", "expect_status", "expect_body",
+                    "interval", "timeout", "failures", "start_grace");
+            case EXEC -> m.allowOnly("type", "command", "interval", "timeout", "failures", "start_grace");
+        }
+        String host = null;
+        int port = 0;
+        if (type != MonitorType.EXEC) {
+            host = host(m, "host");
+            port = m.requiredInt("port", 1, 65535);
+        }
+        String path = null;
+        Integer expectStatus = null;
+        String expectBody = null;
+        if (type == MonitorType.HTTP) {
+            path = httpPath(m);
+            expectStatus = m.has("expect_status") ? m.requiredInt("expect_status", 100, 599) : null;
+            expectBody = m.optionalString("expect_body");
+        }
+        String command = type == MonitorType.EXEC ? m.requiredString("command") : null;
+        Duration interval = m.optionalDuration("interval", MonitorConfig.DEFAULT_INTERVAL);
+        Duration timeout;
+        if (m.has("timeout")) {
+            timeout = m.optionalDuration("timeout", null);
+            if (timeout.compareTo(interval) >= 0) {
+                throw m.error("timeout", "must be shorter than interval (" + DurationParser.format(interval)
+                        + "), got " + DurationParser.format(timeout));
+            }
+        } else {
+            timeout = MonitorConfig.defaultTimeout(interval);
+            if (timeout.isZero()) {
+                throw m.error("interval", "must be at least 2ns, so that the default timeout (half the interval)"
+                        + " is positive, got " + DurationParser.format(interval));
+            }
+        }
+        int failures = m.optionalInt("failures", 1, Integer.MAX_VALUE, MonitorConfig.DEFAULT_FAILURES);
+        Duration startGrace = m.optionalDurationOrZero("start_grace", MonitorConfig.DEFAULT_START_GRACE);
+        return new MonitorConfig(type, host, port, path, expectStatus, expectBody, command, interval, timeout,
+                failures, startGrace);
+    }
+
+    /** An http monitor's GET path: the request target of the request line, so no spaces in it. */
+    private static String httpPath(YamlMap m) throws ConfigException {
+        String path = m.optionalString("path");
+        if (path == null) {
+            return MonitorConfig.DEFAULT_HTTP_PATH;
+        }
+        if (!path.startsWith("/")) {
+            throw m.error("path", "must start with '/', got '" + path + "'");
+        }
+        if (path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            throw m.error("path", "must not contain spaces or control characters, got '" + path + "'");
+        }
+        return path;
+    }
+
+    private static RestartPolicy restart(YamlMap m) throws ConfigException {
+        m.allowOnly("max", "within");
+        int max = m.optionalInt("max", 0, Integer.MAX_VALUE, RestartPolicy.DEFAULT.max());
+        Duration within = m.optionalDuration("within", RestartPolicy.DEFAULT.within());
+        return new RestartPolicy(max, within);
+    }
+
+    /**
+     * Monitors are for exec resources: refuses {@code monitor} and {@code restart} on another type
+     * with the reason, where the generic unknown-key message would leave the operator guessing.
+     */
+    private static void refuseMonitor(YamlMap m, String why) throws ConfigException {
+        if (m.has("monitor")) {
+            throw m.error("monitor", "monitors go on exec resources only; " + why);
+        }
+        if (m.has("restart")) {
+            throw m.error("restart", "restart goes with a monitor, on exec resources only; " + why);
+        }
+    }
+
+    /** An optional bare host (an IPv6 literal with or without brackets), or null. */
+    private static String host(YamlMap m, String key) throws ConfigException {
+        String host = m.optionalString(key);
+        if (host != null) {
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            String problem = HostPort.hostProblem(host);
+            if (problem != null) {
+                throw m.error(key, problem);
+            }
+        }
+        return host;
     }
 
     private static Map<String, String> env(YamlMap envMap) throws ConfigException {
@@ -71,19 +175,11 @@ final class ResourceReader {
     }
 
     private static ProbePortResourceConfig probePort(YamlMap m) throws ConfigException {
+        refuseMonitor(m, "the probe port is what the load balancer checks");
         m.allowOnly("type", "name", "port", "bind", "mode");
         String name = m.requiredName("name");
         int port = m.requiredInt("port", 1, 65535);
-        String bind = m.optionalString("bind");
-        if (bind != null) {
-            if (bind.startsWith("[") && bind.endsWith("]")) {
-                bind = bind.substring(1, bind.length() - 1);
-            }
-            String problem = HostPort.hostProblem(bind);
-            if (problem != null) {
-                throw m.error("bind", problem);
-            }
-        }
+        String bind = host(m, "bind");
         ProbeMode mode = ProbeMode.TCP;
         String modeText = m.optionalString("mode");
         if (modeText != null) {
@@ -94,6 +190,7 @@ final class ResourceReader {
     }
 
     private static MirrorDiskResourceConfig mirrorDisk(YamlMap m) throws ConfigException {
+        refuseMonitor(m, "the mirror disk is watched by its replication");
         m.allowOnly("type", "name", "data", "metadata", "size", "mount", "fstype", "resync_rate");
         String name = m.requiredName("name");
         String data = absolutePath(m, "data");

@@ -118,6 +118,29 @@ final class YamlMap {
         return value == null ? fallback : duration(key, value);
     }
 
+    /**
+     * A duration that may also be zero (written {@code 0}, {@code 0s}, {@code 0ms}...), or
+     * {@code fallback} when the key is absent; for settings where zero means "none" or "off".
+     */
+    Duration optionalDurationOrZero(String key, Duration fallback) throws ConfigException {
+        JsonNode value = optional(key);
+        if (value == null) {
+            return fallback;
+        }
+        if ((value.isIntegralNumber() && value.bigIntegerValue().signum() == 0)
+                || (value.isTextual() && value.textValue().equals("0"))) {
+            return Duration.ZERO;
+        }
+        if (!value.isTextual()) {
+            throw error(key, "must be a duration with a unit, e.g. 250ms or 3s, or 0, got " + describe(value));
+        }
+        try {
+            return DurationParser.parse(value.textValue());
+        } catch (IllegalArgumentException e) {
+            throw error(key, e.getMessage());
+        }
+    }
+
     boolean optionalBoolean(String key, boolean fallback) throws ConfigException {
         JsonNode value = optional(key);
         if (value == null) {
@@ -131,15 +154,13 @@ final class YamlMap {
 
     /** A whole number in {@code [min, max]}. */
     int requiredInt(String key, int min, int max) throws ConfigException {
-        JsonNode value = required(key);
-        if (!value.isIntegralNumber()) {
-            throw error(key, "must be a whole number, got " + describe(value));
-        }
-        BigInteger number = value.bigIntegerValue();
-        if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw error(key, "must be between " + min + " and " + max + ", got " + number);
-        }
-        return number.intValue();
+        return integer(key, required(key), min, max);
+    }
+
+    /** A whole number in {@code [min, max]}, or {@code fallback} when the key is absent. */
+    int optionalInt(String key, int min, int max, int fallback) throws ConfigException {
+        JsonNode value = optional(key);
+        return value == null ? fallback : integer(key, value, min, max);
     }
 
     HostPort requiredHostPort(String key) throws ConfigException {
@@ -245,6 +266,21 @@ final class YamlMap {
             throw error(key, "must be positive, got " + value.textValue());
         }
         return duration;
+    }
+
+    private int integer(String key, JsonNode value, int min, int max) throws ConfigException {
+        if (!value.isIntegralNumber()) {
+            throw error(key, "must be a whole number, got " + describe(value));
+        }
+        BigInteger number = value.bigIntegerValue();
+        boolean tooSmall = number.compareTo(BigInteger.valueOf(min)) < 0;
+        if (tooSmall || number.compareTo(BigInteger.valueOf(max)) > 0) {
+            // With no upper bound of its own, the only range worth naming is the lower bound.
+            String range = max != Integer.MAX_VALUE ? "between " + min + " and " + max
+                    : tooSmall ? "at least " + min : "at most " + max;
+            throw error(key, "must be " + range + ", got " + number);
+        }
+        return number.intValue();
     }
 
     private List<JsonNode> list(String key, JsonNode value) throws ConfigException {

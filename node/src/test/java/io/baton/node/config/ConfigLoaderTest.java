@@ -175,7 +175,20 @@ class ConfigLoaderTest {
         ExecResourceConfig nginx = (ExecResourceConfig) web.resources().get(1);
         assertEquals("nginx", nginx.name());
         assertTrue(nginx.start().contains("nginx"));
+        assertEquals(new MonitorConfig(MonitorType.HTTP, null, 80, "/", null, null, null, Duration.ofSeconds(1),
+                Duration.ofMillis(500), 2, Duration.ZERO), nginx.monitor());
+        assertEquals(new RestartPolicy(2, Duration.ofMinutes(10)), nginx.restart());
         assertEquals(new ProbePortResourceConfig("nlb-probe", 12345, null, ProbeMode.TCP), web.resources().get(2));
+    }
+
+    @Test
+    void theExampleInTheDocsLoads() throws Exception {
+        String doc = Files.readString(Path.of("../docs/configuration.md"));
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        ClusterConfig c = parse(doc.substring(start, doc.indexOf("```", start)));
+        ExecResourceConfig app = (ExecResourceConfig) c.group("web").orElseThrow().resources().get(1);
+        assertEquals(MonitorType.HTTP, app.monitor().type());
+        assertEquals(new RestartPolicy(2, Duration.ofMinutes(10)), app.restart());
     }
 
     @Test

@@ -71,6 +71,15 @@ class MirrorDiskConfigTest {
     }
 
     @Test
+    void aMirrorDiskHasNoMonitor() {
+        String at = "cluster.yaml: groups[0].resources[0].";
+        assertEquals(at + "monitor: monitors go on exec resources only; the mirror disk is watched by its replication",
+                error(edit("mount: /mnt/md}", "mount: /mnt/md, monitor: {type: exec, command: /bin/check}}")));
+        assertEquals(at + "restart: restart goes with a monitor, on exec resources only; the mirror disk is watched"
+                + " by its replication", error(edit("mount: /mnt/md}", "mount: /mnt/md, restart: {max: 1}}")));
+    }
+
+    @Test
     void groupRules() {
         assertEquals("cluster.yaml: groups[0].resources[1]: mirror_disk 'md' must come before exec 'app'"
                 + " (groups[0].resources[0]): the application starts after its disk is mounted and stops before"

@@ -41,7 +41,7 @@ class ResourceValidationTest {
     @Test
     void unknownKeysDependOnType() {
         assertEquals("cluster.yaml: groups[0].resources[0].port: unknown key 'port'; allowed keys: type, name, start,"
-                + " stop, timeout, env", error(valid("timeout: 30s}", "timeout: 30s, port: 80}")));
+                + " stop, timeout, env, monitor, restart", error(valid("timeout: 30s}", "timeout: 30s, port: 80}")));
         assertEquals("cluster.yaml: groups[0].resources[1].host: unknown key 'host'; allowed keys: type, name, port,"
                 + " bind, mode", error(valid("port: 12345}", "port: 12345, host: 0.0.0.0}")));
         assertEquals("cluster.yaml: groups[0].resources[1].binds: unknown key 'binds' (did you mean 'bind'?);"
