@@ -355,12 +355,6 @@ final class Invariants {
             case CLEAR_FAILURES -> "clear " + c.getClearFailures().getGroup()
                     + (c.getClearFailures().getNode().isEmpty() ? "" : " on " + c.getClearFailures().getNode());
             case HEARTBEAT -> "heartbeat " + c.getHeartbeat().getNode();
-            case SET_MAINTENANCE -> "maintenance " + (c.getSetMaintenance().getGroup().isEmpty() ? "(all)"
-                    : c.getSetMaintenance().getGroup()) + " " + (c.getSetMaintenance().getOn() ? "on" : "off");
-            case NODE_STANDBY -> "node " + c.getNodeStandby().getNode() + " "
-                    + (c.getNodeStandby().getStandby() ? "standby" : "online");
-            case CLEAR_FAILURES -> "clear " + c.getClearFailures().getGroup()
-                    + (c.getClearFailures().getNode().isEmpty() ? "" : " on " + c.getClearFailures().getNode());
             case KIND_NOT_SET -> "empty";
         };
     }
