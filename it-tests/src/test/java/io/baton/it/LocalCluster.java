@@ -55,6 +55,17 @@ public final class LocalCluster implements AutoCloseable {
      */
     public LocalCluster(Path dir, String subnet, Duration heartbeat, Duration lease, long mirrorSizeBytes)
             throws IOException {
+        this(dir, subnet, heartbeat, lease, mirrorSizeBytes, null);
+    }
+
+    /**
+     * A cluster whose application is a real web server ({@code DemoWebServer}, a JVM of its own, on
+     * the node's address, port {@link #APP_PORT}) with {@code monitorYaml} as the exec resource's
+     * {@code monitor:} and {@code restart:} entries (a YAML flow-mapping fragment such as
+     * {@code "monitor: {type: http, port: 8080}"}); null for the plain script application.
+     */
+    public LocalCluster(Path dir, String subnet, Duration heartbeat, Duration lease, long mirrorSizeBytes,
+                        String monitorYaml) throws IOException {
         this.dir = dir;
         this.mirrorSizeBytes = mirrorSizeBytes;
         this.lease = lease;
@@ -66,10 +77,12 @@ public final class LocalCluster implements AutoCloseable {
         Files.createDirectories(dir.resolve("app"));
         // Each script also logs its own run time (begin and end, ns) for the benchmark to subtract.
         Path app = dir.resolve("app");
-        Path start = script("app-start.sh", "b=$(date +%s%N)\ntouch " + app + "/$BATON_NODE.running\n"
+        String server = monitorYaml == null ? "" : webServer(app);
+        Path start = script("app-start.sh", "b=$(date +%s%N)\n" + server + "touch " + app + "/$BATON_NODE.running\n"
                 + "echo \"$BATON_GROUP $BATON_NODE $BATON_EPOCH\" >> " + app + "/starts.log\n"
                 + "echo \"start $BATON_NODE $BATON_EPOCH $b $(date +%s%N)\" >> " + app + "/scripts.log\n");
-        Path stop = script("app-stop.sh", "b=$(date +%s%N)\nrm -f " + app + "/$BATON_NODE.running\n"
+        Path stop = script("app-stop.sh", "b=$(date +%s%N)\n" + (monitorYaml == null ? "" : stopServer(app))
+                + "rm -f " + app + "/$BATON_NODE.running\n"
                 + "echo \"stop $BATON_NODE $BATON_EPOCH $b $(date +%s%N)\" >> " + app + "/scripts.log\n");
         StringBuilder yaml = new StringBuilder()
                 .append("cluster:\n  name: it-").append(subnet.replace('.', '-')).append('\n')
@@ -98,10 +111,47 @@ public final class LocalCluster implements AutoCloseable {
         }
         yaml
                 .append("      - {type: exec, name: app, start: ").append(start).append(", stop: ").append(stop)
-                .append(", timeout: 10s}\n")
+                .append(", timeout: 10s").append(monitorYaml == null ? "" : ", " + monitorYaml).append("}\n")
                 .append("      - {type: probe_port, name: nlb-probe, port: ").append(PROBE_PORT).append("}\n");
         configFile = dir.resolve("cluster.yaml");
         Files.writeString(configFile, yaml);
+    }
+
+    /** The port the monitored application listens on. */
+    public static final int APP_PORT = 8080;
+
+    /** Start script lines: the web server on the node's own address, in the background; waits until it answers. */
+    private String webServer(Path app) {
+        StringBuilder ips = new StringBuilder("case \"$BATON_NODE\" in ");
+        members.forEach(m -> ips.append(m.id).append(") ip=").append(m.ip).append(";; "));
+        ips.append("esac\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return ips + "pidfile=" + app + "/$BATON_NODE.pid\n"
+                + "if [ -f $pidfile ] && kill -0 $(cat $pidfile) 2>/dev/null; then :; else\n"
+                + "  " + java + " -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path")
+                + "' io.baton.node.demo.DemoWebServer $ip " + APP_PORT + " $BATON_NODE > " + app + "/web-$BATON_NODE.log 2>&1 &\n"
+                + "  echo $! > $pidfile\n"
+                + "  i=0; until bash -c \"exec 3<>/dev/tcp/$ip/" + APP_PORT + "\" 2>/dev/null; do\n"
+                + "    i=$((i+1)); [ $i -lt 400 ] || { echo 'web server did not come up'; exit 1; }; sleep 0.05; done\n"
+                + "fi\n";
+    }
+
+    /** Stop script lines: the web server is killed (TERM, then KILL) and its pid file removed. */
+    private static String stopServer(Path app) {
+        return "pidfile=" + app + "/$BATON_NODE.pid\n"
+                + "if [ -f $pidfile ]; then pid=$(cat $pidfile); kill $pid 2>/dev/null || true\n"
+                + "  i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.02; done\n"
+                + "  kill -9 $pid 2>/dev/null || true; rm -f $pidfile; fi\n";
+    }
+
+    /** The pid of the web server running for {@code node}, if any. */
+    public Optional<Long> appPid(String node) {
+        Path pidFile = dir.resolve("app").resolve(node + ".pid");
+        try {
+            return Files.exists(pidFile) ? Optional.of(Long.parseLong(Files.readString(pidFile).trim())) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private Path script(String name, String body) throws IOException {
@@ -285,6 +335,10 @@ public final class LocalCluster implements AutoCloseable {
         }
         if (mirrorSizeBytes > 0) {
             MountLeftovers.clear(dir);
+        }
+        // Web servers the killed daemons left running.
+        for (Member m : members) {
+            appPid(m.id).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -333,7 +333,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     /** Whether the group is in maintenance in this node's replica (monitors, restarts and failover paused). */
     private static boolean maintenance(GroupState local) {
-        return false;
+        return local != null && local.maintenance();
     }
 
     /** Runs the plan's steps for {@code g} until it is idle (bounded: a step that repeats forever is a bug). */

@@ -8,7 +8,17 @@ import io.baton.node.config.NodeConfig;
 import io.baton.node.mirror.MirrorDisks;
 import io.baton.node.config.ProbePortResourceConfig;
 import io.baton.node.config.ResourceConfig;
+import io.baton.coordinator.agent.MonitorSpec;
+import io.baton.coordinator.agent.PlanPolicy;
+import io.baton.node.config.MonitorConfig;
+import io.baton.node.config.OnFailure;
 import io.baton.resources.Resource;
+import io.baton.resources.monitor.ExecCheck;
+import io.baton.resources.monitor.HealthCheck;
+import io.baton.resources.monitor.HttpCheck;
+import io.baton.resources.monitor.TcpCheck;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.baton.resources.exec.ExecResource;
 import io.baton.resources.probeport.ProbeMode;
 import io.baton.resources.probeport.ProbePortResource;
@@ -42,7 +52,11 @@ public final class ResourceFactory {
                 continue;
             }
             List<Resource> resources = new ArrayList<>();
+            List<ResourceMonitor> monitors = new ArrayList<>();
+            List<MonitorSpec> specs = new ArrayList<>();
             for (ResourceConfig rc : g.resources()) {
+                monitors.add(monitor(g, rc, self));
+                specs.add(rc instanceof ExecResourceConfig e && e.monitor() != null ? spec(e) : null);
                 if (rc instanceof MirrorDiskResourceConfig disk) {
                     if (mirrors == null) {
                         throw new IllegalStateException("group " + g.name() + " has a mirror disk but no replicas are open");
@@ -52,9 +66,45 @@ public final class ResourceFactory {
                 }
                 resources.add(create(rc, self, leaseLive));
             }
-            runtimes.add(new GroupRuntime(g.name(), resources));
+            PlanPolicy policy = new PlanPolicy(resources.stream().map(Resource::name).toList(), specs,
+                    GroupRuntime.probeIndex(resources), g.onFailure() == OnFailure.KEEP, g.probeWait().toNanos());
+            runtimes.add(new GroupRuntime(g.name(), resources, monitors, policy));
         }
         return runtimes;
+    }
+
+    /** What the plan needs of an exec resource's monitor and restart policy. */
+    static MonitorSpec spec(ExecResourceConfig e) {
+        MonitorConfig m = e.monitor();
+        return new MonitorSpec(m.failures(), m.startGrace().toNanos(), e.restart().max(), e.restart().within().toNanos());
+    }
+
+    /** The check of an exec resource's monitor, or null; tcp and http default to the probe port's bind address. */
+    static ResourceMonitor monitor(GroupConfig g, ResourceConfig rc, NodeConfig self) {
+        if (!(rc instanceof ExecResourceConfig e) || e.monitor() == null) {
+            return null;
+        }
+        MonitorConfig m = e.monitor();
+        String host = m.host() != null ? m.host() : probeBind(g, self);
+        HealthCheck check = switch (m.type()) {
+            case TCP -> new TcpCheck(host, m.port());
+            case HTTP -> new HttpCheck(host, m.port(), m.path(), m.expectStatus(), m.expectBody());
+            case EXEC -> {
+                Map<String, String> env = new LinkedHashMap<>(e.env());
+                env.put("BATON_GROUP", g.name());
+                env.put("BATON_NODE", self.id());
+                env.put("BATON_RESOURCE", e.name());
+                yield new ExecCheck(m.command(), env);
+            }
+        };
+        return new ResourceMonitor(check, m.interval(), m.timeout());
+    }
+
+    /** Where the group's probe port listens on this node: where its application is expected too. */
+    private static String probeBind(GroupConfig g, NodeConfig self) {
+        return g.resources().stream().filter(r -> r instanceof ProbePortResourceConfig)
+                .map(r -> ((ProbePortResourceConfig) r).bind()).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(self.raft().host());
     }
 
     private static Resource create(ResourceConfig rc, NodeConfig self, BooleanSupplier leaseLive) {

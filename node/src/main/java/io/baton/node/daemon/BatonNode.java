@@ -3,6 +3,10 @@ package io.baton.node.daemon;
 import io.baton.coordinator.agent.OwnerLease;
 import io.baton.coordinator.core.Controller;
 import io.baton.coordinator.core.Core;
+import io.baton.coordinator.core.GroupPolicy;
+import io.baton.node.config.ExecResourceConfig;
+import io.baton.node.config.GroupConfig;
+import io.baton.node.config.RestartPolicy;
 import io.baton.coordinator.core.StateCodec;
 import io.baton.coordinator.core.Timing;
 import io.baton.coordinator.core.Topology;
@@ -74,7 +78,30 @@ public final class BatonNode implements AutoCloseable {
                 config.nodes().stream().map(n -> new Topology.NodeSpec(n.id(), n.role() == Role.WITNESS)).toList(),
                 // A group with a mirror disk is granted only to UpToDate replicas.
                 config.groups().stream().map(g -> new Topology.GroupSpec(g.name(), g.nodes(), g.autostart(),
-                        g.hasMirrorDisk())).toList());
+                        g.hasMirrorDisk(), policy(g))).toList());
+    }
+
+    /**
+     * The group's recovery policy as the core and controller apply it. A node's failure record lasts
+     * as long as the longest restart window of the group's monitors (Pacemaker's failure-timeout),
+     * the default window when none has a monitor.
+     */
+    static GroupPolicy policy(GroupConfig g) {
+        long failureTimeoutMs = g.resources().stream()
+                .filter(r -> r instanceof ExecResourceConfig e && e.restart() != null)
+                .mapToLong(r -> ((ExecResourceConfig) r).restart().within().toMillis())
+                .max().orElse(RestartPolicy.DEFAULT.within().toMillis());
+        GroupPolicy.OnFailure onFailure = switch (g.onFailure()) {
+            case FAILOVER -> GroupPolicy.OnFailure.FAILOVER;
+            case STOP -> GroupPolicy.OnFailure.STOP;
+            case KEEP -> GroupPolicy.OnFailure.KEEP;
+        };
+        GroupPolicy.Failback failback = switch (g.failback()) {
+            case NEVER -> GroupPolicy.Failback.NEVER;
+            case AUTO -> GroupPolicy.Failback.AUTO;
+        };
+        return new GroupPolicy(onFailure, g.failoverLimit().max(), g.failoverLimit().within().toMillis(),
+                failureTimeoutMs, failback, g.failbackAfter().toMillis());
     }
 
     public static Timing timing(ClusterConfig config) {
