@@ -2,6 +2,7 @@ package io.baton.node.cli;
 
 import io.baton.proto.FailureRecord;
 import io.baton.proto.GroupReport;
+import io.baton.proto.MonitorReport;
 import io.baton.proto.ReplicaStateProto;
 import io.baton.proto.ResourceReport;
 import io.baton.proto.admin.ClusterStatus;
@@ -219,6 +220,25 @@ final class StatusTable {
 
     static String resource(ResourceReport res) {
         String text = res.getName() + "=" + (res.getState().isEmpty() ? "unknown" : res.getState());
-        return res.getDetail().isEmpty() ? text : text + " (" + res.getDetail().strip().replace('\n', ' ') + ")";
+        text = res.getDetail().isEmpty() ? text : text + " (" + res.getDetail().strip().replace('\n', ' ') + ")";
+        return res.hasMonitor() ? text + " [" + monitor(res.getMonitor()) + "]" : text;
+    }
+
+    /** "monitor healthy", "monitor failing: 1 check in a row, connection refused; 1 restart", ... */
+    static String monitor(MonitorReport m) {
+        String verdict = m.getVerdict().isEmpty() ? "unknown" : m.getVerdict();
+        StringBuilder b = new StringBuilder("monitor ").append(verdict);
+        if ((verdict.equals("failing") || verdict.equals("failed")) && m.getConsecutiveFailures() > 0) {
+            b.append(": ").append(m.getConsecutiveFailures()).append(m.getConsecutiveFailures() == 1 ? " check" : " checks")
+                    .append(" in a row");
+            if (!m.getLastError().isEmpty()) {
+                b.append(", ").append(m.getLastError().strip().replace('\n', ' '));
+            }
+        }
+        if (m.getRestarts() > 0) {
+            b.append("; ").append(m.getRestarts()).append(m.getRestarts() == 1 ? " restart" : " restarts")
+                    .append(" in its window");
+        }
+        return b.toString();
     }
 }

@@ -164,4 +164,17 @@ class StatusTableTest {
         assertEquals("Cluster:     c\nLeader:      (none)\nRaft:        unknown (no report from the leader)\nAnswered by: n1\n\n(no nodes)\n\n(no groups)\n",
                 StatusTable.render(ClusterStatus.newBuilder().setCluster("c").setAnsweredBy("n1").build()));
     }
+
+    @Test
+    void aMonitoredResourceShowsItsVerdictLastErrorAndRestarts() {
+        io.baton.proto.ResourceReport healthy = Clusters.resource("app", "active", "").toBuilder()
+                .setMonitor(io.baton.proto.MonitorReport.newBuilder().setVerdict("healthy")).build();
+        io.baton.proto.ResourceReport failing = Clusters.resource("app", "active", "").toBuilder()
+                .setMonitor(io.baton.proto.MonitorReport.newBuilder().setVerdict("failing").setConsecutiveFailures(1)
+                        .setLastError("connection refused").setRestarts(2)).build();
+        assertEquals("app=active [monitor healthy]", StatusTable.resource(healthy));
+        assertEquals("app=active [monitor failing: 1 check in a row, connection refused; 2 restarts in its window]",
+                StatusTable.resource(failing));
+        assertEquals("app=active", StatusTable.resource(Clusters.resource("app", "active", "")));
+    }
 }
