@@ -13,12 +13,14 @@ final class EventLine {
     private EventLine() {
     }
 
+    private static final int KIND_WIDTH = 16;
+
     static String format(Event e) {
         StringBuilder sb = new StringBuilder();
         sb.append(TIME.format(Instant.ofEpochMilli(e.getWallTimeMs()))).append("  ");
         String kind = e.getKind().isEmpty() ? "?" : e.getKind();
-        // Long kinds (force-activate, move-cancelled) keep a gap before the group.
-        sb.append(kind.length() >= 10 ? kind + "  " : String.format("%-10s", kind));
+        // Padded to the common kinds (monitor-failed, force-activate); longer ones keep a gap.
+        sb.append(kind.length() >= KIND_WIDTH ? kind + "  " : String.format("%-" + KIND_WIDTH + "s", kind));
         sb.append(Names.orDash(e.getGroup())).append("  ").append(Names.orDash(e.getNode()));
         if (e.getEpoch() != 0) {
             sb.append("  epoch ").append(e.getEpoch());

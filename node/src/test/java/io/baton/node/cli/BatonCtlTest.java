@@ -309,8 +309,8 @@ class BatonCtlTest {
                 event(1, "granted", "web", "server2", 7, "moved"), event(2, "node-down", "", "witness", 0, ""));
         Result r = run("--endpoint", admin.endpoint(), "events", "--last", "2");
         assertEquals(0, r.code(), r.err());
-        assertEquals("2026-11-24T20:31:02.124Z  granted   web  server2  epoch 7  moved\n"
-                + "2026-11-24T20:31:02.125Z  node-down -  witness\n", r.out());
+        assertEquals("2026-11-24T20:31:02.124Z  granted         web  server2  epoch 7  moved\n"
+                + "2026-11-24T20:31:02.125Z  node-down       -  witness\n", r.out());
         assertEquals(WatchRequest.newBuilder().setRecent(2).build(), admin.requests.get(0));
     }
 
@@ -336,10 +336,10 @@ class BatonCtlTest {
         CompletableFuture<Result> running = CompletableFuture.supplyAsync(
                 () -> capture.run("--endpoint", admin.endpoint(), "events", "--follow"));
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.follower.get() != null
-                && capture.out().contains("granted   web  server2  epoch 7  moved"));
+                && capture.out().contains("granted         web  server2  epoch 7  moved"));
         assertFalse(running.isDone());
         admin.follower.get().onNext(event(2, "online", "web", "server2", 7, "all resources active"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> capture.out().contains("online    web  server2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> capture.out().contains("online          web  server2"));
         assertFalse(running.isDone());
         admin.follower.get().onCompleted();
         Result r = running.get(10, TimeUnit.SECONDS);

@@ -11,10 +11,10 @@ class EventLineTest {
     void formatsInUtcWithPaddedKind() {
         Event granted = Event.newBuilder().setWallTimeMs(1_795_552_262_123L).setKind("granted").setGroup("web")
                 .setNode("server2").setEpoch(7).setMessage("moved by operator\n").build();
-        assertEquals("2026-11-24T20:31:02.123Z  granted   web  server2  epoch 7  moved by operator",
+        assertEquals("2026-11-24T20:31:02.123Z  granted         web  server2  epoch 7  moved by operator",
                 EventLine.format(granted));
         Event down = Event.newBuilder().setWallTimeMs(0).setKind("node-down").setNode("witness").build();
-        assertEquals("1970-01-01T00:00:00.000Z  node-down -  witness", EventLine.format(down));
+        assertEquals("1970-01-01T00:00:00.000Z  node-down       -  witness", EventLine.format(down));
     }
 
     @Test
