@@ -343,11 +343,13 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             PlanInput input = new PlanInput(nodeId, local, lease, maintenance(local), observe(g), probesSeen(g),
                     clock.nanos());
             Step step;
+            long epoch;
             lock.lock();
             try {
                 String before = signature(g);
                 ActivityProto was = g.memory.activity();
                 step = AgentPlan.next(g.policy, g.memory, input);
+                epoch = g.memory.epoch();
                 logTransition(g, was);
                 if (!before.equals(signature(g))) {
                     wakeHeartbeat();
@@ -358,7 +360,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             if (step instanceof Step.Start start) {
                 execute(g, start.index(), true, start.epoch());
             } else if (step instanceof Step.Stop stop) {
-                execute(g, stop.index(), false, g.memory.epoch());
+                execute(g, stop.index(), false, epoch);
             } else {
                 return;
             }
