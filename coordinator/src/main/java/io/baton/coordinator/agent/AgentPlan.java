@@ -34,6 +34,11 @@ import java.util.concurrent.TimeUnit;
 public final class AgentPlan {
     /** A failed stop is tried again no sooner than this. */
     public static final long STOP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Failed stop passes in a row after which the plan waits for an operator ('batonctl clear'). */
+    public static final int STOP_TRIES = 5;
+    /** The warnings' prefixes, and so their events' kinds. */
+    public static final String STOP_FAILED = "stop-failed";
+    public static final String STOP_STUCK = "stop-stuck";
 
     private AgentPlan() {}
 
@@ -134,6 +139,8 @@ public final class AgentPlan {
             m.degraded = false;
             m.monitorFailed = false;
             m.stopFailed = false;
+            m.failedStopPasses = 0;
+            m.stopGaveUpAtClears = -1;
             m.warnings.clear();
         }
         if (m.activity == ActivityProto.ACTIVITY_ACTIVE && m.restartFrom < 0 && !in.maintenance()) {
@@ -249,11 +256,19 @@ public final class AgentPlan {
 
     private static Step whileNotWanted(PlanPolicy p, GroupMemory m, PlanInput in) {
         long now = in.nowNanos();
-        m.warnings.clear();
+        m.warnings.removeIf(w -> w.startsWith(PROBE_WAIT));
         m.degraded = false;
         m.restartFrom = -1;
         if (m.stopFailed) {
-            if (now < m.nextStopRetryNanos) {
+            if (m.stopGaveUpAtClears >= 0) {
+                if (clears(in) == m.stopGaveUpAtClears) {
+                    return new Step.Idle(Long.MAX_VALUE);
+                }
+                // An operator cleared the group: try again, as many times as before.
+                m.stopGaveUpAtClears = -1;
+                m.failedStopPasses = 0;
+                m.warnings.removeIf(w -> w.startsWith(STOP_STUCK));
+            } else if (now < m.nextStopRetryNanos) {
                 return new Step.Idle(m.nextStopRetryNanos);
             }
             return beginDeactivation(p, m, in);
@@ -302,9 +317,13 @@ public final class AgentPlan {
             String failures = "stop failed: " + String.join("; ", m.stopFailures);
             m.message = m.failedEpoch == m.epoch && !m.message.isEmpty() && !wasStuck ? m.message + "; " + failures
                     : failures;
-            return new Step.Idle(m.nextStopRetryNanos);
+            stopFailedWarnings(m, in);
+            return new Step.Idle(m.stopGaveUpAtClears >= 0 ? Long.MAX_VALUE : m.nextStopRetryNanos);
         }
         m.stopFailed = false;
+        m.failedStopPasses = 0;
+        m.stopGaveUpAtClears = -1;
+        m.warnings.removeIf(w -> w.startsWith(STOP_FAILED) || w.startsWith(STOP_STUCK));
         if (m.failedEpoch == m.epoch && m.failedEpoch >= 0) {
             // Reported FAILED only now that nothing is up: the controller may start it elsewhere.
             m.activity = ActivityProto.ACTIVITY_FAILED;
@@ -318,6 +337,31 @@ public final class AgentPlan {
         }
         release(m, in);
         return new Step.Idle(Long.MAX_VALUE);
+    }
+
+    /**
+     * A failed stop is an event and a status line (the warning, whose first appearance the core turns
+     * into a {@code stop-failed} event); after {@link #STOP_TRIES} in a row, a second one says the
+     * group needs an operator, and the plan stops retrying until the group's clear count grows.
+     */
+    private static void stopFailedWarnings(GroupMemory m, PlanInput in) {
+        m.failedStopPasses++;
+        String first = m.stopFailures.get(0);
+        String line = first.strip().lines().reduce((a, b) -> b).orElse("");
+        String head = first.strip().lines().findFirst().orElse("");
+        String what = head.equals(line) ? head : head + " ... " + line;
+        m.warnings.removeIf(w -> w.startsWith(STOP_FAILED));
+        m.warnings.add(STOP_FAILED + ": " + what);
+        if (m.failedStopPasses >= STOP_TRIES && m.stopGaveUpAtClears < 0) {
+            m.stopGaveUpAtClears = clears(in);
+            String group = in.local() == null ? "GROUP" : in.local().name();
+            m.warnings.add(STOP_STUCK + ": " + STOP_TRIES + " stops in a row failed; something may still be up, so"
+                    + " the group stays here: fix the stop, then 'batonctl clear " + group + "' to retry");
+        }
+    }
+
+    private static long clears(PlanInput in) {
+        return in.local() == null ? 0 : in.local().clears();
     }
 
     private static void release(GroupMemory m, PlanInput in) {

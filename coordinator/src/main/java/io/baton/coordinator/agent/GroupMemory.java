@@ -39,6 +39,13 @@ public final class GroupMemory {
     /** The last pass left something possibly up: retried no sooner than {@link #nextStopRetryNanos}. */
     boolean stopFailed;
     long nextStopRetryNanos;
+    /** Deactivation passes in a row that left something possibly up. */
+    int failedStopPasses;
+    /**
+     * After {@link AgentPlan#STOP_TRIES} failed passes the plan stops retrying until an operator's
+     * clear: the group's clear count when it gave up; -1 while it still retries.
+     */
+    long stopGaveUpAtClears = -1;
     /** The probe port's probe count when it last changed, and when (monotonic). */
     long probeCount = -1;
     long probeChangedNanos;
@@ -70,6 +77,8 @@ public final class GroupMemory {
         c.stopFailures.addAll(stopFailures);
         c.stopFailed = stopFailed;
         c.nextStopRetryNanos = nextStopRetryNanos;
+        c.failedStopPasses = failedStopPasses;
+        c.stopGaveUpAtClears = stopGaveUpAtClears;
         c.probeCount = probeCount;
         c.probeChangedNanos = probeChangedNanos;
         c.warnings.addAll(warnings);

@@ -519,6 +519,12 @@ public final class Core {
          * Forgets failures of a group: on one node, or on every node (then the failover count too). Ends a
          * hold; a FAILED group with no owner goes OFFLINE so the controller starts it again (unless stopped).
          */
+        /** Whether {@code node}'s last report says it gave up retrying a failing stop of {@code g}. */
+        private boolean stopStuck(GroupState g, String node) {
+            GroupReport r = g.reports.get(node);
+            return r != null && r.getWarningsList().stream().anyMatch(w -> w.startsWith("stop-stuck"));
+        }
+
         CommandResult clearFailures() throws Refusal {
             var c = cmd.getClearFailures();
             GroupState g = knownGroup(c.getGroup());
@@ -527,7 +533,12 @@ public final class Core {
                     : g.failures.containsKey(node);
             boolean restart = g.phase == Phase.FAILED && g.owner == null;
             String which = g.name + (node == null ? "" : " on " + node);
+            // Counted even when no record changes: an owner that gave up on a failing stop retries on it.
+            g.clears++;
             if (!records && g.hold == null && !restart) {
+                if (g.owner != null && stopStuck(g, g.owner)) {
+                    return ok(g.owner + " retries the stop of " + g.name, g.epoch);
+                }
                 return ok("nothing to clear: no failure of " + which + " is recorded", g.epoch);
             }
             if (node == null) {

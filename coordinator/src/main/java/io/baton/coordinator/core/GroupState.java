@@ -37,6 +37,8 @@ public final class GroupState {
      * starts a held group nowhere until an operator's start or clear; any grant ends the hold.
      */
     String hold;
+    /** ClearFailures applied so far: an owner stuck on a failing stop retries when this grows. */
+    long clears;
     /** The latest report of each member node. */
     final Map<String, GroupReport> reports = new TreeMap<>();
     /**
@@ -60,6 +62,7 @@ public final class GroupState {
         c.failoverWallMs.addAll(failoverWallMs);
         c.maintenance = maintenance;
         c.hold = hold;
+        c.clears = clears;
         c.reports.putAll(reports);
         c.replicas.putAll(replicas);
         return c;
@@ -115,6 +118,11 @@ public final class GroupState {
     }
 
     /** Why the group is held, or null when it is not. */
+    /** How many times an operator cleared the group's failures ('batonctl clear'). */
+    public long clears() {
+        return clears;
+    }
+
     public String holdReason() {
         return hold;
     }

@@ -300,4 +300,58 @@ class AgentPlanTest {
         assertTrue(m.released());
         assertEquals(1, m.releasedEpoch());
     }
+
+    /** Runs one deactivation pass in which the app's stop fails with {@code why}. */
+    private void failingStopPass(String why) {
+        for (int i = 0; i < 10; i++) {
+            Step s = next();
+            if (s instanceof Step.Stop stop) {
+                boolean ok = stop.index() != APP;
+                resources[stop.index()] = ok ? Observed.INACTIVE : Observed.FAILED;
+                AgentPlan.stopped(policy, m, stop.index(), ok, ok ? "" : why, now);
+            } else {
+                return;
+            }
+        }
+        throw new AssertionError("the pass did not end");
+    }
+
+    @Test
+    void aFailingStopIsReportedAndAfterFiveTriesWaitsForAnOperatorsClear() {
+        activeAtEpoch1();
+        now += 5_000 * MS;
+        String why = "stop script for 'app' exited with status 3: stopping nginx\nnginx: bind() failed";
+        failingStopPass(why);
+        assertEquals(List.of("stop-failed: stop script for 'app' exited with status 3: stopping nginx ... nginx: bind() failed"),
+                m.warnings().stream().map(w -> w.replace("app: ", "")).toList());
+        for (int pass = 2; pass <= AgentPlan.STOP_TRIES; pass++) {
+            now += AgentPlan.STOP_RETRY_NANOS;
+            failingStopPass(why);
+        }
+        assertTrue(m.warnings().stream().anyMatch(w -> w.startsWith("stop-stuck: 5 stops in a row failed")), m.warnings()::toString);
+        assertTrue(m.warnings().stream().anyMatch(w -> w.contains("'batonctl clear web'")), m.warnings()::toString);
+        now += 60_000 * MS;
+        assertEquals(new Step.Idle(Long.MAX_VALUE), next(), "no more retries on its own");
+        assertEquals(ActivityProto.ACTIVITY_STOPPING, m.activity(), "still possibly up: never failed or released");
+
+        f.ok(io.baton.proto.Command.newBuilder().setClearFailures(
+                io.baton.proto.ClearFailures.newBuilder().setGroup("web")).build());
+        assertEquals(new Step.Stop(PROBE), next(), "an operator's clear: the stop is tried again");
+        assertFalse(m.warnings().stream().anyMatch(w -> w.startsWith("stop-stuck")));
+        assertEquals(List.of("stop probe", "stop app", "stop disk"), settleFrom(new Step.Stop(PROBE)));
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, m.activity());
+        assertEquals(List.of(), m.warnings(), "a stop that worked clears both warnings");
+    }
+
+    /** {@link #settle} when {@code first} was already asked for. */
+    private List<String> settleFrom(Step first) {
+        Step.Stop stop = (Step.Stop) first;
+        resources[stop.index()] = Observed.INACTIVE;
+        AgentPlan.stopped(policy, m, stop.index(), true, "", now);
+        List<String> rest = settle();
+        List<String> all = new ArrayList<>();
+        all.add("stop " + policy.names().get(stop.index()));
+        all.addAll(rest);
+        return all;
+    }
 }

@@ -577,4 +577,46 @@ class NodeAgentTest {
         agent.checkOnce(web(), 2);
         assertEquals(1, appCheck.runs());
     }
+
+    // ---- a failing stop: an event, a status line, and an operator after five tries ----
+
+    private long appStops() {
+        return snapshot().stream().filter(e -> e.startsWith("app stop")).count();
+    }
+
+    private List<String> eventKinds() {
+        return cluster.read(st -> st.events().stream().map(e -> e.getKind() + ":" + e.getMessage()).toList());
+    }
+
+    @Test
+    void aFailingStopIsAnEventAndAfterFiveTriesWaitsForAClear() {
+        webOnlineAtEpoch1();
+        app.failStop("stop script for 'app' exited with status 3: nginx: still running");
+        cluster.ok(io.baton.proto.Command.newBuilder().setStop(io.baton.proto.StopGroup.newBuilder().setGroup("web")).build());
+        agent.heartbeatOnce();
+        for (int pass = 1; pass <= 5; pass++) {
+            agent.reconcileOnce();
+            agent.heartbeatOnce();
+            clock.advance(Duration.ofSeconds(1));
+        }
+        List<String> kinds = eventKinds();
+        assertEquals(1, kinds.stream().filter(k -> k.startsWith("stop-failed:")).count(), kinds::toString);
+        assertTrue(kinds.stream().anyMatch(k -> k.startsWith("stop-failed:") && k.contains("exited with status 3")), kinds::toString);
+        assertTrue(kinds.stream().anyMatch(k -> k.startsWith("stop-stuck:") && k.contains("batonctl clear web")), kinds::toString);
+        long stops = appStops();
+        assertEquals(5, stops);
+        clock.advance(Duration.ofMinutes(1));
+        agent.reconcileOnce();
+        assertEquals(stops, appStops(), "no more tries until an operator clears the group");
+        assertEquals(ActivityProto.ACTIVITY_STOPPING, lastWebReport().getActivity());
+
+        app.failStop(null);
+        cluster.ok(io.baton.proto.Command.newBuilder().setClearFailures(
+                io.baton.proto.ClearFailures.newBuilder().setGroup("web")).build());
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        assertEquals(stops + 1, appStops());
+        assertTrue(lastWebReport().getReleased(), "stopped at last, and released");
+        assertTrue(eventKinds().stream().anyMatch(k -> k.startsWith("stop-stuck-cleared")), eventKinds()::toString);
+    }
 }
