@@ -585,6 +585,17 @@ final class LabEnv implements AutoCloseable {
     }
 
     /**
+     * Waits until {@code owner} has served steadily for {@code d} (bounded), as every layer sees it
+     * (leniently: {@link LabObserver#stillServingFrom}). The monitor scenarios wait two check intervals
+     * so that the monitor has checked a running nginx before they kill it: the first check of a fresh
+     * daemon is slow (docs/lab.md, "Other observations").
+     */
+    void awaitSteady(String owner, Duration d) {
+        await("served steadily from " + owner).during(d).atMost(d.plusSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> observer.stillServingFrom(owner));
+    }
+
+    /**
      * Fails on any S1 violation the observer saw (both probe ports open in one round) and on observer
      * errors; with {@code -Dlab.strict=false}, violations in the instant after a SIGCONT are only
      * reported: see {@link #inResumeWindow}.

@@ -48,6 +48,8 @@ class LabMonitorIT {
     static final Duration QUIET = Duration.ofSeconds(10);
     static final Duration MAINTENANCE_HOLD = Duration.ofSeconds(5);
     static final Duration PROBE_WAIT = Duration.ofSeconds(5);
+    /** Served steadily this long before a kill: the monitor has checked a running nginx (two intervals). */
+    static final Duration STEADY = INTERVAL.multipliedBy(2);
 
     LabEnv env;
 
@@ -138,6 +140,7 @@ class LabMonitorIT {
      * asserts what a restart must look like. Returns [t0 (monotonic), detection ms, restarted ms, pages back ms].
      */
     private double[] killAndAwaitLocalRestart() {
+        env.awaitSteady("server1", STEADY);
         LabObserver.Group before = env.observer.group();
         long oldPid = env.nginxPid(Host.SERVER1).orElseThrow();
         double t0 = now();
@@ -217,6 +220,7 @@ class LabMonitorIT {
         start("monitor-nowhere", run, Options.monitored().withRestart("{max: 0, within: 10m}"));
         long epoch = env.observer.group().epoch();
         env.breakNginxConfig(Host.SERVER2);
+        env.awaitSteady("server1", STEADY);
 
         double t0 = now();
         long w0 = wall();
@@ -288,10 +292,10 @@ class LabMonitorIT {
         LabEnv.CtlRun status = env.batonctl("status");
         assertTrue(status.out().contains("warning: web: probe-wait"), status.out());
 
-        // The checks return: the warning clears.
+        // The checks return: the warning clears (at the first probe the port accepts, maybe the observer's).
+        long w2 = wall();
         env.unblockProbePort(Host.SERVER1);
         assertEquals("", env.haproxyCommand("enable health web/server1"), "haproxy: enable health");
-        long w2 = wall();
         Event cleared = awaitEvent("probe-wait-cleared", "server1", w2, RECOVERY);
         env.awaitServing("server1", RECOVERY);
         await("the warning is gone from status").atMost(RECOVERY).pollInterval(Duration.ofMillis(50))

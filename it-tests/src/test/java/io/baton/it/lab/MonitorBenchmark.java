@@ -104,9 +104,13 @@ class MonitorBenchmark {
 
     private static Trial trial(LabEnv env, String owner, String target, boolean failover) {
         env.awaitServing(owner, BOUND);
+        // Two check intervals of steady service first: the monitor has checked a running nginx (the
+        // first check of a fresh daemon is slow, docs/lab.md), and HAProxy has settled.
+        env.awaitSteady(owner, Options.MONITOR_INTERVAL.multipliedBy(2));
         Host victim = Host.of(owner);
         int scriptLines = env.scriptLines().size();
         double before = LabObserver.now();
+        long wBefore = System.currentTimeMillis();
         env.killNginx(victim);
         // Timed from when kill(1) returned: the signal was delivered by then (starting the kill process
         // took up to ~100 ms on the loaded machine; the observer may see the first failed request sooner).
@@ -115,11 +119,11 @@ class MonitorBenchmark {
         String action = failover ? "failover" : "restarted";
         await().atMost(BOUND).pollInterval(Duration.ofMillis(20))
                 .until(() -> !Double.isNaN(env.observer.firstPageAfterGap(before)) && env.observer.servingFrom(target)
-                        && env.observer.firstEvent(action, owner, w0).isPresent());
+                        && env.observer.firstEvent(action, owner, wBefore).isPresent());
         double total = env.observer.firstPageAfterGap(before) - t0;
         double outage = env.observer.outageMs(before, LabObserver.now());
-        Optional<Event> failed = env.observer.firstEvent("monitor-failed", owner, w0);
-        Optional<Event> acted = env.observer.firstEvent(action, owner, w0);
+        Optional<Event> failed = env.observer.firstEvent("monitor-failed", owner, wBefore);
+        Optional<Event> acted = env.observer.firstEvent(action, owner, wBefore);
         long killOfDay = LabEnv.timeOfDay(w0);
         double firstCheck = env.logTimesOfDay(owner, "check of nginx failed (1 in a row)").stream()
                 .filter(t -> t >= killOfDay - 5).mapToDouble(t -> t - killOfDay).findFirst().orElse(Double.NaN);
