@@ -4,6 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.baton.it.lab.Lab.Host;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +51,56 @@ final class LabEnv implements AutoCloseable {
 
     record CtlRun(int exit, String out) {}
 
+    /**
+     * What the cluster file carries beyond the lab's base configuration. {@link #BASE} (what
+     * LabScenariosIT and NemesisIT run) adds nothing: no monitor, every group key at its default.
+     *
+     * @param monitor   the nginx exec resource's {@code monitor} (a YAML flow mapping), or null for none
+     * @param restart   its {@code restart} (a YAML flow mapping), or null for none (the default applies)
+     * @param groupKeys further keys of group {@code web} ({@code probe_wait}, {@code on_failure}, ...), in order
+     */
+    record Options(String monitor, String restart, Map<String, String> groupKeys) {
+        static final Options BASE = new Options(null, null, Map.of());
+        /** The monitor scenarios' check of nginx: GET / on port 80 of the server's own address. */
+        static final String HTTP_MONITOR = "{type: http, port: 80, path: /, interval: 1s, timeout: 500ms, failures: 2}";
+        static final String RESTART = "{max: 1, within: 10m}";
+        static final Duration MONITOR_INTERVAL = Duration.ofSeconds(1);
+        static final int MONITOR_FAILURES = 2;
+
+        /** nginx monitored by {@link #HTTP_MONITOR} with {@link #RESTART}; the group keys at their defaults. */
+        static Options monitored() {
+            return new Options(HTTP_MONITOR, RESTART, Map.of());
+        }
+
+        Options withRestart(String r) {
+            return new Options(monitor, r, groupKeys);
+        }
+
+        Options withGroupKey(String key, String value) {
+            Map<String, String> keys = new LinkedHashMap<>(groupKeys);
+            keys.put(key, value);
+            return new Options(monitor, restart, keys);
+        }
+
+        /** Whether the observer reports the group's policy state and the events (anything beyond BASE). */
+        boolean monitorView() {
+            return monitor != null || !groupKeys.isEmpty();
+        }
+
+        /** For the report: "monitor=... restart=... probe_wait=5s", or "base". */
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            if (monitor != null) {
+                b.append("monitor=").append(monitor.replace(" ", ""));
+            }
+            if (restart != null) {
+                b.append(b.length() == 0 ? "" : " ").append("restart=").append(restart.replace(" ", ""));
+            }
+            groupKeys.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
+            return b.length() == 0 ? "base" : b.toString();
+        }
+    }
+
     final Lab lab;
     final Path dir;
     private final Path config;
@@ -59,10 +115,12 @@ final class LabEnv implements AutoCloseable {
     static final boolean STRICT = !"false".equals(System.getProperty("lab.strict"));
     private Process haproxy;
     LabObserver observer;
+    final Options options;
 
-    private LabEnv(Lab lab, Path dir) {
+    private LabEnv(Lab lab, Path dir, Options options) {
         this.lab = lab;
         this.dir = dir;
+        this.options = options;
         this.config = dir.resolve("cluster.yaml");
         Path sock = dir.resolve("haproxy.sock");
         // A unix socket path has at most 107 bytes; a deep checkout falls back to /tmp.
@@ -75,6 +133,11 @@ final class LabEnv implements AutoCloseable {
      * server1 and the client gets its pages from server1 through HAProxy.
      */
     static LabEnv start(Path dir) throws Exception {
+        return start(dir, Options.BASE);
+    }
+
+    /** {@link #start(Path)} with a cluster file that carries {@code options}. */
+    static LabEnv start(Path dir, Options options) throws Exception {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -82,12 +145,13 @@ final class LabEnv implements AutoCloseable {
         }
         Files.createDirectories(dir.resolve("logs"));
         Lab lab = Lab.create();
-        LabEnv env = new LabEnv(lab, dir);
+        LabEnv env = new LabEnv(lab, dir, options);
         try {
             env.writeFiles();
             env.startHaproxy();
             // The observer runs from the start, so S1 is checked while the cluster comes up too.
-            env.observer = LabObserver.start(lab, dir, env.haproxySocket, TimeUnit.MINUTES.toMillis(60));
+            env.observer = LabObserver.start(lab, dir, env.haproxySocket, TimeUnit.MINUTES.toMillis(60),
+                    options.monitorView());
             for (String id : NODES) {
                 env.startNode(id);
             }
@@ -145,11 +209,15 @@ final class LabEnv implements AutoCloseable {
                 "d=" + base + "/$BATON_NODE",
                 "echo \"$(date +%s.%N) start $BATON_NODE epoch=$BATON_EPOCH\" >> " + base + "/scripts.log",
                 "if [ -s \"$d/nginx.pid\" ] && alive \"$(cat \"$d/nginx.pid\")\"; then exit 0; fi",
-                nginx + " -e \"$d/error.log\" -p \"$d\" -c \"$d/nginx.conf\"",
+                "# nginx exits non-zero at once when it cannot start (a broken config, the port taken): fail then",
+                nginx + " -e \"$d/error.log\" -p \"$d\" -c \"$d/nginx.conf\" || { echo \"nginx failed to start (exit $?)\" >&2; exit 1; }",
                 "# the daemon's parent returns once the port is bound; the pid file follows from the master",
                 "i=0",
                 "while [ $i -lt 50 ]; do",
-                "  if [ -s \"$d/nginx.pid\" ] && alive \"$(cat \"$d/nginx.pid\")\"; then exit 0; fi",
+                "  if [ -s \"$d/nginx.pid\" ] && alive \"$(cat \"$d/nginx.pid\")\"; then",
+                "    echo \"$(date +%s.%N) started $BATON_NODE epoch=$BATON_EPOCH\" >> " + base + "/scripts.log",
+                "    exit 0",
+                "  fi",
                 "  sleep 0.1; i=$((i+1))",
                 "done",
                 "echo \"nginx did not write $d/nginx.pid\" >&2",
@@ -186,8 +254,16 @@ final class LabEnv implements AutoCloseable {
         }
         yaml.append("groups:\n  - name: ").append(GROUP).append("\n    nodes: [server1, server2]\n    resources:\n")
                 .append("      - {type: exec, name: nginx, start: ").append(start).append(", stop: ").append(stop)
-                .append(", timeout: 10s}\n")
+                .append(", timeout: 10s");
+        if (options.monitor() != null) {
+            yaml.append(", monitor: ").append(options.monitor());
+        }
+        if (options.restart() != null) {
+            yaml.append(", restart: ").append(options.restart());
+        }
+        yaml.append("}\n")
                 .append("      - {type: probe_port, name: lb-probe, port: ").append(PROBE_PORT).append(", mode: tcp}\n");
+        options.groupKeys().forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v).append('\n'));
         Files.writeString(config, yaml);
 
         Files.writeString(dir.resolve("haproxy.cfg"), String.join("\n",
@@ -352,6 +428,112 @@ final class LabEnv implements AutoCloseable {
         return i < 0 ? Optional.empty() : Optional.of(r.out().substring(i + 7).split("\\s")[0]);
     }
 
+    // ---- the application and the load balancer (monitor scenarios) ----
+
+    /**
+     * SIGKILL to the server's nginx, master and workers at once: nginx's daemon() makes the master the
+     * leader of its own process group, which its workers share, so {@code kill -KILL -- -<master>}
+     * ends them all (killing the master alone would leave its worker serving). Returns the master's pid.
+     */
+    long killNginx(Host h) {
+        long pid = nginxPid(h).orElseThrow(() -> new IllegalStateException("no nginx running on " + h.id));
+        note("SIGKILL nginx on " + h.id + ": process group " + pid + " (master and workers)");
+        Sh.run(Duration.ofSeconds(5), List.of("kill", "-KILL", "--", "-" + pid)).check();
+        return pid;
+    }
+
+    /**
+     * Breaks the server's nginx config (an unknown directive), so that its start script fails at once
+     * ({@code nginx: [emerg] unknown directive}); an nginx already running is not affected.
+     */
+    void breakNginxConfig(Host h) throws IOException {
+        Path conf = dir.resolve("nginx").resolve(h.id).resolve("nginx.conf");
+        note("nginx config of " + h.id + " broken: its start script fails from now on");
+        Files.writeString(conf, "baton_lab_broken_on_purpose on;\n", StandardOpenOption.APPEND);
+    }
+
+    /** Undoes {@link #breakNginxConfig}. */
+    void repairNginxConfig(Host h) throws IOException {
+        Path conf = dir.resolve("nginx").resolve(h.id).resolve("nginx.conf");
+        note("nginx config of " + h.id + " repaired");
+        Files.writeString(conf, Files.readString(conf).replace("baton_lab_broken_on_purpose on;\n", ""));
+    }
+
+    /** The lines of the nginx scripts' log ({@code <epoch s> start|started|stop <server> epoch=<n>}). */
+    List<String> scriptLines() {
+        try {
+            return Files.readAllLines(dir.resolve("nginx").resolve("scripts.log"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Drops every TCP SYN to the probe port inside the server's namespace (iptables INPUT): nothing,
+     * neither HAProxy's checks nor the observer's probes, reaches it. The observer then sees the port
+     * closed; S1 is not at stake (a port that cannot be reached is not a second active one).
+     */
+    void blockProbePort(Host h) {
+        note("probe port of " + h.id + " blocked (iptables DROP)");
+        lab.exec(h, probeRule("-I")).check();
+    }
+
+    void unblockProbePort(Host h) {
+        note("probe port of " + h.id + " unblocked");
+        lab.exec(h, probeRule("-D")).check();
+    }
+
+    private static String[] probeRule(String op) {
+        return new String[] {"iptables", "-w", op, "INPUT", "-p", "tcp", "--dport", Integer.toString(PROBE_PORT), "-j", "DROP"};
+    }
+
+    /**
+     * One command on HAProxy's admin socket (from this JVM: a unix socket is reached through the file
+     * system, whatever the namespace), e.g. {@code disable health web/server1}; its answer. Bounded: 2 s.
+     */
+    String haproxyCommand(String command) throws IOException {
+        note("haproxy: " + command);
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+             Selector sel = Selector.open()) {
+            ch.connect(UnixDomainSocketAddress.of(haproxySocket));
+            ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ch.configureBlocking(false);
+            ch.register(sel, SelectionKey.OP_READ);
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            // HAProxy answers one command and closes the connection.
+            while (buf.hasRemaining() && System.nanoTime() < until) {
+                sel.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+                sel.selectedKeys().clear();
+                if (ch.read(buf) < 0) {
+                    break;
+                }
+            }
+            buf.flip();
+            return StandardCharsets.UTF_8.decode(buf).toString().strip();
+        }
+    }
+
+    /**
+     * The time of day (ms since midnight, local time) of each line of the node's log that contains
+     * {@code text}; the log's timestamps are {@code HH:mm:ss.SSS} in local time.
+     */
+    List<Long> logTimesOfDay(String node, String text) {
+        try {
+            return Files.readAllLines(dir.resolve("logs").resolve(node + ".log")).stream()
+                    .filter(l -> l.contains(text) && l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
+                    .map(l -> java.time.LocalTime.parse(l.substring(0, 12)).toNanoOfDay() / 1_000_000).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** {@code wallMs} as ms since local midnight, to compare with {@link #logTimesOfDay}. */
+    static long timeOfDay(long wallMs) {
+        return java.time.Instant.ofEpochMilli(wallMs).atZone(java.time.ZoneId.systemDefault()).toLocalTime()
+                .toNanoOfDay() / 1_000_000;
+    }
+
     // ---- checks from inside a host ----
 
     /** Whether something listens on TCP {@code port} in the host's namespace ({@code ss -ltn} there). */
@@ -403,6 +585,17 @@ final class LabEnv implements AutoCloseable {
     }
 
     /**
+     * Waits until {@code owner} has served steadily for {@code d} (bounded), as every layer sees it
+     * (leniently: {@link LabObserver#stillServingFrom}). The monitor scenarios wait two check intervals
+     * so that the monitor has checked a running nginx before they kill it: the first check of a fresh
+     * daemon is slow (docs/lab.md, "Other observations").
+     */
+    void awaitSteady(String owner, Duration d) {
+        await("served steadily from " + owner).during(d).atMost(d.plusSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> observer.stillServingFrom(owner));
+    }
+
+    /**
      * Fails on any S1 violation the observer saw (both probe ports open in one round) and on observer
      * errors; with {@code -Dlab.strict=false}, violations in the instant after a SIGCONT are only
      * reported: see {@link #inResumeWindow}.
@@ -432,7 +625,15 @@ final class LabEnv implements AutoCloseable {
             if (observer != null) {
                 observer.close();
             }
-            if (nodes.values().stream().filter(Process::isAlive).count() >= 2) {
+            if (options.monitorView() && observer != null) {
+                // The observer saw every event as it was committed: no batonctl run (a JVM start) needed.
+                StringBuilder b = new StringBuilder();
+                for (LabObserver.Event e : observer.events()) {
+                    b.append(String.format(Locale.ROOT, "%s  %-15s %-8s epoch %d  %s  (observer at %.3f)%n",
+                            java.time.Instant.ofEpochMilli(e.wallMs()), e.kind(), e.node(), e.epoch(), e.message(), e.t()));
+                }
+                Files.writeString(dir.resolve("events.log"), b);
+            } else if (nodes.values().stream().filter(Process::isAlive).count() >= 2) {
                 CtlRun events = batonctl("--timeout", "3s", "events", "--last", "200");
                 Files.writeString(dir.resolve("events.log"), events.out());
             }

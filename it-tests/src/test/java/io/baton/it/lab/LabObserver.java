@@ -46,6 +46,40 @@ final class LabObserver implements AutoCloseable {
         }
     }
 
+    /**
+     * The group's recovery state from the admin API ({@code policy} lines, monitor scenarios only):
+     * maintenance, held, degraded, the members it failed on and its warnings' kinds.
+     */
+    record Policy(boolean maintenance, boolean held, boolean degraded, List<String> failedOn, List<String> warnings) {
+        static final Policy UNKNOWN = new Policy(false, false, false, List.of(), List.of());
+
+        static Policy of(Line l) {
+            return new Policy(Boolean.parseBoolean(l.get("maintenance")), Boolean.parseBoolean(l.get("held")),
+                    Boolean.parseBoolean(l.get("degraded")), list(l.get("failed_on")), list(l.get("warnings")));
+        }
+
+        private static List<String> list(String v) {
+            return v.isEmpty() || v.equals("-") ? List.of() : List.of(v.split(","));
+        }
+    }
+
+    /**
+     * A cluster event as the observer saw it ({@code event} lines, monitor scenarios only): {@code t} is
+     * when the observer got it (it asks every 100 ms), {@code wallMs} the wall time the event carries
+     * (the proposer's clock when it submitted the command, this machine's clock in the lab).
+     */
+    record Event(double t, long seq, String kind, String node, long epoch, long wallMs, String message) {
+        static Event of(Line l) {
+            return new Event(l.t(), Long.parseLong(l.get("seq")), l.get("kind"), l.get("node"),
+                    Long.parseLong(l.get("epoch")), Long.parseLong(l.get("wall_ms")), l.get("msg").replace('_', ' '));
+        }
+
+        @Override
+        public String toString() {
+            return kind + "@" + node + "(epoch " + epoch + ", seq " + seq + "): " + message;
+        }
+    }
+
     private final Process process;
     private final Thread reader;
     private final List<Line> lines = new ArrayList<>();
@@ -57,6 +91,8 @@ final class LabObserver implements AutoCloseable {
     private volatile Map<String, String> nodes = Map.of();
     private volatile String leader = "?";
     private volatile Map<String, String> raft = Map.of();
+    private volatile Policy policy = Policy.UNKNOWN;
+    private final List<Event> events = new ArrayList<>();
     private volatile Line summary;
     private volatile boolean ended;
 
@@ -69,6 +105,11 @@ final class LabObserver implements AutoCloseable {
     }
 
     static LabObserver start(Lab lab, Path dir, Path haproxySocket, long maxMillis) throws IOException {
+        return start(lab, dir, haproxySocket, maxMillis, false);
+    }
+
+    /** With {@code monitorView}, the observer also reports the group's policy state and the cluster's events. */
+    static LabObserver start(Lab lab, Path dir, Path haproxySocket, long maxMillis, boolean monitorView) throws IOException {
         // The observer is the measuring instrument: it runs at a higher priority (nice -10) than the
         // nodes, so that its 10 ms polling holds on a loaded 2-core machine.
         List<String> java = new ArrayList<>(List.of("nice", "-n", "-10",
@@ -82,6 +123,9 @@ final class LabObserver implements AutoCloseable {
                 "--http", Lab.Host.CLIENT.ip() + ":80",
                 "--admin", LabEnv.ADMIN_ENDPOINTS,
                 "--max-ms", Long.toString(maxMillis)));
+        if (monitorView) {
+            java.addAll(List.of("--monitor-view", "true"));
+        }
         Path log = dir.resolve("observer.log");
         Process p = Sh.builder(lab.cmd(Lab.Host.CLIENT, java)).redirectErrorStream(true).start();
         LabObserver o = new LabObserver(p, log);
@@ -155,6 +199,13 @@ final class LabObserver implements AutoCloseable {
             case "nodes" -> nodes = Map.copyOf(l.fields());
             case "leader" -> leader = l.fields().keySet().stream().findFirst().orElse("?");
             case "raft" -> raft = Map.copyOf(l.fields());
+            case "policy" -> policy = Policy.of(l);
+            case "event" -> {
+                Event e = Event.of(l);
+                synchronized (events) {
+                    events.add(e);
+                }
+            }
             case "summary" -> summary = l;
             default -> { }
         }
@@ -192,6 +243,29 @@ final class LabObserver implements AutoCloseable {
 
     Group group() {
         return group;
+    }
+
+    /** The group's latest policy state (monitor scenarios only; {@link Policy#UNKNOWN} before the first). */
+    Policy policy() {
+        return policy;
+    }
+
+    /** Every event seen so far, in order. */
+    List<Event> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** The events of {@code kind} (any node when {@code node} is null) whose wall time is at or after {@code sinceWallMs}. */
+    List<Event> events(String kind, String node, long sinceWallMs) {
+        return events().stream().filter(e -> e.kind().equals(kind) && (node == null || e.node().equals(node))
+                && e.wallMs() >= sinceWallMs).toList();
+    }
+
+    /** The first event of {@code kind} on {@code node} (any node when null) at or after {@code sinceWallMs}, if any. */
+    java.util.Optional<Event> firstEvent(String kind, String node, long sinceWallMs) {
+        return events(kind, node, sinceWallMs).stream().findFirst();
     }
 
     boolean nodeUp(String id) {
@@ -268,6 +342,31 @@ final class LabObserver implements AutoCloseable {
     double firstPageFrom(String server, double t) {
         return lines().stream().filter(l -> l.t() >= t && l.kind().equals("http") && l.fields().containsKey("ok")
                 && l.get("server").equals(server)).mapToDouble(Line::t).findFirst().orElse(Double.NaN);
+    }
+
+    /**
+     * The end of the first gap that begins at or after {@code t}: the time of the first successful GET
+     * after the first failed one, and the server that answered; NaN and null while the gap lasts or if
+     * none began.
+     */
+    double firstPageAfterGap(double t) {
+        boolean failed = false;
+        for (Line l : lines()) {
+            if (l.t() < t || !l.kind().equals("http")) {
+                continue;
+            }
+            if (l.fields().containsKey("fail")) {
+                failed = true;
+            } else if (failed && l.fields().containsKey("ok")) {
+                return l.t();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Whether a page came from {@code server} at or after {@code t}. */
+    boolean anyPageFrom(String server, double t) {
+        return !Double.isNaN(firstPageFrom(server, t));
     }
 
     /** The first time at or after {@code t} that {@code server}'s probe port was seen open, or NaN. */

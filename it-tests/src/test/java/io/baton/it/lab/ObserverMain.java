@@ -1,5 +1,6 @@
 package io.baton.it.lab;
 
+import io.baton.proto.Event;
 import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
@@ -7,6 +8,7 @@ import io.baton.proto.admin.NodeStatus;
 import io.baton.proto.admin.RaftFollower;
 import io.baton.proto.admin.RaftHealth;
 import io.baton.proto.admin.StatusRequest;
+import io.baton.proto.admin.WatchRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.BufferedReader;
@@ -48,7 +50,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a client: an HTTP GET through HAProxy every 20 ms, noting which server answered, and the
  *       gaps without a successful answer;</li>
  *   <li>the group's owner, epoch and phase and the nodes' liveness from the admin API (one node every
- *       100 ms in turn; the freshest answers' highest epoch, the leader's own answer first).</li>
+ *       100 ms in turn; the freshest answers' highest epoch, the leader's own answer first);</li>
+ *   <li>with {@code --monitor-view true} (the monitor scenarios): the group's maintenance, hold,
+ *       failed_on and warnings from the same answers ({@code policy} lines), and the cluster's events
+ *       as they are committed ({@code event} lines: the admin API's event list, asked every 100 ms for
+ *       what is newer than the last one seen).</li>
  * </ul>
  * Output: one line per change, {@code @obs <monotonic ms> <kind> <fields>}, where the time is
  * {@link System#nanoTime()} in ms (CLOCK_MONOTONIC, the same clock as the test JVM's), a {@code tick}
@@ -85,6 +91,8 @@ public final class ObserverMain {
     // status
     private final List<String> admins;
     private final AtomicLong statusPolls = new AtomicLong();
+    private final boolean monitorView;
+    private final AtomicLong eventPolls = new AtomicLong();
 
     private ObserverMain(Map<String, List<String>> opts) {
         for (String p : opts.getOrDefault("probe", List.of())) {
@@ -98,6 +106,7 @@ public final class ObserverMain {
         backend = one(opts, "backend", "web");
         http = opts.containsKey("http") ? addr(one(opts, "http", "")) : null;
         admins = opts.containsKey("admin") ? List.of(one(opts, "admin", "").split(",")) : List.of();
+        monitorView = Boolean.parseBoolean(one(opts, "monitor-view", "false"));
         deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(one(opts, "max-ms", "600000")));
     }
 
@@ -144,6 +153,9 @@ public final class ObserverMain {
         }
         if (!admins.isEmpty()) {
             threads.add(thread("obs-status", this::statusLoop));
+            if (monitorView) {
+                threads.add(thread("obs-events", this::eventsLoop));
+            }
         }
         Thread stdin = thread("obs-stdin", () -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -183,7 +195,7 @@ public final class ObserverMain {
                 "probe_rounds=%d late_rounds=%d max_launch_gap_ms=%.1f s1_violations=%d haproxy_polls=%d http_ok=%d http_fail=%d"
                         + " http_max_gap_ms=%.1f status_polls=%d",
                 probeRounds.get(), lateRounds.get(), maxLaunchGapMs, violations.get(), haproxyPolls.get(), httpOk.get(), httpFail.get(),
-                httpMaxGapMs, statusPolls.get());
+                httpMaxGapMs, statusPolls.get()) + (monitorView ? " event_polls=" + eventPolls.get() : "");
     }
 
     private Thread thread(String name, Runnable body) {
@@ -500,6 +512,7 @@ public final class ObserverMain {
         String lastNodes = null;
         String lastLeader = null;
         String lastRaft = null;
+        String lastPolicy = null;
         int next = 0;
         try {
             while (running()) {
@@ -551,11 +564,78 @@ public final class ObserverMain {
                     emit("leader", leader);
                     lastLeader = leader;
                 }
+                if (monitorView && best != null && best.getGroupsCount() > 0) {
+                    String policy = policy(best.getGroups(0));
+                    if (!policy.equals(lastPolicy)) {
+                        emit("policy", policy);
+                        lastPolicy = policy;
+                    }
+                }
                 String raft = raftContact(answers, answeredAt);
                 if (!raft.equals(lastRaft)) {
                     emit("raft", raft);
                     lastRaft = raft;
                 }
+                long pause = 100 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+                if (pause > 0) {
+                    sleep(pause);
+                }
+            }
+        } finally {
+            channels.forEach(ManagedChannel::shutdownNow);
+        }
+    }
+
+    /**
+     * "maintenance=false held=false degraded=false failed_on=server1,server2 warnings=probe-wait": what
+     * the monitor scenarios look at besides owner, epoch and phase; a warning by its kind (the text
+     * before its first ':').
+     */
+    private static String policy(GroupStatus g) {
+        String failedOn = g.getFailedOnCount() == 0 ? "-" : String.join(",", g.getFailedOnList());
+        String warnings = g.getWarningsCount() == 0 ? "-" : g.getWarningsList().stream()
+                .map(w -> w.contains(":") ? w.substring(0, w.indexOf(':')) : w).map(w -> w.strip().replace(' ', '_'))
+                .reduce((a, b) -> a + "," + b).orElse("-");
+        return "maintenance=" + g.getMaintenance() + " held=" + g.getHeld() + " degraded=" + g.getDegraded()
+                + " failed_on=" + failedOn + " warnings=" + warnings;
+    }
+
+    /**
+     * Asks one node every 100 ms for the events after the last one seen (the node that answered last;
+     * the next in turn when it does not answer) and prints each: {@code event seq=12 kind=restarted
+     * node=server1 epoch=3 wall_ms=<its wall time> msg=<message, spaces as '_'>}. Events are part of the
+     * replicated state, so every node has the same ones with the same sequence numbers.
+     */
+    private void eventsLoop() {
+        List<ManagedChannel> channels = new ArrayList<>();
+        for (String a : admins) {
+            InetSocketAddress sa = addr(a);
+            channels.add(NettyChannelBuilder.forAddress(sa.getHostString(), sa.getPort()).usePlaintext().build());
+        }
+        long lastSeq = 0;
+        int node = 0;
+        try {
+            while (running()) {
+                long began = System.nanoTime();
+                try {
+                    Iterator<Event> it = BatonAdminGrpc.newBlockingStub(channels.get(node))
+                            .withDeadlineAfter(500, TimeUnit.MILLISECONDS)
+                            .watch(WatchRequest.newBuilder().setAfterSeq(lastSeq).setRecent(1000).build());
+                    for (int n = 0; n < 1000 && it.hasNext(); n++) {
+                        Event e = it.next();
+                        if (e.getSeq() <= lastSeq) {
+                            continue;
+                        }
+                        lastSeq = e.getSeq();
+                        String msg = e.getMessage().strip().replaceAll("\\s+", "_");
+                        emit("event", "seq=" + e.getSeq() + " kind=" + (e.getKind().isEmpty() ? "?" : e.getKind())
+                                + " node=" + (e.getNode().isEmpty() ? "-" : e.getNode()) + " epoch=" + e.getEpoch()
+                                + " wall_ms=" + e.getWallTimeMs() + " msg=" + (msg.isEmpty() ? "-" : msg));
+                    }
+                } catch (RuntimeException e) {
+                    node = (node + 1) % channels.size();
+                }
+                eventPolls.incrementAndGet();
                 long pause = 100 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
                 if (pause > 0) {
                     sleep(pause);
