@@ -456,7 +456,11 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             for (int i = 0; i < g.monitors.size(); i++) {
                 if (g.monitors.get(i) != null) {
                     int index = i;
-                    monitorPool.execute(() -> monitorTick(g, index));
+                    ResourceMonitor monitor = g.monitors.get(i);
+                    monitorPool.execute(() -> {
+                        monitor.check().prepare(monitor.timeout());
+                        monitorTick(g, index);
+                    });
                 }
             }
         }
@@ -473,7 +477,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{}: monitor of {} failed", g.group, g.resources.get(index).name(), e);
         }
-        long delay = Math.max(0, began + monitor.interval().toNanos() - clock.nanos());
+        // Every interval from the last start, but never sooner than half an interval after the last
+        // check ended: a check that overran (a loaded machine) must not make two failures count at once.
+        long now = clock.nanos();
+        long delay = Math.max(began + monitor.interval().toNanos(), now + monitor.interval().toNanos() / 2) - now;
         if (running) {
             monitorPool.schedule(() -> monitorTick(g, index), delay, TimeUnit.NANOSECONDS);
         }

@@ -22,6 +22,12 @@ public interface HealthCheck {
      */
     CheckResult check(Duration timeout);
 
+    /**
+     * Builds whatever the first check would otherwise build (a client, its threads), so that the first
+     * check is no slower than the others; called once, before the first check, off the caller's path.
+     */
+    default void prepare(Duration timeout) {}
+
     /** What is probed, for status output and logs: "tcp 127.0.0.1:8080", "exec /etc/baton/check.sh". */
     String describe();
 }

@@ -114,6 +114,11 @@ public final class HttpCheck implements HealthCheck {
         return CheckResult.ok();
     }
 
+    @Override
+    public void prepare(Duration timeout) {
+        client(timeout);
+    }
+
     /** The check's client, built again only if the timeout changes (the connect timeout is the client's). */
     private synchronized HttpClient client(Duration timeout) {
         if (client == null || !timeout.equals(clientTimeout)) {
