@@ -27,7 +27,6 @@ import io.baton.node.config.NodeConfig;
 import io.baton.node.config.Role;
 import io.baton.proto.admin.ClusterStatus;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -154,10 +153,8 @@ public final class BatonNode implements AutoCloseable {
         stateMachine.addListener(agent);
         stateMachine.addListener(events);
 
-        Server admin = NettyServerBuilder
-                .forAddress(new InetSocketAddress(self.admin().host(), self.admin().port()))
-                .addService(new AdminService(raft, () -> status(config, topology, raft, nodeId), events, wall))
-                .build();
+        Server admin = AdminService.server(new InetSocketAddress(self.admin().host(), self.admin().port()),
+                new AdminService(raft, () -> status(config, topology, raft, nodeId), events, wall));
         try {
             raft.start();
         } catch (IOException e) {
