@@ -154,7 +154,9 @@ public final class RaftNode implements Closeable {
 
     /**
      * Proposes a command and completes with its result once committed and applied by the leader;
-     * fails (with a {@link CompletionException}) if no leader with a quorum commits it in time.
+     * fails (with a {@link CompletionException}) if no leader with a quorum commits it in time, and
+     * at once (with an {@link IllegalArgumentException}) for a command over
+     * {@link BatonStateMachine#MAX_COMMAND_BYTES}.
      */
     public CompletableFuture<CommandResult> submit(Command command, Duration timeout) {
         return send(client, command, timeout);
@@ -166,6 +168,11 @@ public final class RaftNode implements Closeable {
     }
 
     private CompletableFuture<CommandResult> send(RaftClient via, Command command, Duration timeout) {
+        int size = command.getSerializedSize();
+        if (size > BatonStateMachine.MAX_COMMAND_BYTES) {
+            // The leader would refuse it too (BatonStateMachine.startTransaction): say so without a round trip.
+            return CompletableFuture.failedFuture(new IllegalArgumentException(BatonStateMachine.overLimit(size)));
+        }
         Message message = Message.valueOf(ByteString.copyFrom(command.toByteArray()));
         long deadline = System.nanoTime() + timeout.toNanos();
         return CompletableFuture.supplyAsync(() -> {

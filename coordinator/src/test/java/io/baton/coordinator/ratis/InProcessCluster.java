@@ -178,6 +178,13 @@ final class InProcessCluster implements AutoCloseable {
         return List.copyOf(running.values());
     }
 
+    /** The Raft group as a client outside the members sees it (ids and addresses). */
+    org.apache.ratis.protocol.RaftGroup raftGroup() {
+        return org.apache.ratis.protocol.RaftGroup.valueOf(RaftNode.groupId(CLUSTER), peers.stream()
+                .map(p -> org.apache.ratis.protocol.RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build())
+                .toList());
+    }
+
     Path storageDir(String id) {
         return root.resolve(id);
     }
