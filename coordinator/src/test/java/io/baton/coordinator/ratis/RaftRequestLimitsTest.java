@@ -20,7 +20,9 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Now it is refused before it is appended, and the leader stays.
  */
 class RaftRequestLimitsTest {
+    /**
+     * Long enough that load on the test machine does not cost the leader its term by itself (with
+     * 300 ms it did); a step-down is seen at once, as the leader is no longer ready.
+     */
+    private static final Duration ELECTION_TIMEOUT = Duration.ofSeconds(3);
+
     @TempDir
     Path dir;
     private InProcessCluster cluster;
@@ -50,12 +58,14 @@ class RaftRequestLimitsTest {
 
     /** A client of the Raft port that is not a member, as anyone who can reach the port could run. */
     private RaftClient outsider() {
+        return outsider(RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+    }
+
+    private RaftClient outsider(RetryPolicy retry) {
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-        return RaftClient.newBuilder().setRaftGroup(cluster.raftGroup()).setProperties(p)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(5,
-                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                .build();
+        return RaftClient.newBuilder().setRaftGroup(cluster.raftGroup()).setProperties(p).setRetryPolicy(retry)
+                .setLeaderId(RaftPeerId.valueOf("witness")).build();
     }
 
     /** The witness, once it leads: it has the highest priority, so leadership settles there. */
@@ -74,7 +84,7 @@ class RaftRequestLimitsTest {
 
     @Test
     void anOversizedCommandFromAnotherClientIsRefusedAndTheLeaderStays() throws Exception {
-        cluster = InProcessCluster.start(dir, 2000);
+        cluster = InProcessCluster.start(new InProcessCluster(dir, 2000, ELECTION_TIMEOUT));
         Member leader = settledLeader();
         long term = leader.raft().currentTerm();
         Command huge = move("g".repeat(600 * 1024));
@@ -91,9 +101,31 @@ class RaftRequestLimitsTest {
         assertLeaderStays(leader, term);
     }
 
+    /** Bigger than the Raft port's gRPC limit: refused by gRPC before Ratis reads (and buffers) it. */
+    @Test
+    void aRequestOverTheRaftPortsMessageLimitIsNotRead() throws Exception {
+        cluster = InProcessCluster.start(new InProcessCluster(dir, 2000, ELECTION_TIMEOUT));
+        Member leader = settledLeader();
+        long term = leader.raft().currentTerm();
+        byte[] threeMiB = new byte[3 * 1024 * 1024];
+        try (RaftClient client = outsider(RetryPolicies.noRetry())) {
+            IOException refused = assertThrows(IOException.class,
+                    () -> client.io().send(Message.valueOf(ByteString.copyFrom(threeMiB))));
+            StringBuilder chain = new StringBuilder();
+            for (Throwable t = refused; t != null; t = t.getCause()) {
+                chain.append(t).append('\n');
+            }
+            assertTrue(chain.toString().contains("RESOURCE_EXHAUSTED"), chain.toString());
+        }
+        try (RaftClient client = outsider()) {
+            assertTrue(client.io().send(Message.valueOf(ByteString.copyFrom(move("web").toByteArray()))).isSuccess());
+        }
+        assertLeaderStays(leader, term);
+    }
+
     @Test
     void anOversizedCommandOfThisNodeIsRefusedBeforeItIsSent() throws Exception {
-        cluster = InProcessCluster.start(dir, 2000);
+        cluster = InProcessCluster.start(new InProcessCluster(dir, 2000, ELECTION_TIMEOUT));
         Member leader = settledLeader();
         long term = leader.raft().currentTerm();
         Command huge = move("g".repeat(600 * 1024));
