@@ -4,6 +4,7 @@ import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.ConfigException;
 import io.baton.node.config.ConfigLoader;
 import io.baton.node.daemon.BatonNode;
+import io.baton.node.daemon.StartFailure;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,6 +53,10 @@ public final class NodeMain implements Callable<Integer> {
         BatonNode running;
         try {
             running = BatonNode.start(cluster, node, dir);
+        } catch (StartFailure e) {
+            // Already one line saying what is wrong and what to do.
+            System.err.println("baton-node: " + e.getMessage());
+            return 1;
         } catch (java.io.IOException | RuntimeException e) {
             Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().contains("Exception:")
                     ? e.getCause() : e;

@@ -25,6 +25,7 @@ import java.util.function.Function;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -51,6 +52,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatonStateMachine extends BaseStateMachine {
     private static final Logger log = LoggerFactory.getLogger(BatonStateMachine.class);
+
+    /**
+     * The largest command accepted into the log, in bytes. Ratis refuses a log entry over its
+     * appender buffer (512 KiB, see {@link RaftNode}) only once it is being appended, and the leader
+     * then steps down: anyone who can reach the Raft port could force an election per request. Baton's
+     * own commands are far smaller (an admin command is a few names, a heartbeat a few KiB).
+     */
+    public static final int MAX_COMMAND_BYTES = 256 * 1024;
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Core core;
@@ -158,6 +167,25 @@ public final class BatonStateMachine extends BaseStateMachine {
         var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         return last.getIndex();
+    }
+
+    /**
+     * Refuses a request over {@link #MAX_COMMAND_BYTES} before it reaches the log: the client gets
+     * the reason, and the leader stays (an exception here does not make it step down).
+     */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        TransactionContext trx = super.startTransaction(request);
+        int size = request.getMessage().getContent().size();
+        if (size > MAX_COMMAND_BYTES) {
+            trx.setException(new IllegalArgumentException(overLimit(size)));
+        }
+        return trx;
+    }
+
+    /** The refusal of a command of {@code size} bytes. */
+    static String overLimit(int size) {
+        return "a command of " + size + " bytes is over the limit of " + MAX_COMMAND_BYTES + " bytes";
     }
 
     @Override

@@ -56,6 +56,11 @@ public final class RaftNode implements Closeable {
     public record Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries) {
     }
 
+    /** The largest message the Raft port reads: 512 KiB of entries per append, with Ratis's 1 MB of room. */
+    static final SizeInBytes RAFT_MESSAGE_MAX = SizeInBytes.valueOf("2MB");
+    /** A snapshot is sent in chunks of at most this (Ratis's default, 16 MB, would not fit in a message). */
+    static final SizeInBytes SNAPSHOT_CHUNK_MAX = SizeInBytes.valueOf("1MB");
+
     /** Pause between sends refused by a leader that is stepping down (a transfer takes about an election). */
     private static final long STEPPING_DOWN_RETRY_MS = 50;
 
@@ -93,6 +98,11 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("256KB"));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("1MB"));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("512KB"));
+        // The Raft port reads at most RAFT_MESSAGE_MAX per message (Ratis's default is 64 MB, so anyone
+        // who can reach the port could make it buffer that much). Ratis requires it to be at least 1 MB
+        // above the appender buffer; a snapshot goes in chunks that must fit in one message.
+        GrpcConfigKeys.setMessageSizeMax(p, RAFT_MESSAGE_MAX);
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SNAPSHOT_CHUNK_MAX);
         RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(60, TimeUnit.SECONDS));
 
         this.server = RaftServer.newBuilder()
@@ -154,7 +164,9 @@ public final class RaftNode implements Closeable {
 
     /**
      * Proposes a command and completes with its result once committed and applied by the leader;
-     * fails (with a {@link CompletionException}) if no leader with a quorum commits it in time.
+     * fails (with a {@link CompletionException}) if no leader with a quorum commits it in time, and
+     * at once (with an {@link IllegalArgumentException}) for a command over
+     * {@link BatonStateMachine#MAX_COMMAND_BYTES}.
      */
     public CompletableFuture<CommandResult> submit(Command command, Duration timeout) {
         return send(client, command, timeout);
@@ -166,6 +178,11 @@ public final class RaftNode implements Closeable {
     }
 
     private CompletableFuture<CommandResult> send(RaftClient via, Command command, Duration timeout) {
+        int size = command.getSerializedSize();
+        if (size > BatonStateMachine.MAX_COMMAND_BYTES) {
+            // The leader would refuse it too (BatonStateMachine.startTransaction): say so without a round trip.
+            return CompletableFuture.failedFuture(new IllegalArgumentException(BatonStateMachine.overLimit(size)));
+        }
         Message message = Message.valueOf(ByteString.copyFrom(command.toByteArray()));
         long deadline = System.nanoTime() + timeout.toNanos();
         return CompletableFuture.supplyAsync(() -> {

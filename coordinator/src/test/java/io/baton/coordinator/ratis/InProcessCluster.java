@@ -71,6 +71,11 @@ final class InProcessCluster implements AutoCloseable {
     private final Map<String, Member> running = new LinkedHashMap<>();
 
     InProcessCluster(Path root, long snapshotEveryEntries) {
+        this(root, snapshotEveryEntries, Duration.ofMillis(300));
+    }
+
+    /** With a longer election timeout, a loaded machine's pauses do not change the leader by themselves. */
+    InProcessCluster(Path root, long snapshotEveryEntries, Duration electionTimeout) {
         this.root = root;
         List<Integer> ports = freePorts(IDS.size());
         List<RaftNode.Peer> list = new ArrayList<>();
@@ -78,12 +83,16 @@ final class InProcessCluster implements AutoCloseable {
             list.add(new RaftNode.Peer(IDS.get(i), "127.0.0.1", ports.get(i), IDS.get(i).equals("witness")));
         }
         this.peers = List.copyOf(list);
-        this.settings = new RaftNode.Settings(Duration.ofMillis(300), Duration.ofSeconds(2), snapshotEveryEntries);
+        this.settings = new RaftNode.Settings(electionTimeout, Duration.ofSeconds(2), snapshotEveryEntries);
     }
 
     /** Starts all three members. */
     static InProcessCluster start(Path root, long snapshotEveryEntries) throws IOException {
-        InProcessCluster c = new InProcessCluster(root, snapshotEveryEntries);
+        return start(new InProcessCluster(root, snapshotEveryEntries));
+    }
+
+    /** Starts all three members of {@code c}. */
+    static InProcessCluster start(InProcessCluster c) throws IOException {
         try {
             for (String id : IDS) {
                 c.start(id);
@@ -176,6 +185,13 @@ final class InProcessCluster implements AutoCloseable {
 
     synchronized Collection<Member> members() {
         return List.copyOf(running.values());
+    }
+
+    /** The Raft group as a client outside the members sees it (ids and addresses). */
+    org.apache.ratis.protocol.RaftGroup raftGroup() {
+        return org.apache.ratis.protocol.RaftGroup.valueOf(RaftNode.groupId(CLUSTER), peers.stream()
+                .map(p -> org.apache.ratis.protocol.RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build())
+                .toList());
     }
 
     Path storageDir(String id) {

@@ -23,9 +23,12 @@ import io.baton.proto.admin.StartRequest;
 import io.baton.proto.admin.StatusRequest;
 import io.baton.proto.admin.StopRequest;
 import io.baton.proto.admin.WatchRequest;
+import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -33,8 +36,14 @@ import java.util.function.Supplier;
 /**
  * The admin API. Any node answers: status comes from this node's replica, writes are committed
  * through Raft (the client follows the leader). Refusals map to gRPC codes with the core's reason.
+ *
+ * <p>Limits: a request is at most {@link #MAX_REQUEST_BYTES} (gRPC refuses a larger one with
+ * RESOURCE_EXHAUSTED before it is read), and every group or node name in it must pass
+ * {@link NameRule} (INVALID_ARGUMENT otherwise); both are checked before anything is proposed.
  */
 public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
+    /** The largest request the admin server reads. Requests are a few names: well under 1 KiB. */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
     /** How an UNAVAILABLE answer for a write that could not be committed starts; batonctl relies on it. */
     public static final String NO_QUORUM = "no quorum";
@@ -51,6 +60,24 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
         this.wallClockMs = wallClockMs;
     }
 
+    /** The admin gRPC server for {@code service} on {@code address}, with its request limit; not started. */
+    public static Server server(InetSocketAddress address, AdminService service) {
+        return NettyServerBuilder.forAddress(address)
+                .maxInboundMessageSize(MAX_REQUEST_BYTES)
+                .addService(service)
+                .build();
+    }
+
+    /** Refuses the request when a name in it breaks {@link NameRule}; true when refused. */
+    private static boolean badNames(StreamObserver<?> response, String... labelsAndValues) {
+        String problem = NameRule.problem(labelsAndValues);
+        if (problem == null) {
+            return false;
+        }
+        response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asException());
+        return true;
+    }
+
     @Override
     public void status(StatusRequest request, StreamObserver<ClusterStatus> response) {
         response.onNext(status.get());
@@ -63,6 +90,9 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
             response.onError(Status.INVALID_ARGUMENT.withDescription("move needs a group and a target node").asException());
             return;
         }
+        if (badNames(response, "group", request.getGroup(), "node", request.getTo())) {
+            return;
+        }
         write(Command.newBuilder().setMove(MoveGroup.newBuilder().setGroup(request.getGroup()).setTo(request.getTo())),
                 response);
     }
@@ -71,6 +101,9 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
     public void start(StartRequest request, StreamObserver<OpReply> response) {
         if (request.getGroup().isEmpty()) {
             response.onError(Status.INVALID_ARGUMENT.withDescription("start needs a group").asException());
+            return;
+        }
+        if (badNames(response, "group", request.getGroup(), "node", request.getOn())) {
             return;
         }
         write(Command.newBuilder().setStart(StartGroup.newBuilder().setGroup(request.getGroup()).setOn(request.getOn())),
@@ -83,6 +116,9 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
             response.onError(Status.INVALID_ARGUMENT.withDescription("stop needs a group").asException());
             return;
         }
+        if (badNames(response, "group", request.getGroup())) {
+            return;
+        }
         write(Command.newBuilder().setStop(StopGroup.newBuilder().setGroup(request.getGroup())), response);
     }
 
@@ -90,6 +126,9 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
     public void forceActivate(ForceActivateRequest request, StreamObserver<OpReply> response) {
         if (request.getGroup().isEmpty() || request.getOn().isEmpty()) {
             response.onError(Status.INVALID_ARGUMENT.withDescription("force-activate needs a group and a node").asException());
+            return;
+        }
+        if (badNames(response, "group", request.getGroup(), "node", request.getOn())) {
             return;
         }
         if (!request.getAcceptDataLoss()) {
@@ -106,6 +145,9 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
     @Override
     public void maintenance(MaintenanceRequest request, StreamObserver<OpReply> response) {
         // An empty group is every group.
+        if (badNames(response, "group", request.getGroup())) {
+            return;
+        }
         write(Command.newBuilder().setSetMaintenance(SetMaintenance.newBuilder().setGroup(request.getGroup())
                 .setOn(request.getOn())), response);
     }
@@ -116,6 +158,9 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
             response.onError(Status.INVALID_ARGUMENT.withDescription("standby needs a node").asException());
             return;
         }
+        if (badNames(response, "node", request.getNode())) {
+            return;
+        }
         write(Command.newBuilder().setNodeStandby(SetNodeStandby.newBuilder().setNode(request.getNode())
                 .setStandby(request.getStandby())), response);
     }
@@ -124,6 +169,9 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
     public void clear(ClearRequest request, StreamObserver<OpReply> response) {
         if (request.getGroup().isEmpty()) {
             response.onError(Status.INVALID_ARGUMENT.withDescription("clear needs a group").asException());
+            return;
+        }
+        if (badNames(response, "group", request.getGroup(), "node", request.getNode())) {
             return;
         }
         write(Command.newBuilder().setClearFailures(ClearFailures.newBuilder().setGroup(request.getGroup())

@@ -1,6 +1,7 @@
 package io.baton.node.cli;
 
 import io.baton.node.admin.AdminService;
+import io.baton.node.admin.NameRule;
 import io.baton.proto.Event;
 import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.BatonAdminGrpc.BatonAdminBlockingStub;
@@ -30,6 +31,11 @@ import java.util.function.Function;
  * {@link CtlException} carrying the status description. Channels are created lazily and closed by {@link #close()}.
  */
 final class AdminConnection implements AutoCloseable {
+    /** The most header bytes read from an answer (gRPC's default is 8 KiB). */
+    static final int MAX_ANSWER_HEADERS_BYTES = 1024 * 1024;
+    /** The longest reason shown from a server's answer, in characters. */
+    static final int MAX_REASON_CHARS = 500;
+
     private final List<Endpoint> endpoints;
     private final Duration timeout;
     private final ManagedChannel[] channels;
@@ -123,6 +129,9 @@ final class AdminConnection implements AutoCloseable {
         if (channels[index] == null) {
             Endpoint e = endpoints.get(index);
             channels[index] = Grpc.newChannelBuilderForAddress(e.host(), e.port(), InsecureChannelCredentials.create())
+                    // A refusal's text travels in a header: a node from before the name limits echoed
+                    // whole names there, and over gRPC's 8 KiB default the answer was only "http2 exception".
+                    .maxInboundMetadataSize(MAX_ANSWER_HEADERS_BYTES)
                     .build();
         }
         return channels[index];
@@ -148,7 +157,7 @@ final class AdminConnection implements AutoCloseable {
     static String describe(Status status) {
         String description = status.getDescription();
         if (description != null && !description.isBlank()) {
-            return oneLine(description);
+            return printable(oneLine(description));
         }
         return status.getCode().name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
@@ -173,6 +182,25 @@ final class AdminConnection implements AutoCloseable {
             }
         }
         return describe(e.getStatus());
+    }
+
+    /** The server's text as the terminal may show it: control characters escaped, at most {@link #MAX_REASON_CHARS}. */
+    private static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < text.length() && b.length() < MAX_REASON_CHARS) {
+            int c = text.codePointAt(i);
+            if (NameRule.printable(c)) {
+                b.appendCodePoint(c);
+            } else {
+                b.append(String.format("\\u%04X", c));
+            }
+            i += Character.charCount(c);
+        }
+        if (i < text.length()) {
+            b.append("... (").append(text.length() - i).append(" more characters)");
+        }
+        return b.toString();
     }
 
     private static String oneLine(String text) {

@@ -15,10 +15,10 @@ final class ClearCommand implements Callable<Integer> {
     @ParentCommand
     BatonCtl ctl;
 
-    @Parameters(index = "0", paramLabel = "GROUP")
+    @Parameters(index = "0", converter = NameConverter.Group.class, paramLabel = "GROUP")
     String group;
 
-    @Option(names = "--node", paramLabel = "NODE", description = "Only this node's failure (default: every node's).")
+    @Option(names = "--node", converter = NameConverter.Node.class, paramLabel = "NODE", description = "Only this node's failure (default: every node's).")
     String node;
 
     @Override

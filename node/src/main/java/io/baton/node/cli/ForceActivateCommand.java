@@ -22,10 +22,10 @@ final class ForceActivateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "GROUP")
+    @Parameters(index = "0", converter = NameConverter.Group.class, paramLabel = "GROUP")
     String group;
 
-    @Option(names = "--on", required = true, paramLabel = "NODE", description = "The node whose Outdated replica to activate.")
+    @Option(names = "--on", required = true, converter = NameConverter.Node.class, paramLabel = "NODE", description = "The node whose Outdated replica to activate.")
     String on;
 
     @Option(names = "--accept-data-loss", description = "Required: confirms that writes the replica lacks are lost.")

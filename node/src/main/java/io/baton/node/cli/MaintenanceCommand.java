@@ -21,7 +21,7 @@ final class MaintenanceCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "on|off", description = "on or off")
     Switch position;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "GROUP", description = "The group (default: every group).")
+    @Parameters(index = "1", arity = "0..1", converter = NameConverter.Group.class, paramLabel = "GROUP", description = "The group (default: every group).")
     String group;
 
     @Override

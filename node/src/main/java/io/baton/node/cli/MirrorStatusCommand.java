@@ -14,7 +14,7 @@ final class MirrorStatusCommand implements Callable<Integer> {
     @ParentCommand
     MirrorCommand mirror;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "GROUP", description = "Only this group (default: all mirrored groups).")
+    @Parameters(index = "0", arity = "0..1", converter = NameConverter.Group.class, paramLabel = "GROUP", description = "Only this group (default: all mirrored groups).")
     String group;
 
     @Override

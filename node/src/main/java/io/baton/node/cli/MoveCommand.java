@@ -14,10 +14,10 @@ final class MoveCommand implements Callable<Integer> {
     @ParentCommand
     BatonCtl ctl;
 
-    @Parameters(index = "0", paramLabel = "GROUP")
+    @Parameters(index = "0", converter = NameConverter.Group.class, paramLabel = "GROUP")
     String group;
 
-    @Option(names = "--to", required = true, paramLabel = "NODE", description = "The node to move the group to.")
+    @Option(names = "--to", required = true, converter = NameConverter.Node.class, paramLabel = "NODE", description = "The node to move the group to.")
     String to;
 
     @Mixin

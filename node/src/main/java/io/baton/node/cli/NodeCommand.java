@@ -40,7 +40,7 @@ final class NodeCommand implements Callable<Integer> {
         @ParentCommand
         NodeCommand parent;
 
-        @Parameters(index = "0", paramLabel = "NODE")
+        @Parameters(index = "0", converter = NameConverter.Node.class, paramLabel = "NODE")
         String node;
 
         @Override
@@ -54,7 +54,7 @@ final class NodeCommand implements Callable<Integer> {
         @ParentCommand
         NodeCommand parent;
 
-        @Parameters(index = "0", paramLabel = "NODE")
+        @Parameters(index = "0", converter = NameConverter.Node.class, paramLabel = "NODE")
         String node;
 
         @Override

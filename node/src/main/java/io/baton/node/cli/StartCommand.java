@@ -14,10 +14,10 @@ final class StartCommand implements Callable<Integer> {
     @ParentCommand
     BatonCtl ctl;
 
-    @Parameters(index = "0", paramLabel = "GROUP")
+    @Parameters(index = "0", converter = NameConverter.Group.class, paramLabel = "GROUP")
     String group;
 
-    @Option(names = "--on", paramLabel = "NODE", description = "Start it on this node (default: the cluster decides).")
+    @Option(names = "--on", converter = NameConverter.Node.class, paramLabel = "NODE", description = "Start it on this node (default: the cluster decides).")
     String on;
 
     @Mixin

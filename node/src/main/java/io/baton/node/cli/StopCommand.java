@@ -13,7 +13,7 @@ final class StopCommand implements Callable<Integer> {
     @ParentCommand
     BatonCtl ctl;
 
-    @Parameters(index = "0", paramLabel = "GROUP")
+    @Parameters(index = "0", converter = NameConverter.Group.class, paramLabel = "GROUP")
     String group;
 
     @Mixin

@@ -5,7 +5,7 @@ package io.baton.node.config;
  * always names the file, where in it the problem is and what is wrong, in the form
  * {@code <file>: <field path>: <what is wrong>} (for example
  * {@code cluster.yaml: groups[0].resources[1].port: must be between 1 and 65535, got 70000}), or
- * {@code <file>: line <n>: <problem>} when the YAML itself does not parse. It never carries a stack
+ * {@code <file>: line <n>, column <m>: <problem>} when the YAML itself does not parse. It never carries a stack
  * trace or a parser's class name in its text.
  */
 public final class ConfigException extends Exception {
@@ -31,9 +31,9 @@ public final class ConfigException extends Exception {
         this.problem = problem;
     }
 
-    /** A YAML syntax problem, which has a line but no field path yet. */
-    static ConfigException atLine(String source, int line, String problem) {
-        return new ConfigException(source, "line " + line, problem);
+    /** A YAML syntax problem, which has a line and column (1-based; 0 when unknown) but no field path yet. */
+    static ConfigException atLine(String source, int line, int column, String problem) {
+        return new ConfigException(source, column > 0 ? "line " + line + ", column " + column : "line " + line, problem);
     }
 
     /** The file or source name the problem is in. */
@@ -41,7 +41,7 @@ public final class ConfigException extends Exception {
         return source;
     }
 
-    /** The field path or {@code line N}; null when the problem is about the whole file. */
+    /** The field path or {@code line N, column M}; null when the problem is about the whole file. */
     public String location() {
         return location;
     }

@@ -3,7 +3,9 @@ package io.baton.node.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -14,7 +16,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Turns the text of a cluster file into a plain tree, and YAML syntax errors into
- * {@code <file>: line N: <problem>} messages.
+ * {@code <file>: line N, column M: <problem>} messages.
  *
  * <p>The file is read as a tree rather than bound to classes so that validation can name the exact
  * field of every problem. Duplicate keys are refused (YAML would silently keep the last one, so a
@@ -22,8 +24,15 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 final class YamlTree {
 
+    /**
+     * How deeply lists and mappings may nest. A cluster file needs about six levels; the parser's own
+     * limit (1000) would only be named by its internal setting, without a line.
+     */
+    static final int MAX_NESTING_DEPTH = 64;
+
     private static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
             .build());
 
     private YamlTree() {}
@@ -31,9 +40,18 @@ final class YamlTree {
     /** The document's root, or a {@link MissingNode} when the text holds no document. */
     static JsonNode read(String text, String source) throws ConfigException {
         try (JsonParser parser = MAPPER.createParser(text)) {
-            JsonNode root = MAPPER.readTree(parser);
+            JsonNode root;
+            try {
+                root = MAPPER.readTree(parser);
+            } catch (StreamConstraintsException e) {
+                // It carries no location of its own; the parser stands where the limit was crossed.
+                JsonLocation at = parser.currentLocation();
+                throw ConfigException.atLine(source, at.getLineNr(), at.getColumnNr(), "YAML nested more than "
+                        + MAX_NESTING_DEPTH + " levels deep (lists and mappings); a cluster file needs fewer than 10");
+            }
             if (root != null && parser.nextToken() != null) {
-                throw ConfigException.atLine(source, parser.currentLocation().getLineNr(),
+                JsonLocation at = parser.currentLocation();
+                throw ConfigException.atLine(source, at.getLineNr(), at.getColumnNr(),
                         "found a second YAML document (after ---); a cluster file holds exactly one");
             }
             return root == null ? MissingNode.getInstance() : root;
@@ -48,7 +66,8 @@ final class YamlTree {
     private static ConfigException syntaxError(JsonProcessingException e, String source) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
-                return ConfigException.atLine(source, yaml.getProblemMark().getLine() + 1, describe(yaml));
+                Mark mark = yaml.getProblemMark();
+                return ConfigException.atLine(source, mark.getLine() + 1, mark.getColumn() + 1, describe(yaml));
             }
         }
         String problem = firstLine(e.getOriginalMessage());
@@ -59,7 +78,7 @@ final class YamlTree {
         if (location == null || location.getLineNr() < 1) {
             return new ConfigException(source, null, problem);
         }
-        return ConfigException.atLine(source, location.getLineNr(), problem);
+        return ConfigException.atLine(source, location.getLineNr(), location.getColumnNr(), problem);
     }
 
     private static String describe(MarkedYAMLException yaml) {

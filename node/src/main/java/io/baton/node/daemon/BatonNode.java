@@ -27,10 +27,8 @@ import io.baton.node.config.NodeConfig;
 import io.baton.node.config.Role;
 import io.baton.proto.admin.ClusterStatus;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -109,16 +107,22 @@ public final class BatonNode implements AutoCloseable {
                 config.takeoverMargin().toNanos());
     }
 
-    /** Starts node {@code nodeId} of {@code config}, keeping its Raft log under {@code dataDir}. */
-    public static BatonNode start(ClusterConfig config, String nodeId, Path dataDir) throws IOException {
+    /**
+     * Starts node {@code nodeId} of {@code config}, keeping its Raft log under {@code dataDir}.
+     *
+     * @throws StartFailure for a mistake the operator can fix (a port in use, a data directory of
+     *                      another cluster or node), found before anything starts
+     */
+    public static BatonNode start(ClusterConfig config, String nodeId, Path dataDir) throws IOException, StartFailure {
         NodeConfig self = config.node(nodeId).orElseThrow(() -> new IllegalArgumentException("unknown node " + nodeId));
         MonotonicClock clock = MonotonicClock.SYSTEM;
         LongSupplier wall = System::currentTimeMillis;
         Topology topology = topology(config);
         Timing timing = timing(config);
 
-        Path raftDir = dataDir.resolve("raft");
-        Files.createDirectories(raftDir);
+        ListenCheck.canListen("raft", self.raft());
+        ListenCheck.canListen("admin", self.admin());
+        Path raftDir = DataDirectory.claim(dataDir, config.name(), nodeId);
         BatonStateMachine stateMachine = new BatonStateMachine(new Core(topology));
         List<RaftNode.Peer> peers = config.nodes().stream()
                 .map(n -> new RaftNode.Peer(n.id(), n.raft().host(), n.raft().port(), n.role() == Role.WITNESS)).toList();
@@ -149,18 +153,21 @@ public final class BatonNode implements AutoCloseable {
         stateMachine.addListener(agent);
         stateMachine.addListener(events);
 
-        Server admin = NettyServerBuilder
-                .forAddress(new InetSocketAddress(self.admin().host(), self.admin().port()))
-                .addService(new AdminService(raft, () -> status(config, topology, raft, nodeId), events, wall))
-                .build();
+        Server admin = AdminService.server(new InetSocketAddress(self.admin().host(), self.admin().port()),
+                new AdminService(raft, () -> status(config, topology, raft, nodeId), events, wall));
         try {
             raft.start();
+        } catch (IOException e) {
+            raft.close();
+            mirrors.close();
+            throw new IOException("cannot start raft " + self.raft() + ": " + e.getMessage(), e);
+        }
+        try {
             admin.start();
         } catch (IOException e) {
             raft.close();
             mirrors.close();
-            throw new IOException("cannot listen on raft " + self.raft() + " or admin " + self.admin() + ": "
-                    + e.getMessage(), e);
+            throw ListenCheck.cannotListen("admin", self.admin(), e);
         }
         agent.start();
         log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);

@@ -162,6 +162,51 @@ class BatonCtlTest {
         assertOneLineError(run("--endpoint", admin.endpoint(), "status"), "permission denied");
     }
 
+    // ---- names: at most 256 bytes of printable characters (issue 9) ----
+
+    @Test
+    void aNameTooLongOrWithControlCharactersIsAUsageErrorAndNothingIsSent() {
+        String longName = "g".repeat(120 * 1024);
+        for (String[] args : List.of(new String[] {"move", longName, "--to", "server2"},
+                new String[] {"move", "web", "--to", "server2\u202e"}, new String[] {"start", "web", "--on", "ser\nver1"},
+                new String[] {"stop", "web\u0000"}, new String[] {"clear", "web", "--node", longName},
+                new String[] {"maintenance", "on", longName}, new String[] {"node", "standby", "\u2066server2"},
+                new String[] {"force-activate", longName, "--on", "server2", "--accept-data-loss"})) {
+            Result r = run(append(args, "--endpoint", admin.endpoint()));
+            String what = args[0] + " " + args[1].length();
+            assertEquals(2, r.code(), what + " -> " + r.err().substring(0, Math.min(300, r.err().length())));
+            String first = r.errLines().get(0);
+            assertTrue(first.startsWith("batonctl: Invalid value for "), what + ": " + first);
+            assertTrue(first.contains("at most 256 bytes of printable characters"), what + ": " + first);
+            assertTrue(r.err().length() < 4000, what + ": the name is not echoed: " + r.err().length() + " chars");
+            assertFalse(r.err().chars().anyMatch(c -> c == 0 || c == 0x202e || c == 0x2066), what + ": raw control echoed");
+            assertFalse(r.err().contains("\tat "), r.err());
+        }
+        assertEquals(List.of(), admin.requests);
+    }
+
+    @Test
+    void aServerRefusalThatEchoesAHugeNameIsStillOneLine() {
+        // A node from before the limits, refusing a long name with the name in its answer.
+        String longName = "g".repeat(120 * 1024);
+        admin.onStop = req -> {
+            throw Status.NOT_FOUND.withDescription("unknown group '" + longName + "\u001b[2J'").asRuntimeException();
+        };
+        Result stop = run("--endpoint", admin.endpoint(), "stop", "web");
+        assertEquals(1, stop.code(), stop.err());
+        assertEquals(1, stop.errLines().size(), stop.err());
+        assertFalse(stop.err().contains("http2 exception"), stop.err());
+        assertFalse(stop.err().contains("\u001b"), "no raw escape reaches the terminal");
+        assertTrue(stop.err().startsWith("batonctl: unknown group 'gggg"), stop.err().substring(0, 60));
+        assertTrue(stop.err().length() < 1200, stop.err().length() + " chars");
+    }
+
+    private static String[] append(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
+
     @Test
     void startSendsTheNodeAndStopPrintsReply() {
         Result r = run("--endpoint", admin.endpoint(), "start", "db", "--on", "server2");

@@ -202,13 +202,13 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void yamlSyntaxErrorsNameTheLine() {
-        assertEquals("cluster.yaml: line 5: duplicate key 'lease'",
+    void yamlSyntaxErrorsNameTheLineAndColumn() {
+        assertEquals("cluster.yaml: line 5, column 8: duplicate key 'lease'",
                 error(valid("lease: 3s", "lease: 3s\n  lease: 4s")));
-        assertEquals("cluster.yaml: line 3: found character '\\t(TAB)' that cannot start any token."
+        assertEquals("cluster.yaml: line 3, column 1: found character '\\t(TAB)' that cannot start any token."
                         + " (Do not use \\t(TAB) for indentation)",
                 error(valid("  heartbeat_interval", "\theartbeat_interval")));
-        assertEquals("cluster.yaml: line 7: expected ',' or ']', but got :"
+        assertEquals("cluster.yaml: line 7, column 6: expected ',' or ']', but got :"
                         + " (while parsing a flow sequence started on line 6)",
                 error("""
                         cluster:
@@ -219,8 +219,23 @@ class ConfigLoaderTest {
                           - [server1
                           - x: y
                         """));
-        assertEquals("cluster.yaml: line 10: found a second YAML document (after ---); a cluster file holds exactly one",
+        assertEquals("cluster.yaml: line 10, column 1: found a second YAML document (after ---); a cluster file holds exactly one",
                 error(Yaml.VALID.substring(0, Yaml.VALID.indexOf("groups:")) + "---\ncluster: {}\n"));
+    }
+
+    @Test
+    void yamlNestedTooDeepNamesTheLineAndColumnWhereTheLimitIsCrossed() {
+        // 2000 nested flow lists on line 3, and 2000 nested block lists (one per line).
+        String flow = "cluster:\n  name: x\nnodes: " + "[".repeat(2000) + "]".repeat(2000) + "\n";
+        assertEquals("cluster.yaml: line 3, column 72: YAML nested more than 64 levels deep"
+                + " (lists and mappings); a cluster file needs fewer than 10", error(flow));
+        StringBuilder block = new StringBuilder("cluster:\n  name: x\nnodes:\n");
+        for (int i = 1; i <= 2000; i++) {
+            block.append("  ".repeat(i)).append("-\n");
+        }
+        String message = error(block.toString());
+        assertTrue(message.matches("cluster\\.yaml: line \\d+, column \\d+: YAML nested more than 64 levels deep.*"),
+                message);
     }
 
     @Test
