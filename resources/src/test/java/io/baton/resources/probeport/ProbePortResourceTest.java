@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ProbePortResourceTest {
 
@@ -157,6 +159,50 @@ class ProbePortResourceTest {
         assertRefused(port);
     }
 
+    /**
+     * The same in HTTP mode, whose listener is a channel's: the fence returns at once, the port
+     * refuses, a connection accepted before is answered 503 once the lease is gone, and a new grant
+     * listens again. (The port refuses once the accept thread, blocked in accept(), has been woken
+     * by the close: the kernel keeps a listening socket while a thread waits on it. So "at once"
+     * is a scheduling delay, which a loaded machine stretches to milliseconds.)
+     */
+    @Test
+    void httpModeFenceClosesTheListenerAtOnceAndStartWorksAgain() throws Exception {
+        int port = freePort();
+        AtomicBoolean held = new AtomicBoolean(true);
+        // A request deadline long enough for the request begun before the fence to end after it.
+        ProbePortResource r = new ProbePortResource("probe", HOST, port, ProbeMode.HTTP, held::get,
+                new HttpProbeServer.Limits(8, 10_000, 10_000, 8192));
+        cleanup.add(r);
+        r.start(CTX);
+        assertTrue(httpGet(port).startsWith("HTTP/1.1 200 OK"));
+        try (Socket before = new Socket()) {
+            before.connect(new InetSocketAddress(HOST, port), 1000);
+            before.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(5)).until(() -> r.probesSeen() >= 2);
+
+            held.set(false); // the lease ran out: the fence follows
+            Thread fencer = new Thread(r::fence, "fencer");
+            long t0 = System.nanoTime();
+            fencer.start();
+            fencer.join(2000);
+            assertFalse(fencer.isAlive());
+            assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() < 1000);
+            await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertRefused(port));
+            assertEquals(Status.INACTIVE, r.observe().status());
+
+            before.getOutputStream().write("Host: lb\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            before.setSoTimeout(5000);
+            String reply = new String(before.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), reply);
+        }
+        held.set(true);
+        r.start(CTX); // a new grant
+        assertTrue(httpGet(port).startsWith("HTTP/1.1 200 OK"));
+        r.stop(CTX);
+        assertRefused(port);
+    }
+
     @Test
     void portInUseFailsWithClearMessage() throws Exception {
         try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName(HOST))) {
@@ -211,9 +257,10 @@ class ProbePortResourceTest {
         }
     }
 
-    @Test
-    void minimalBacklogWhenNotAccepting() throws Exception {
-        ProbePortResource r = resource(0, ProbeMode.TCP, new AtomicBoolean(true));
+    @ParameterizedTest
+    @EnumSource(ProbeMode.class)
+    void minimalBacklogWhenNotAccepting(ProbeMode mode) throws Exception {
+        ProbePortResource r = resource(0, mode, new AtomicBoolean(true));
         r.start(CTX);
         int port = r.localPort();
         r.pauseAcceptingForTest();
