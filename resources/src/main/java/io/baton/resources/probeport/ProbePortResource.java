@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * probes time out, instead of a full default backlog of probes passing for a dead owner.
  *
  * <p>{@link #fence()} closes the listening socket at once from any thread; {@link #start} binds
- * again afterwards.
+ * again afterwards. On Linux a socket closed while another thread is blocked in its accept() keeps
+ * listening (and completing handshakes) until that thread has been woken and left the call, which
+ * on a loaded machine takes milliseconds: so the fence also waits for the accept thread to end, at
+ * most {@link #FENCE_WAIT_MS}, and the port refuses when it returns.
  *
  * <p>{@code leaseHeld} says whether the node's lease is live. In TCP mode a probe accepted while it
  * is not (the process was frozen past its lease) closes the listener at once, before the fence
@@ -48,6 +51,8 @@ public final class ProbePortResource implements Resource {
 
     /** Accept backlog: minimal, see the class comment. */
     static final int BACKLOG = 1;
+    /** How long {@link #fence()} waits for the accept thread to leave accept() (it takes microseconds). */
+    static final long FENCE_WAIT_MS = 100;
 
     private final String name;
     private final String bindHost;
@@ -179,13 +184,20 @@ public final class ProbePortResource implements Resource {
     public void fence() {
         fences.incrementAndGet();
         Listener l = current;
-        if (l != null && !l.server.isClosed()) {
+        boolean closing = l != null && !l.server.isClosed();
+        if (closing) {
             fenced = true;
-            closeQuietly(l.server); // wakes a blocked accept() without waiting for it
-            log.warn("Probe port '{}' fenced: closed {}", name, l.address);
+            closeQuietly(l.server); // signals a blocked accept() without waiting for it
         }
         synchronized (pauseMonitor) {
             pauseMonitor.notifyAll();
+        }
+        if (closing) {
+            // The kernel keeps listening while the accept thread is still inside accept() (that call
+            // holds the socket): wait, briefly, until it has left, so the port refuses on return.
+            boolean left = l.awaitAcceptThreadGone(FENCE_WAIT_MS);
+            log.warn("Probe port '{}' fenced: closed {}{}", name, l.address,
+                    left ? "" : " (its accept thread not gone within " + FENCE_WAIT_MS + " ms)");
         }
     }
 
@@ -256,6 +268,19 @@ public final class ProbePortResource implements Resource {
                 http.start();
             }
             thread.start();
+        }
+
+        /** After the close: waits at most {@code ms} for the accept thread to end; true once it has. */
+        boolean awaitAcceptThreadGone(long ms) {
+            if (thread == Thread.currentThread()) {
+                return true;
+            }
+            try {
+                thread.join(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return !thread.isAlive();
         }
 
         void acceptLoop() {
