@@ -64,6 +64,9 @@ public final class NodeMain implements Callable<Integer> {
             System.err.println("baton-node: cannot start node " + node + ": " + cause.getMessage());
             return 1;
         }
+        // SIGTERM or SIGINT runs this hook (a clean stop, see BatonNode.close()); once it is done the
+        // JVM exits with 128 + the signal: 143 after SIGTERM, which the systemd unit counts as success
+        // (SuccessExitStatus=143). The exit status below is never used then: the JVM is already exiting.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

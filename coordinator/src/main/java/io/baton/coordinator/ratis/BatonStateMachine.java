@@ -18,9 +18,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -49,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * The snapshot is the serialized core state. {@code applyTransaction} is sequential and
  * deterministic; a command that does not parse is refused in the result (identically on every
  * replica) rather than thrown, since a thrown exception would stop the server.
+ *
+ * <p>{@link StateListener}s are side effects, never part of the replicated state: an exception of
+ * one is caught, logged once per listener (later ones counted, at debug), and the entry, the other
+ * listeners and the next entries go on. Thrown into Ratis it would stop the apply thread; during a
+ * close it made Ratis 3.2's apply loop spin at 100 % CPU with the closing thread waiting for it
+ * (issue 9: the event hub, closed before Raft, refused an entry applied meanwhile).
  */
 public final class BatonStateMachine extends BaseStateMachine {
     private static final Logger log = LoggerFactory.getLogger(BatonStateMachine.class);
@@ -64,6 +74,8 @@ public final class BatonStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Core core;
     private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+    /** Exceptions each listener threw, caught here. */
+    private final Map<StateListener, AtomicLong> listenerFailures = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private ClusterState state;
 
@@ -74,6 +86,29 @@ public final class BatonStateMachine extends BaseStateMachine {
 
     public void addListener(StateListener listener) {
         listeners.add(listener);
+    }
+
+    /** How many exceptions the listeners threw, all told (each caught and the state machine gone on). */
+    public long listenerFailures() {
+        return listenerFailures.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /** Tells every listener, in order; an exception of one is logged (once per listener) and goes no further. */
+    private void tell(String what, Consumer<StateListener> call) {
+        for (StateListener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                long n = listenerFailures.computeIfAbsent(l, k -> new AtomicLong()).incrementAndGet();
+                if (n == 1) {
+                    log.warn("state listener {} failed on {}; the state machine goes on (logged once per listener)",
+                            l.getClass().getSimpleName(), what, e);
+                } else {
+                    log.debug("state listener {} failed on {} ({} times): {}", l.getClass().getSimpleName(), what,
+                            n, e.toString());
+                }
+            }
+        }
     }
 
     /** Runs {@code reader} on the current state under the apply lock; it must not keep the state. */
@@ -206,9 +241,8 @@ public final class BatonStateMachine extends BaseStateMachine {
                     : core.apply(state, command, index);
             updateLastAppliedTermIndex(entry.getTerm(), index);
         }
-        for (StateListener l : listeners) {
-            l.applied(command, result, index);
-        }
+        Command applied = command;
+        tell("entry " + index, l -> l.applied(applied, result, index));
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(result.toByteArray())));
     }
 
@@ -252,17 +286,17 @@ public final class BatonStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderReady() {
-        listeners.forEach(StateListener::leaderReady);
+        tell("leader ready", StateListener::leaderReady);
     }
 
     @Override
     public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
-        listeners.forEach(StateListener::notLeader);
+        tell("not leader", StateListener::notLeader);
     }
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         String id = newLeaderId == null ? "" : newLeaderId.toString();
-        listeners.forEach(l -> l.leaderChanged(id));
+        tell("leader changed", l -> l.leaderChanged(id));
     }
 }

@@ -5,7 +5,10 @@ import io.baton.proto.CommandResult;
 
 /**
  * Told of every applied command and of leadership changes, on Ratis threads: implementations must
- * return quickly and hand any real work to their own thread.
+ * return quickly and hand any real work to their own thread. An exception thrown here is caught
+ * and logged by {@link BatonStateMachine}; it never reaches Ratis. The daemon closes Raft before
+ * anything a listener needs; a listener that is closed earlier (the agent, the controller) is still
+ * told of entries until then and must take that calmly.
  */
 public interface StateListener {
     default void applied(Command command, CommandResult result, long logIndex) {}

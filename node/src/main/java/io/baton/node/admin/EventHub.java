@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
  * Fans the events recorded in the replicated state out to watchers. Applies happen on Ratis threads;
  * delivery happens on one thread of its own, so a slow watcher never stalls the state machine.
+ * Once closed it ignores what is applied (the daemon closes Raft first, so that is a safety net).
  */
 public final class EventHub implements StateListener, AutoCloseable {
     private final BatonStateMachine stateMachine;
@@ -32,7 +34,11 @@ public final class EventHub implements StateListener, AutoCloseable {
 
     @Override
     public void applied(Command command, CommandResult result, long logIndex) {
-        delivery.execute(this::deliverNew);
+        try {
+            delivery.execute(this::deliverNew);
+        } catch (RejectedExecutionException e) {
+            // closed: nobody is left to deliver to
+        }
     }
 
     private void deliverNew() {

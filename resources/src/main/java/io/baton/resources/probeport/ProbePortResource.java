@@ -6,22 +6,15 @@ import io.baton.resources.ResourceException;
 import io.baton.resources.ResourceState;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -37,11 +30,20 @@ import org.slf4j.LoggerFactory;
  * probes time out, instead of a full default backlog of probes passing for a dead owner.
  *
  * <p>{@link #fence()} closes the listening socket at once from any thread; {@link #start} binds
- * again afterwards.
+ * again afterwards. On Linux a socket closed while another thread is blocked in its accept() keeps
+ * listening (and completing handshakes) until that thread has been woken and left the call, which
+ * on a loaded machine takes milliseconds: so the fence also waits for the accept thread to end, at
+ * most {@link #FENCE_WAIT_MS}, and the port refuses when it returns.
  *
  * <p>{@code leaseHeld} says whether the node's lease is live. In TCP mode a probe accepted while it
  * is not (the process was frozen past its lease) closes the listener at once, before the fence
  * thread gets to it; in HTTP mode such a probe is answered 503.
+ *
+ * <p>In HTTP mode the accept thread hands every connection to one {@link HttpProbeServer} thread
+ * (a selector), so slow or silent clients cost a file descriptor each, never a thread, and are
+ * dropped after 100 ms without a first byte or 1 s without a request; beyond 128 open connections a
+ * new one is closed at once ({@link HttpProbeServer.Limits#DEFAULT}). A handful of slow clients can
+ * no longer starve the load balancer's checks (issue 9: four of them held four handler threads).
  */
 public final class ProbePortResource implements Resource {
 
@@ -49,18 +51,15 @@ public final class ProbePortResource implements Resource {
 
     /** Accept backlog: minimal, see the class comment. */
     static final int BACKLOG = 1;
-    /** Whole-request read deadline in HTTP mode. */
-    static final int HTTP_READ_TIMEOUT_MS = 1000;
-    /** Largest request head read in HTTP mode. */
-    static final int HTTP_MAX_REQUEST_BYTES = 8192;
-    /** Concurrent HTTP probes served; more are closed unanswered. */
-    private static final int HTTP_MAX_HANDLERS = 4;
+    /** How long {@link #fence()} waits for the accept thread to leave accept() (it takes microseconds). */
+    static final long FENCE_WAIT_MS = 100;
 
     private final String name;
     private final String bindHost;
     private final int port;
     private final ProbeMode mode;
     private final BooleanSupplier leaseHeld;
+    private final HttpProbeServer.Limits httpLimits;
 
     private final Object lock = new Object();
     private final AtomicLong probes = new AtomicLong();
@@ -75,6 +74,13 @@ public final class ProbePortResource implements Resource {
     private volatile boolean parkedForTest;
 
     public ProbePortResource(String name, String bindHost, int port, ProbeMode mode, BooleanSupplier leaseHeld) {
+        this(name, bindHost, port, mode, leaseHeld, HttpProbeServer.Limits.DEFAULT);
+    }
+
+    /** With other limits for HTTP mode than the documented ones (tests). */
+    ProbePortResource(String name, String bindHost, int port, ProbeMode mode, BooleanSupplier leaseHeld,
+                      HttpProbeServer.Limits httpLimits) {
+        this.httpLimits = Objects.requireNonNull(httpLimits, "httpLimits");
         this.name = Objects.requireNonNull(name, "name");
         this.bindHost = Objects.requireNonNull(bindHost, "bindHost");
         if (port < 0 || port > 65535) {
@@ -130,20 +136,22 @@ public final class ProbePortResource implements Resource {
                 throw new ResourceException(lastError);
             }
             ServerSocket server = null;
+            Listener listener;
             try {
-                server = new ServerSocket();
+                // HTTP mode needs the accepted connections as channels, for its selector.
+                server = mode == ProbeMode.HTTP ? ServerSocketChannel.open().socket() : new ServerSocket();
                 server.setReuseAddress(true);
                 server.bind(address, BACKLOG);
+                listener = new Listener(server);
             } catch (IOException e) {
                 closeQuietly(server);
                 lastError = "probe port '" + name + "' cannot listen on " + where + ": " + reason(e);
                 throw new ResourceException(lastError, e);
             }
-            Listener listener = new Listener(server);
             current = listener;
             fenced = false;
             lastError = null;
-            listener.thread.start();
+            listener.start();
             if (fences.get() != fenceMark) {
                 // fence() ran while we were binding and could not see the new socket.
                 closeQuietly(server);
@@ -176,13 +184,20 @@ public final class ProbePortResource implements Resource {
     public void fence() {
         fences.incrementAndGet();
         Listener l = current;
-        if (l != null && !l.server.isClosed()) {
+        boolean closing = l != null && !l.server.isClosed();
+        if (closing) {
             fenced = true;
-            closeQuietly(l.server); // wakes a blocked accept() without waiting for it
-            log.warn("Probe port '{}' fenced: closed {}", name, l.address);
+            closeQuietly(l.server); // signals a blocked accept() without waiting for it
         }
         synchronized (pauseMonitor) {
             pauseMonitor.notifyAll();
+        }
+        if (closing) {
+            // The kernel keeps listening while the accept thread is still inside accept() (that call
+            // holds the socket): wait, briefly, until it has left, so the port refuses on return.
+            boolean left = l.awaitAcceptThreadGone(FENCE_WAIT_MS);
+            log.warn("Probe port '{}' fenced: closed {}{}", name, l.address,
+                    left ? "" : " (its accept thread not gone within " + FENCE_WAIT_MS + " ms)");
         }
     }
 
@@ -235,24 +250,37 @@ public final class ProbePortResource implements Resource {
         final ServerSocket server;
         final String address;
         final Thread thread;
-        final ThreadPoolExecutor handlers;
+        /** HTTP mode: answers the connections this listener accepts; null in TCP mode. */
+        final HttpProbeServer http;
 
-        Listener(ServerSocket server) {
+        Listener(ServerSocket server) throws IOException {
             this.server = server;
             this.address = describe(server.getInetAddress(), server.getLocalPort());
             this.thread = new Thread(this::acceptLoop, "probe-port-" + name);
             this.thread.setDaemon(true);
-            if (mode == ProbeMode.HTTP) {
-                AtomicInteger n = new AtomicInteger();
-                handlers = new ThreadPoolExecutor(0, HTTP_MAX_HANDLERS, 10, TimeUnit.SECONDS,
-                        new SynchronousQueue<>(), r -> {
-                            Thread t = new Thread(r, "probe-port-" + name + "-http-" + n.incrementAndGet());
-                            t.setDaemon(true);
-                            return t;
-                        });
-            } else {
-                handlers = null;
+            this.http = mode == ProbeMode.HTTP
+                    ? new HttpProbeServer(name, httpLimits, ProbePortResource.this::held, () -> closeQuietly(server))
+                    : null;
+        }
+
+        void start() {
+            if (http != null) {
+                http.start();
             }
+            thread.start();
+        }
+
+        /** After the close: waits at most {@code ms} for the accept thread to end; true once it has. */
+        boolean awaitAcceptThreadGone(long ms) {
+            if (thread == Thread.currentThread()) {
+                return true;
+            }
+            try {
+                thread.join(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return !thread.isAlive();
         }
 
         void acceptLoop() {
@@ -273,7 +301,7 @@ public final class ProbePortResource implements Resource {
                         continue;
                     }
                     probes.incrementAndGet();
-                    if (handlers == null && !held()) {
+                    if (http == null && !held()) {
                         // Back from a freeze (SIGSTOP, a long pause) with the lease over: this accept
                         // just made room in the backlog, so close the listener before anything else,
                         // or the kernel completes another probe's handshake before the fence comes.
@@ -282,14 +310,8 @@ public final class ProbePortResource implements Resource {
                         closeQuietly(socket);
                         break;
                     }
-                    if (handlers == null) {
-                        closeQuietly(socket);
-                    } else {
-                        try {
-                            handlers.execute(() -> answerHttp(socket));
-                        } catch (RejectedExecutionException e) {
-                            closeQuietly(socket);
-                        }
+                    if (http == null || !http.offer(socket.getChannel())) {
+                        closeQuietly(socket); // TCP mode; or HTTP mode at its connection limit
                     }
                 }
             } catch (RuntimeException | Error e) {
@@ -304,15 +326,15 @@ public final class ProbePortResource implements Resource {
             synchronized (pauseMonitor) {
                 pauseMonitor.notifyAll();
             }
-            if (handlers != null) {
-                handlers.shutdownNow();
-            }
             if (thread.isAlive() && thread != Thread.currentThread()) {
                 try {
                     thread.join(2000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (http != null) {
+                http.close(); // after the accept thread, which hands it connections
             }
         }
     }
@@ -346,85 +368,6 @@ public final class ProbePortResource implements Resource {
             log.warn("Probe port '{}': lease check failed", name, e);
             return false;
         }
-    }
-
-    private void answerHttp(Socket socket) {
-        try (socket) {
-            socket.setTcpNoDelay(true);
-            String requestLine = readRequestHead(socket);
-            if (requestLine == null) {
-                return;
-            }
-            boolean head = requestLine.regionMatches(true, 0, "HEAD ", 0, 5);
-            boolean held = held();
-            String status = held ? "200 OK" : "503 Service Unavailable";
-            byte[] body = ((held ? "active " : "standby ") + name + "\n").getBytes(StandardCharsets.UTF_8);
-            String headers = "HTTP/1.1 " + status + "\r\n"
-                    + "Content-Type: text/plain; charset=utf-8\r\n"
-                    + "Content-Length: " + body.length + "\r\n"
-                    + "Cache-Control: no-store\r\n"
-                    + "Connection: close\r\n\r\n";
-            OutputStream out = socket.getOutputStream();
-            out.write(headers.getBytes(StandardCharsets.US_ASCII));
-            if (!head) {
-                out.write(body);
-            }
-            out.flush();
-            socket.shutdownOutput();
-        } catch (IOException e) {
-            log.debug("Probe port '{}': HTTP probe failed: {}", name, e.toString());
-        }
-    }
-
-    /**
-     * Reads the request line and headers up to the blank line, within {@link #HTTP_READ_TIMEOUT_MS}
-     * and {@link #HTTP_MAX_REQUEST_BYTES}. Returns the request line, or null if none arrived.
-     */
-    private static String readRequestHead(Socket socket) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HTTP_READ_TIMEOUT_MS);
-        InputStream in = socket.getInputStream();
-        byte[] buf = new byte[HTTP_MAX_REQUEST_BYTES];
-        int len = 0;
-        while (len < buf.length && !headComplete(buf, len)) {
-            long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (remainingMs <= 0) {
-                break;
-            }
-            socket.setSoTimeout((int) remainingMs);
-            int n;
-            try {
-                n = in.read(buf, len, buf.length - len);
-            } catch (SocketTimeoutException e) {
-                break;
-            }
-            if (n < 0) {
-                break;
-            }
-            len += n;
-        }
-        int eol = indexOf(buf, len, (byte) '\n');
-        if (eol < 0) {
-            return null; // not even a request line: do not answer
-        }
-        return new String(buf, 0, eol, StandardCharsets.ISO_8859_1).trim();
-    }
-
-    private static boolean headComplete(byte[] b, int len) {
-        for (int i = 1; i < len; i++) {
-            if (b[i] == '\n' && (b[i - 1] == '\n' || (i >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n'))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int indexOf(byte[] b, int len, byte x) {
-        for (int i = 0; i < len; i++) {
-            if (b[i] == x) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static String reason(IOException e) {

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ProbePortResourceTest {
 
@@ -157,6 +159,78 @@ class ProbePortResourceTest {
         assertRefused(port);
     }
 
+    /**
+     * The same in HTTP mode, whose listener is a channel's: the fence returns at once, the port
+     * refuses, a connection accepted before is answered 503 once the lease is gone, and a new grant
+     * listens again.
+     */
+    @Test
+    void httpModeFenceClosesTheListenerAtOnceAndStartWorksAgain() throws Exception {
+        int port = freePort();
+        AtomicBoolean held = new AtomicBoolean(true);
+        // A request deadline long enough for the request begun before the fence to end after it.
+        ProbePortResource r = new ProbePortResource("probe", HOST, port, ProbeMode.HTTP, held::get,
+                new HttpProbeServer.Limits(8, 10_000, 10_000, 8192));
+        cleanup.add(r);
+        r.start(CTX);
+        assertTrue(httpGet(port).startsWith("HTTP/1.1 200 OK"));
+        try (Socket before = new Socket()) {
+            before.connect(new InetSocketAddress(HOST, port), 1000);
+            before.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(5)).until(() -> r.probesSeen() >= 2);
+
+            held.set(false); // the lease ran out: the fence follows
+            Thread fencer = new Thread(r::fence, "fencer");
+            long t0 = System.nanoTime();
+            fencer.start();
+            fencer.join(2000);
+            assertFalse(fencer.isAlive());
+            assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() < 1000);
+            assertRefused(port);
+            assertEquals(Status.INACTIVE, r.observe().status());
+
+            before.getOutputStream().write("Host: lb\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            before.setSoTimeout(5000);
+            String reply = new String(before.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), reply);
+        }
+        held.set(true);
+        r.start(CTX); // a new grant
+        assertTrue(httpGet(port).startsWith("HTTP/1.1 200 OK"));
+        r.stop(CTX);
+        assertRefused(port);
+    }
+
+    /**
+     * Whenever fence() returns, the port refuses. A socket closed while the accept thread is blocked
+     * in accept() kept listening until that thread was woken and had left the call: on a loaded
+     * 2-core machine a connection made right after the close completed in about 1 of 5 tries.
+     * Bounded: 40 rounds of start, probe, fence, probe.
+     */
+    @ParameterizedTest
+    @EnumSource(ProbeMode.class)
+    void thePortRefusesAsSoonAsFenceReturns(ProbeMode mode) throws Exception {
+        ProbePortResource r = resource(0, mode, new AtomicBoolean(true));
+        int accepted = 0;
+        for (int round = 0; round < 40; round++) {
+            r.start(CTX);
+            int port = r.localPort();
+            long before = r.probesSeen();
+            assertTrue(connects(port, 1000));
+            // Accepted: the accept thread is on its way back into accept(), where the fence finds it.
+            await().atMost(Duration.ofSeconds(5)).until(() -> r.probesSeen() > before);
+            r.fence();
+            try (Socket s = new Socket()) {
+                s.bind(new InetSocketAddress("127.0.0.2", 0));
+                s.connect(new InetSocketAddress(HOST, port), 1000);
+                accepted++;
+            } catch (ConnectException expected) {
+                // refused: fenced
+            }
+        }
+        assertEquals(0, accepted, "connections completed right after fence() returned, of 40");
+    }
+
     @Test
     void portInUseFailsWithClearMessage() throws Exception {
         try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName(HOST))) {
@@ -211,9 +285,10 @@ class ProbePortResourceTest {
         }
     }
 
-    @Test
-    void minimalBacklogWhenNotAccepting() throws Exception {
-        ProbePortResource r = resource(0, ProbeMode.TCP, new AtomicBoolean(true));
+    @ParameterizedTest
+    @EnumSource(ProbeMode.class)
+    void minimalBacklogWhenNotAccepting(ProbeMode mode) throws Exception {
+        ProbePortResource r = resource(0, mode, new AtomicBoolean(true));
         r.start(CTX);
         int port = r.localPort();
         r.pauseAcceptingForTest();
