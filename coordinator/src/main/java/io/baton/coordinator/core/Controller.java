@@ -154,7 +154,7 @@ public final class Controller {
             return Optional.empty();
         }
         String why = g.phase == Phase.FAILED
-                ? "activation failed on " + String.join(", ", g.failedOn())
+                ? "failed on " + String.join(", ", g.failedOn())
                 : "automatic start";
         Optional<String> next = pick(state, g, liveness, now, null);
         if (next.isPresent() && !next.get().equals(firstChoice(state, g)) && now - liveness.leaderSinceNanos() < timing.leaseNanos()) {

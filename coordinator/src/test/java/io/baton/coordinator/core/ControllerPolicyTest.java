@@ -73,7 +73,7 @@ class ControllerPolicyTest {
     void aMonitorFailoverGoesToTheNextMemberWithoutAFailureRecord() {
         PolicyFixture.online(f, "app", "a");
         f.beat("a", monitorFailed("app", 1, "app: refused"));
-        assertEquals(start("app", "b", 1, "activation failed on a"), decide(T0).get("app").getGrant());
+        assertEquals(start("app", "b", 1, "failed on a"), decide(T0).get("app").getGrant());
     }
 
     @Test

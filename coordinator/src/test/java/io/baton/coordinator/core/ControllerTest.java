@@ -118,7 +118,7 @@ class ControllerTest {
         f.ok(CoreFixture.grant("web", "server1", 0));
         f.beat("server1", report("web", 1, ActivityProto.ACTIVITY_FAILED));
         heardAll(T0);
-        assertEquals(grant("web", "server2", 1, "activation failed on server1"), groupCommands(T0).get(0));
+        assertEquals(grant("web", "server2", 1, "failed on server1"), groupCommands(T0).get(0));
 
         f.ok(CoreFixture.grant("web", "server2", 1));
         f.beat("server2", report("web", 2, ActivityProto.ACTIVITY_FAILED));
