@@ -59,33 +59,6 @@ public final class GroupMemory {
         }
     }
 
-    private GroupMemory() {}
-
-    public GroupMemory copy() {
-        GroupMemory c = new GroupMemory();
-        c.activity = activity;
-        c.epoch = epoch;
-        c.message = message;
-        c.failedEpoch = failedEpoch;
-        c.releasedEpoch = releasedEpoch;
-        c.monitorFailed = monitorFailed;
-        c.degraded = degraded;
-        c.restartFrom = restartFrom;
-        c.restarting = restarting;
-        c.attempted = attempted;
-        c.pendingStops = pendingStops == null ? null : new TreeSet<>(pendingStops);
-        c.stopFailures.addAll(stopFailures);
-        c.stopFailed = stopFailed;
-        c.nextStopRetryNanos = nextStopRetryNanos;
-        c.failedStopPasses = failedStopPasses;
-        c.stopGaveUpAtClears = stopGaveUpAtClears;
-        c.probeCount = probeCount;
-        c.probeChangedNanos = probeChangedNanos;
-        c.warnings.addAll(warnings);
-        resources.forEach(r -> c.resources.add(r.copy()));
-        return c;
-    }
-
     /** Null until the first pass after a daemon start. */
     public ActivityProto activity() {
         return activity;

@@ -25,20 +25,6 @@ public final class ResourceMemory {
         verdict = monitored ? Verdict.WAITING : Verdict.NONE;
     }
 
-    ResourceMemory copy() {
-        ResourceMemory c = new ResourceMemory(verdict != Verdict.NONE);
-        c.generation = generation;
-        c.startedAtNanos = startedAtNanos;
-        c.verdict = verdict;
-        c.consecutiveFailures = consecutiveFailures;
-        c.lastError = lastError;
-        c.restarts.addAll(restarts);
-        c.failedChecksTotal = failedChecksTotal;
-        c.failedTotal = failedTotal;
-        c.restartsTotal = restartsTotal;
-        return c;
-    }
-
     public long generation() {
         return generation;
     }

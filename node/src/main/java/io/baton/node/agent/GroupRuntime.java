@@ -3,7 +3,6 @@ package io.baton.node.agent;
 import io.baton.coordinator.agent.GroupMemory;
 import io.baton.coordinator.agent.PlanPolicy;
 import io.baton.coordinator.agent.ResourceMemory;
-import io.baton.coordinator.agent.Verdict;
 import io.baton.node.mirror.MirrorDiskResource;
 import io.baton.proto.ActivityProto;
 import io.baton.proto.GroupReport;
@@ -96,10 +95,5 @@ public final class GroupRuntime {
                 .setLastError(r.lastError()).setRestarts(r.restartsInWindow())
                 .setFailedChecksTotal(r.failedChecksTotal()).setFailedTotal(r.failedTotal())
                 .setRestartsTotal(r.restartsTotal()).build();
-    }
-
-    /** Whether the monitor of resource {@code index} has failed (for tests and logs). */
-    boolean failed(int index) {
-        return memory.resource(index).verdict() == Verdict.FAILED;
     }
 }
