@@ -236,7 +236,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     /** Sends one heartbeat and waits for its result (at most the heartbeat timeout); the heartbeat thread's step. */
     void heartbeatOnce() {
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq);
-        List<Boolean> maintenance = groups.stream().map(g -> maintenance(localGroup(g.group))).toList();
+        List<Boolean> maintenance = groups.stream().map(g -> maintenance(g.group)).toList();
         lock.lock();
         try {
             for (int i = 0; i < groups.size(); i++) {
@@ -334,6 +334,11 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     /** Whether the group is in maintenance in this node's replica (monitors, restarts and failover paused). */
     private static boolean maintenance(GroupState local) {
         return local != null && local.maintenance();
+    }
+
+    /** The same, read in place: the heartbeat and monitor threads need the flag, not a copy of the group. */
+    private boolean maintenance(String group) {
+        return replica.read(s -> s.group(group).map(GroupState::maintenance).orElse(false));
     }
 
     /** Runs the plan's steps for {@code g} until it is idle (bounded: a step that repeats forever is a bug). */
@@ -488,7 +493,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     /** Runs resource {@code index}'s check if the plan wants it now, and records its result. */
     void checkOnce(GroupRuntime g, int index) {
-        boolean maintenance = maintenance(localGroup(g.group));
+        boolean maintenance = maintenance(g.group);
         long generation;
         lock.lock();
         try {
