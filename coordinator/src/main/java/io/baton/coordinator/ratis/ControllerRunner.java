@@ -117,7 +117,7 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
 
     private void handOver(String witness) {
         lastTransferNanos = clock.nanos();
-        log.info("this leader owns a group: handing the leadership to {}", witness);
+        log.info("this leader is a data node: handing the leadership to {}", witness);
         raft.transferLeadership(witness, Duration.ofSeconds(3)).whenComplete((ok, error) -> {
             if (error != null) {
                 log.info("leadership not handed to {}: {}", witness, error.toString());

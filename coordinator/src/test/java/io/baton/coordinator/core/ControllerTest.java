@@ -275,14 +275,14 @@ class ControllerTest {
     }
 
     @Test
-    void aLeaderThatOwnsAGroupPrefersToHandItsLeadershipToAHeardWitness() {
+    void aDataNodeLeaderPrefersToHandItsLeadershipToAHeardWitness() {
         f.allAlive();
         heardAll(T0);
         f.ok(CoreFixture.grant("web", "server1", 0));
         assertEquals(java.util.Optional.of("witness"), controller.leaderToPrefer(f.state, "server1",
                 new Liveness(leaderSince, heard), T0 + 10 * MS));
-        assertEquals(java.util.Optional.empty(), controller.leaderToPrefer(f.state, "server2",
-                new Liveness(leaderSince, heard), T0 + 10 * MS), "server2 owns nothing: no hurry");
+        assertEquals(java.util.Optional.of("witness"), controller.leaderToPrefer(f.state, "server2",
+                new Liveness(leaderSince, heard), T0 + 10 * MS), "a standby's crash would cost an election too");
         assertEquals(java.util.Optional.empty(), controller.leaderToPrefer(f.state, "witness",
                 new Liveness(leaderSince, heard), T0 + 10 * MS), "already the witness");
         assertEquals(java.util.Optional.empty(), controller.leaderToPrefer(f.state, "server1",

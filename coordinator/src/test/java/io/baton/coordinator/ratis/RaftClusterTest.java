@@ -302,7 +302,7 @@ class RaftClusterTest {
     }
 
     /**
-     * A data node that leads and owns a group hands the leadership to the witness once the witness is
+     * A data node that leads hands the leadership to the witness once the witness is
      * back and heard: Ratis priorities alone rarely do it while the log keeps growing.
      */
     @Test

@@ -254,7 +254,7 @@ class LabScenariosIT {
         env.startNode("witness");
         await().atMost(LabEnv.STARTUP).pollInterval(Duration.ofMillis(50)).until(env.observer::allNodesUp);
         // One fault at a time: the restarted witness first takes the Raft leadership back (it has the
-        // priority; a leader that owns a group also hands it over). Cutting it off in the middle of
+        // priority; a data node that leads also hands it over). Cutting it off in the middle of
         // that hand-over, or just after it, is two leader changes in a row, with no heartbeat
         // committing for over a second, which can make the owner fence for a moment (docs/lab.md).
         // So the cut waits for a settled group: every voter heard and the leader not the owner, the
