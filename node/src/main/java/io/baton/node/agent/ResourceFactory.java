@@ -109,7 +109,7 @@ public final class ResourceFactory {
 
     private static Resource create(ResourceConfig rc, NodeConfig self, BooleanSupplier leaseLive) {
         if (rc instanceof ExecResourceConfig e) {
-            return ExecResource.fromScripts(e.name(), e.start(), e.stop(), e.timeout(), e.env());
+            return ExecResource.fromScripts(e.name(), e.start(), e.stop(), e.timeout(), e.stopTimeout(), e.env());
         }
         if (rc instanceof ProbePortResourceConfig p) {
             String bind = p.bind() != null ? p.bind() : self.raft().host();

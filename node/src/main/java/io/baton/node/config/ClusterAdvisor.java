@@ -1,6 +1,7 @@
 package io.baton.node.config;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,6 +73,28 @@ final class ClusterAdvisor {
             if (group.nodes().size() == 1) {
                 warnings.add(FieldPath.index("groups", g) + ".nodes: group '" + group.name()
                         + "' lists only one node, so it cannot fail over");
+            }
+            stopTimes(config, g, warnings);
+        }
+    }
+
+    /**
+     * A node that loses its lease fences {@code stop_budget} before the lease ends and then stops its
+     * resources; after the lease (and the takeover margin) another node may start the group. A stop that
+     * may run longer than the budget may still be running there: the probe port is closed first, so the
+     * load balancer sends nothing, but the application itself may run on both nodes for a moment.
+     */
+    private static void stopTimes(ClusterConfig config, int g, List<String> warnings) {
+        List<ResourceConfig> resources = config.groups().get(g).resources();
+        for (int r = 0; r < resources.size(); r++) {
+            // The default budget is a third of the lease: quote it to the millisecond, rounded down.
+            Duration budget = config.stopBudget().truncatedTo(ChronoUnit.MILLIS);
+            if (resources.get(r) instanceof ExecResourceConfig exec && exec.stopTimeout().compareTo(config.stopBudget()) > 0) {
+                warnings.add(FieldPath.index(FieldPath.index("groups", g) + ".resources", r) + ".stop_timeout: resource '"
+                        + exec.name() + "' may take up to " + fmt(exec.stopTimeout()) + " to stop, longer than"
+                        + " cluster.stop_budget (" + fmt(budget) + "): after a lost lease it may still be"
+                        + " stopping when another node starts the group; set stop_timeout (or timeout) to at most "
+                        + fmt(budget) + ", or a longer lease and stop_budget");
             }
         }
     }

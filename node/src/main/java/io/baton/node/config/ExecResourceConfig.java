@@ -13,15 +13,19 @@ import java.util.Objects;
  * @param name    unique within the group
  * @param start   command that starts the resource
  * @param stop    command that stops it; must also clean up after a failed start
- * @param timeout how long either command may run before it counts as failed; default 30s
+ * @param timeout how long the start command (and, unless {@code stopTimeout} says otherwise, the stop
+ *                command) may run before it counts as failed; default 30s
+ * @param stopTimeout how long the stop command may run; default {@code timeout}. After a lost lease the
+ *                owner has only the cluster's {@code stop_budget} to stop before another node may start
+ *                the group, so a longer stop is warned about at start.
  * @param env     extra environment for both commands, in file order; never null
  * @param monitor the resource's health check; null when it has none
  * @param restart how often the resource may be restarted locally after its monitor failed; null
  *                exactly when {@code monitor} is null, {@link RestartPolicy#DEFAULT} when a monitor
  *                is given without one
  */
-public record ExecResourceConfig(String name, String start, String stop, Duration timeout, Map<String, String> env,
-                                 MonitorConfig monitor, RestartPolicy restart)
+public record ExecResourceConfig(String name, String start, String stop, Duration timeout, Duration stopTimeout,
+                                 Map<String, String> env, MonitorConfig monitor, RestartPolicy restart)
         implements ResourceConfig {
 
     /** The {@code type} of this resource in the cluster file. */
@@ -35,6 +39,7 @@ public record ExecResourceConfig(String name, String start, String stop, Duratio
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(timeout, "timeout");
+        stopTimeout = stopTimeout == null ? timeout : stopTimeout;
         env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
         if (monitor == null && restart != null) {
             throw new IllegalArgumentException("a restart policy needs a monitor");
@@ -44,9 +49,15 @@ public record ExecResourceConfig(String name, String start, String stop, Duratio
         }
     }
 
-    /** An exec resource without a monitor. */
+    /** An exec resource whose stop has the same timeout as its start. */
+    public ExecResourceConfig(String name, String start, String stop, Duration timeout, Map<String, String> env,
+                              MonitorConfig monitor, RestartPolicy restart) {
+        this(name, start, stop, timeout, null, env, monitor, restart);
+    }
+
+    /** An exec resource without a monitor, whose stop has the same timeout as its start. */
     public ExecResourceConfig(String name, String start, String stop, Duration timeout, Map<String, String> env) {
-        this(name, start, stop, timeout, env, null, null);
+        this(name, start, stop, timeout, null, env, null, null);
     }
 
     @Override

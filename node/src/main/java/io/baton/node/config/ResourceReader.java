@@ -37,11 +37,12 @@ final class ResourceReader {
     }
 
     private static ExecResourceConfig exec(YamlMap m) throws ConfigException {
-        m.allowOnly("type", "name", "start", "stop", "timeout", "env", "monitor", "restart");
+        m.allowOnly("type", "name", "start", "stop", "timeout", "stop_timeout", "env", "monitor", "restart");
         String name = m.requiredName("name");
         String start = m.requiredString("start");
         String stop = m.requiredString("stop");
         Duration timeout = m.optionalDuration("timeout", ExecResourceConfig.DEFAULT_TIMEOUT);
+        Duration stopTimeout = m.optionalDuration("stop_timeout", timeout);
         YamlMap envMap = m.optionalMap("env");
         Map<String, String> env = envMap == null ? Map.of() : env(envMap);
         if (m.has("restart") && !m.has("monitor")) {
@@ -51,7 +52,7 @@ final class ResourceReader {
         MonitorConfig monitor = monitorMap == null ? null : monitor(monitorMap);
         YamlMap restartMap = m.optionalMap("restart");
         RestartPolicy restart = monitor == null ? null : restartMap == null ? RestartPolicy.DEFAULT : restart(restartMap);
-        return new ExecResourceConfig(name, start, stop, timeout, env, monitor, restart);
+        return new ExecResourceConfig(name, start, stop, timeout, stopTimeout, env, monitor, restart);
     }
 
     /** An exec resource's {@code monitor}: the keys allowed depend on its type. */

@@ -48,7 +48,7 @@ class ConfigLoaderTest {
 
         GroupConfig web = new GroupConfig("web", List.of("server1", "server2"), true, List.of(
                 new ExecResourceConfig("app", "/etc/baton/app-start.sh", "/etc/baton/app-stop.sh",
-                        Duration.ofSeconds(30), Map.of()),
+                        Duration.ofSeconds(30), Duration.ofSeconds(1), Map.of(), null, null),
                 new ProbePortResourceConfig("nlb-probe", 12345, null, ProbeMode.TCP)));
         assertEquals(List.of(web), c.groups());
         assertEquals(Optional.of(web), c.group("web"));
@@ -88,6 +88,7 @@ class ConfigLoaderTest {
                         name: postgres
                         start: systemctl start postgresql
                         stop: systemctl stop postgresql
+                        stop_timeout: 1500ms
                         env: {PGDATA: /var/lib/pg, PORT: "5432", EMPTY: ""}
                       - {type: probe_port, name: probe, port: 8080, bind: 0.0.0.0, mode: http}
                 """);
@@ -107,7 +108,7 @@ class ConfigLoaderTest {
         assertFalse(db.autostart());
         ExecResourceConfig postgres = (ExecResourceConfig) db.resources().get(0);
         assertEquals(new ExecResourceConfig("postgres", "systemctl start postgresql", "systemctl stop postgresql",
-                Duration.ofSeconds(30), Map.of("PGDATA", "/var/lib/pg", "PORT", "5432", "EMPTY", "")), postgres);
+                Duration.ofSeconds(30), Duration.ofMillis(1500), Map.of("PGDATA", "/var/lib/pg", "PORT", "5432", "EMPTY", ""), null, null), postgres);
         assertEquals(List.of("PGDATA", "PORT", "EMPTY"), List.copyOf(postgres.env().keySet()));
         assertEquals(new ProbePortResourceConfig("probe", 8080, "0.0.0.0", ProbeMode.HTTP), db.resources().get(1));
         assertEquals(List.of(), c.warnings());

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ResourceValidationTest {
 
     private static final String APP =
-            "{type: exec, name: app, start: /etc/baton/app-start.sh, stop: /etc/baton/app-stop.sh, timeout: 30s}";
+            "{type: exec, name: app, start: /etc/baton/app-start.sh, stop: /etc/baton/app-stop.sh, stop_timeout: 1s, timeout: 30s}";
     private static final String PROBE = "{type: probe_port, name: nlb-probe, port: 12345}";
 
     /** A second group on the same nodes, with its own probe port resource (given in flow style). */
@@ -39,9 +39,17 @@ class ResourceValidationTest {
     }
 
     @Test
+    void stopTimeoutMustBeAPositiveDuration() {
+        assertEquals("cluster.yaml: groups[0].resources[0].stop_timeout: must be positive, got 0s",
+                error(valid("stop_timeout: 1s", "stop_timeout: 0s")));
+        assertEquals("cluster.yaml: groups[0].resources[0].stop_timeout: must be a duration with a unit, e.g. 250ms or 3s, got number 5",
+                error(valid("stop_timeout: 1s", "stop_timeout: 5")));
+    }
+
+    @Test
     void unknownKeysDependOnType() {
         assertEquals("cluster.yaml: groups[0].resources[0].port: unknown key 'port'; allowed keys: type, name, start,"
-                + " stop, timeout, env, monitor, restart", error(valid("timeout: 30s}", "timeout: 30s, port: 80}")));
+                + " stop, timeout, stop_timeout, env, monitor, restart", error(valid("timeout: 30s}", "timeout: 30s, port: 80}")));
         assertEquals("cluster.yaml: groups[0].resources[1].host: unknown key 'host'; allowed keys: type, name, port,"
                 + " bind, mode", error(valid("port: 12345}", "port: 12345, host: 0.0.0.0}")));
         assertEquals("cluster.yaml: groups[0].resources[1].binds: unknown key 'binds' (did you mean 'bind'?);"
@@ -64,10 +72,13 @@ class ResourceValidationTest {
     }
 
     @Test
-    void execTimeoutDefaultsTo30s() throws ConfigException {
-        ClusterConfig c = parse(valid(", timeout: 30s}", "}"));
+    void execTimeoutsDefaultTo30s() throws ConfigException {
+        ClusterConfig c = parse(valid(", stop_timeout: 1s, timeout: 30s}", "}"));
         assertEquals(new ExecResourceConfig("app", "/etc/baton/app-start.sh", "/etc/baton/app-stop.sh",
-                Duration.ofSeconds(30), Map.of()), c.groups().get(0).resources().get(0));
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Map.of(), null, null), c.groups().get(0).resources().get(0));
+        ClusterConfig timeoutOnly = parse(valid(", stop_timeout: 1s, timeout: 30s}", ", timeout: 5s}"));
+        assertEquals(Duration.ofSeconds(5), ((ExecResourceConfig) timeoutOnly.groups().get(0).resources().get(0)).stopTimeout(),
+                "the stop's timeout follows timeout");
     }
 
     @Test

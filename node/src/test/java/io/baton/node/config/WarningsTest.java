@@ -19,6 +19,27 @@ class WarningsTest {
     }
 
     @Test
+    void aStopThatMayOutlastTheStopBudget() throws ConfigException {
+        String defaultTimeouts = ", stop_timeout: 1s, timeout: 30s}";
+        assertEquals(List.of("groups[0].resources[0].stop_timeout: resource 'app' may take up to 30s to stop, longer"
+                + " than cluster.stop_budget (1s): after a lost lease it may still be stopping when another node"
+                + " starts the group; set stop_timeout (or timeout) to at most 1s, or a longer lease and stop_budget"),
+                parse(valid(defaultTimeouts, "}")).warnings(), "the default stop timeout (30s) is over lease/3");
+        assertEquals(List.of("groups[0].resources[0].stop_timeout: resource 'app' may take up to 2s to stop, longer"
+                + " than cluster.stop_budget (1s): after a lost lease it may still be stopping when another node"
+                + " starts the group; set stop_timeout (or timeout) to at most 1s, or a longer lease and stop_budget"),
+                parse(valid(defaultTimeouts, ", stop_timeout: 2s}")).warnings());
+        assertEquals(List.of(), parse(valid(defaultTimeouts, ", timeout: 1s}")).warnings(), "within the budget");
+        assertEquals(List.of(), parse(valid(defaultTimeouts, ", stop_timeout: 2s}").replace("lease: 3s", "lease: 9s")).warnings(),
+                "a longer lease makes room for a slower stop (stop_budget is lease/3)");
+        assertEquals(List.of("groups[0].resources[0].stop_timeout: resource 'app' may take up to 1s to stop, longer"
+                + " than cluster.stop_budget (333ms): after a lost lease it may still be stopping when another node"
+                + " starts the group; set stop_timeout (or timeout) to at most 333ms, or a longer lease and stop_budget"),
+                parse(valid("lease: 3s", "lease: 1s", "250ms", "250ms\n  election_timeout: 900ms")).warnings(),
+                "a budget of a third of a second is quoted to the millisecond");
+    }
+
+    @Test
     void twoDataNodesWithoutWitness() throws ConfigException {
         ClusterConfig c = parse(valid(WITNESS_LINE, ""));
         assertEquals(List.of("nodes: only 2 voters (server1, server2): losing either one leaves no Raft majority,"
@@ -49,7 +70,7 @@ class WarningsTest {
                   - {id: a, role: data, raft: 10.0.0.1:7400, admin: 10.0.0.1:7401}
                   - {id: w, role: witness, raft: 10.0.0.2:7400, admin: 10.0.0.2:7401}
                 groups:
-                  - {name: g, nodes: [a], resources: [{type: exec, name: x, start: /bin/true, stop: /bin/true}]}
+                  - {name: g, nodes: [a], resources: [{type: exec, name: x, start: /bin/true, stop: /bin/true, stop_timeout: 1s}]}
                 """;
         assertEquals(List.of(
                 "nodes: only one data node ('a'): there is no other node to fail over to",
@@ -78,9 +99,9 @@ class WarningsTest {
     void leaseShorterThanFourHeartbeats() throws ConfigException {
         assertEquals(List.of("cluster.lease: lease 750ms is less than 4 heartbeat intervals (4 × 250ms = 1s);"
                         + " a few late heartbeats in a row will let it run out"),
-                parse(valid("lease: 3s", "lease: 750ms")).warnings());
-        assertEquals(List.of(), parse(valid("lease: 3s", "lease: 1s", "250ms", "250ms\n  election_timeout: 900ms"))
-                .warnings());
+                parse(valid("lease: 3s", "lease: 750ms").replace("stop_timeout: 1s", "stop_timeout: 250ms")).warnings());
+        assertEquals(List.of(), parse(valid("lease: 3s", "lease: 1s", "250ms", "250ms\n  election_timeout: 900ms")
+                .replace("stop_timeout: 1s", "stop_timeout: 300ms")).warnings());
     }
 
     @Test

@@ -22,7 +22,7 @@ final class Yaml {
                 nodes: [server1, server2]
                 autostart: true
                 resources:
-                  - {type: exec, name: app, start: /etc/baton/app-start.sh, stop: /etc/baton/app-stop.sh, timeout: 30s}
+                  - {type: exec, name: app, start: /etc/baton/app-start.sh, stop: /etc/baton/app-stop.sh, stop_timeout: 1s, timeout: 30s}
                   - {type: probe_port, name: nlb-probe, port: 12345}
             """;
 

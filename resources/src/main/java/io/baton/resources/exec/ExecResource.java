@@ -47,7 +47,8 @@ public final class ExecResource implements Resource {
     private final String name;
     private final List<String> startCommand;
     private final List<String> stopCommand;
-    private final Duration timeout;
+    private final Duration startTimeout;
+    private final Duration stopTimeout;
     private final Map<String, String> extraEnv;
 
     private final Object lock = new Object();
@@ -64,17 +65,32 @@ public final class ExecResource implements Resource {
      */
     public ExecResource(String name, List<String> startCommand, List<String> stopCommand, Duration timeout,
                         Map<String, String> extraEnv) {
+        this(name, startCommand, stopCommand, timeout, timeout, extraEnv);
+    }
+
+    /**
+     * @param startTimeout how long the start command may run before its process group is killed
+     * @param stopTimeout  the same for the stop command
+     */
+    public ExecResource(String name, List<String> startCommand, List<String> stopCommand, Duration startTimeout,
+                        Duration stopTimeout, Map<String, String> extraEnv) {
         this.name = Objects.requireNonNull(name, "name");
         this.startCommand = List.copyOf(Objects.requireNonNull(startCommand, "startCommand"));
         if (this.startCommand.isEmpty()) {
             throw new IllegalArgumentException("exec resource '" + name + "' has an empty start command");
         }
         this.stopCommand = stopCommand == null ? List.of() : List.copyOf(stopCommand);
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
+        this.startTimeout = positive(startTimeout, "start timeout");
+        this.stopTimeout = positive(stopTimeout, "stop timeout");
         this.extraEnv = extraEnv == null ? Map.of() : Map.copyOf(extraEnv);
+    }
+
+    private static Duration positive(Duration timeout, String what) {
+        Objects.requireNonNull(timeout, what);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive: " + timeout);
+        }
+        return timeout;
     }
 
     /**
@@ -83,9 +99,15 @@ public final class ExecResource implements Resource {
      */
     public static ExecResource fromScripts(String name, String startScript, String stopScript, Duration timeout,
                                            Map<String, String> env) {
+        return fromScripts(name, startScript, stopScript, timeout, timeout, env);
+    }
+
+    /** {@link #fromScripts(String, String, String, Duration, Map)} with a timeout of its own for the stop script. */
+    public static ExecResource fromScripts(String name, String startScript, String stopScript, Duration startTimeout,
+                                           Duration stopTimeout, Map<String, String> env) {
         Objects.requireNonNull(startScript, "startScript");
         List<String> stop = stopScript == null || stopScript.isBlank() ? List.of() : shell(stopScript);
-        return new ExecResource(name, shell(startScript), stop, timeout, env);
+        return new ExecResource(name, shell(startScript), stop, startTimeout, stopTimeout, env);
     }
 
     private static List<String> shell(String script) {
@@ -113,7 +135,7 @@ public final class ExecResource implements Resource {
             if (last == Last.STARTED) {
                 return;
             }
-            run("start", startCommand, context);
+            run("start", startCommand, startTimeout, context);
             last = Last.STARTED;
         }
     }
@@ -128,7 +150,7 @@ public final class ExecResource implements Resource {
                 lastOutput = "";
                 detail = "stopped (no stop command)";
             } else {
-                run("stop", stopCommand, context);
+                run("stop", stopCommand, stopTimeout, context);
             }
             last = Last.STOPPED;
         }
@@ -162,7 +184,8 @@ public final class ExecResource implements Resource {
 
     // ---- running a command ----
 
-    private void run(String action, List<String> command, ResourceContext context) throws ResourceException {
+    private void run(String action, List<String> command, Duration timeout, ResourceContext context)
+            throws ResourceException {
         String what = action + " script for '" + name + "'";
         ProcessGroup process;
         try {

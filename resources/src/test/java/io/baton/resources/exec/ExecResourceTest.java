@@ -139,6 +139,18 @@ class ExecResourceTest {
     }
 
     @Test
+    void theStopHasATimeoutOfItsOwn() throws Exception {
+        ExecResource r = ExecResource.fromScripts("app", "sleep 0.3", "sleep 1000", LONG, Duration.ofSeconds(1), Map.of());
+        r.start(CTX);
+        ResourceException e = assertThrows(ResourceException.class, () -> r.stop(CTX));
+        assertEquals("stop script for 'app' timed out after 1s (no output)", e.getMessage());
+        ExecResource slowStart = ExecResource.fromScripts("slow", "sleep 0.5", "true", Duration.ofSeconds(5),
+                Duration.ofMillis(100), Map.of());
+        slowStart.start(CTX);
+        assertEquals(Status.ACTIVE, slowStart.observe().status(), "the start keeps its own, longer timeout");
+    }
+
+    @Test
     void daemonWithRedirectedOutputDoesNotHoldUpStart() throws Exception {
         Path pid = pidFile("daemon.pid");
         ExecResource r = ExecResource.fromScripts("app",
