@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.node.security.CertificateAuthority;
+import io.baton.node.security.PemFiles;
 import io.baton.proto.admin.StatusRequest;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,5 +159,26 @@ class StartupMistakesIT {
 
         Run r = runToExit(cluster.configFile(), "server2", data);
         assertOneClearLine(r, "data directory " + data, "node server1", "server2", "--data-dir");
+    }
+
+    /** A cluster file whose tls block gives server1 the certificate of server2: refused before anything starts. */
+    @Test
+    void certificateOfAnotherNode() throws Exception {
+        cluster("tls-identity", "127.0.69");
+        Path tls = cluster.configFile().resolveSibling("tls");
+        Files.createDirectories(tls);
+        CertificateAuthority ca = CertificateAuthority.create("it", Duration.ofDays(10), Instant.now());
+        PemFiles.writeCertificate(tls.resolve("ca.crt"), ca.ca().certificate());
+        PemFiles.write(tls, "server2", ca.issueNode("server2", List.of(cluster.member("server2").ip()), Duration.ofDays(10),
+                Instant.now()));
+        String yaml = Files.readString(cluster.configFile());
+        Path withTls = cluster.configFile().resolveSibling("tls.yaml");
+        Files.writeString(withTls, yaml.replaceFirst("(?m)^cluster:\\s*\\n",
+                "cluster:\n  tls: {ca: tls/ca.crt, cert: tls/server2.crt, key: tls/server2.key}\n"));
+        assertTrue(Files.readString(withTls).contains("tls:"), Files.readString(withTls));
+
+        Run r = runToExit(withTls, "server1", cluster.configFile().resolveSibling("data/server1"));
+        assertOneClearLine(r, tls.resolve("server2.crt") + ": is the certificate of node 'server2', not of 'server1'");
+        assertEquals(1, r.exit());
     }
 }

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param electionTimeout   Raft election timeout maximum; the minimum is half of it
  * @param nodes             all voters, in file order
  * @param groups            failover groups, in file order
+ * @param tls               where each node finds its certificates; null when the file has no {@code tls} block
+ * @param insecure          {@code insecure: true}: the operator chose to run without TLS
  * @param warnings          things that load but are probably not what the operator wants, each
  *                          {@code <field path>: <text>}
  */
@@ -34,6 +36,8 @@ public record ClusterConfig(
         Duration electionTimeout,
         List<NodeConfig> nodes,
         List<GroupConfig> groups,
+        TlsConfig tls,
+        boolean insecure,
         List<String> warnings) {
 
     /** ρ when the file gives none: 1%. */
@@ -80,8 +84,13 @@ public record ClusterConfig(
         return nodes.stream().filter(n -> n.role() == Role.WITNESS).findFirst();
     }
 
+    /** This node's TLS files, if the cluster has a {@code tls} block. */
+    public Optional<TlsConfig.Files> tlsFiles(String nodeId) {
+        return Optional.ofNullable(tls).map(t -> t.forNode(nodeId, source == null ? null : source.toAbsolutePath().getParent()));
+    }
+
     ClusterConfig withWarnings(List<String> newWarnings) {
         return new ClusterConfig(source, name, heartbeatInterval, lease, maxClockDrift, takeoverMargin,
-                stopBudget, electionTimeout, nodes, groups, newWarnings);
+                stopBudget, electionTimeout, nodes, groups, tls, insecure, newWarnings);
     }
 }

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  */
 final class ClusterReader {
 
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{[^}]*}?");
     private static final Pattern PERCENT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)%");
 
     private ClusterReader() {}
@@ -33,7 +34,7 @@ final class ClusterReader {
 
         YamlMap cluster = top.requiredMap("cluster");
         cluster.allowOnly("name", "heartbeat_interval", "lease", "max_clock_drift", "takeover_margin",
-                "stop_budget", "election_timeout");
+                "stop_budget", "election_timeout", "tls", "insecure");
         String name = cluster.requiredName("name");
         Duration heartbeat = cluster.requiredDuration("heartbeat_interval");
         Duration lease = cluster.requiredDuration("lease");
@@ -41,6 +42,8 @@ final class ClusterReader {
         Duration takeoverMargin = cluster.optionalDuration("takeover_margin", ClusterConfig.DEFAULT_TAKEOVER_MARGIN);
         Duration stopBudget = cluster.optionalDuration("stop_budget", ClusterConfig.defaultStopBudget(lease));
         Duration electionTimeout = cluster.optionalDuration("election_timeout", ClusterConfig.DEFAULT_ELECTION_TIMEOUT);
+        TlsConfig tls = tls(cluster);
+        boolean insecure = cluster.optionalBoolean("insecure", false);
 
         List<NodeConfig> nodes = new ArrayList<>();
         List<JsonNode> nodeItems = top.requiredList("nodes", "node");
@@ -55,7 +58,28 @@ final class ClusterReader {
         }
 
         return new ClusterConfig(file, name, heartbeat, lease, drift, takeoverMargin, stopBudget,
-                electionTimeout, nodes, groups, List.of());
+                electionTimeout, nodes, groups, tls, insecure, List.of());
+    }
+
+    /** The {@code tls} block: three paths, each of which may use {@code ${node}} and no other variable. */
+    private static TlsConfig tls(YamlMap cluster) throws ConfigException {
+        YamlMap tls = cluster.optionalMap("tls");
+        if (tls == null) {
+            return null;
+        }
+        tls.allowOnly("ca", "cert", "key");
+        String[] paths = new String[3];
+        String[] keys = {"ca", "cert", "key"};
+        for (int i = 0; i < keys.length; i++) {
+            String path = tls.requiredString(keys[i]);
+            Matcher variable = VARIABLE.matcher(path.replace(TlsConfig.NODE_VARIABLE, ""));
+            if (variable.find()) {
+                throw tls.error(keys[i], "unknown variable " + variable.group() + " in '" + path
+                        + "'; the only one is " + TlsConfig.NODE_VARIABLE);
+            }
+            paths[i] = path;
+        }
+        return new TlsConfig(paths[0], paths[1], paths[2]);
     }
 
     /** ρ, written as a fraction ({@code 0.01}) or a percentage ({@code "1%"}). */

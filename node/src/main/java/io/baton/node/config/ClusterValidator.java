@@ -50,6 +50,9 @@ final class ClusterValidator {
             throw error("cluster.stop_budget", "must be shorter than lease (" + fmt(lease) + "), got "
                     + fmt(config.stopBudget()));
         }
+        if (config.insecure() && config.tls() != null) {
+            throw error("cluster.insecure", "is true but cluster.tls is set too: remove one of them");
+        }
     }
 
     private void nodes() throws ConfigException {
