@@ -2,6 +2,8 @@ package io.baton.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.baton.node.security.CertificateAuthority;
+import io.baton.node.security.PemFiles;
 import io.baton.proto.PhaseProto;
 import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.ClusterStatus;
@@ -15,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,8 +90,12 @@ public final class LocalCluster implements AutoCloseable {
         StringBuilder yaml = new StringBuilder()
                 .append("cluster:\n  name: it-").append(subnet.replace('.', '-')).append('\n')
                 .append("  heartbeat_interval: ").append(heartbeat.toMillis()).append("ms\n")
-                .append("  lease: ").append(lease.toMillis()).append("ms\n")
-                .append("nodes:\n");
+                .append("  lease: ").append(lease.toMillis()).append("ms\n");
+        if (TLS) {
+            writeCertificates(dir.resolve("tls"));
+            yaml.append("  tls: {ca: tls/ca.crt, cert: 'tls/${node}.crt', key: 'tls/${node}.key'}\n");
+        }
+        yaml.append("nodes:\n");
         for (Member m : members) {
             yaml.append("  - {id: ").append(m.id).append(", role: ").append(m.role).append(", zone: zone-")
                     .append(m.id).append(", raft: ").append(m.ip).append(":7400, admin: ").append(m.ip).append(":7401");
@@ -115,6 +122,22 @@ public final class LocalCluster implements AutoCloseable {
                 .append("      - {type: probe_port, name: nlb-probe, port: ").append(PROBE_PORT).append("}\n");
         configFile = dir.resolve("cluster.yaml");
         Files.writeString(configFile, yaml);
+    }
+
+    /**
+     * Whether clusters run with the cluster file's {@code tls} block (the default; {@code -Dbaton.it.tls=false}
+     * runs them without, e.g. to compare in a benchmark).
+     */
+    public static final boolean TLS = !"false".equals(System.getProperty("baton.it.tls"));
+
+    /** A CA and a certificate per member, as {@code batonctl certs init} makes them. */
+    private void writeCertificates(Path tls) throws IOException {
+        Files.createDirectories(tls);
+        CertificateAuthority ca = CertificateAuthority.create("it", Duration.ofDays(2), Instant.now());
+        PemFiles.write(tls, "ca", ca.ca());
+        for (Member m : members) {
+            PemFiles.write(tls, m.id, ca.issueNode(m.id, List.of(m.ip), Duration.ofDays(2), Instant.now()));
+        }
     }
 
     /** The port the monitored application listens on. */

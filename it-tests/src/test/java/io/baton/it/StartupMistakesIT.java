@@ -173,9 +173,10 @@ class StartupMistakesIT {
                 Instant.now()));
         String yaml = Files.readString(cluster.configFile());
         Path withTls = cluster.configFile().resolveSibling("tls.yaml");
-        Files.writeString(withTls, yaml.replaceFirst("(?m)^cluster:\\s*\\n",
-                "cluster:\n  tls: {ca: tls/ca.crt, cert: tls/server2.crt, key: tls/server2.key}\n"));
-        assertTrue(Files.readString(withTls).contains("tls:"), Files.readString(withTls));
+        String tlsLine = "  tls: {ca: tls/ca.crt, cert: tls/server2.crt, key: tls/server2.key}\n";
+        Files.writeString(withTls, yaml.replaceFirst("(?m)^  tls: .*\\n", "").replaceFirst("(?m)^cluster:\\s*\\n",
+                "cluster:\n" + tlsLine));
+        assertTrue(Files.readString(withTls).contains(tlsLine), Files.readString(withTls));
 
         Run r = runToExit(withTls, "server1", cluster.configFile().resolveSibling("data/server1"));
         assertOneClearLine(r, tls.resolve("server2.crt") + ": is the certificate of node 'server2', not of 'server1'");

@@ -4,12 +4,8 @@ import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.ConfigException;
 import io.baton.node.config.ConfigLoader;
 import io.baton.node.daemon.BatonNode;
-import io.baton.node.config.TlsConfig;
 import io.baton.node.daemon.StartFailure;
-import io.baton.node.security.CertificateException;
-import io.baton.node.security.NodeCredentials;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -53,18 +49,6 @@ public final class NodeMain implements Callable<Integer> {
             return 2;
         }
         cluster.warnings().forEach(w -> log.warn("{}", w));
-        if (cluster.tlsFiles(node).isPresent()) {
-            TlsConfig.Files files = cluster.tlsFiles(node).orElseThrow();
-            try {
-                NodeCredentials credentials = NodeCredentials.load(files, node, Instant.now());
-                credentials.warnings(files, Instant.now()).forEach(w -> log.warn("{}", w));
-            } catch (CertificateException e) {
-                System.err.println("baton-node: " + e.getMessage());
-                return 1;
-            }
-            log.warn("cluster.tls: the certificates of node {} are valid, but this build does not use TLS on its links yet"
-                    + " (docs/security.md)", node);
-        }
         Path dir = dataDir != null ? dataDir : Path.of("/var/lib/baton", node);
         BatonNode running;
         try {

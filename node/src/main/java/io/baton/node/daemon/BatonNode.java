@@ -22,6 +22,9 @@ import io.baton.node.agent.NodeAgent;
 import io.baton.node.agent.RaftReplicaStatePort;
 import io.baton.node.agent.ResourceFactory;
 import io.baton.node.mirror.MirrorDisks;
+import io.baton.node.security.CertificateException;
+import io.baton.node.security.NodeTls;
+import io.baton.resources.mirror.replication.MirrorTls;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.NodeConfig;
 import io.baton.node.config.Role;
@@ -31,7 +34,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -120,6 +125,14 @@ public final class BatonNode implements AutoCloseable {
         Topology topology = topology(config);
         Timing timing = timing(config);
 
+        Optional<NodeTls> tls;
+        MirrorTls mirrorTls;
+        try {
+            tls = NodeTls.load(config, nodeId, Instant.now());
+            mirrorTls = tls.isPresent() ? tls.get().mirror() : null;
+        } catch (CertificateException e) {
+            throw new StartFailure(e.getMessage());
+        }
         ListenCheck.canListen("raft", self.raft());
         ListenCheck.canListen("admin", self.admin());
         Path raftDir = DataDirectory.claim(dataDir, config.name(), nodeId);
@@ -136,7 +149,7 @@ public final class BatonNode implements AutoCloseable {
         try {
             mirrors = MirrorDisks.open(config, self, dataDir, (group, epoch) -> new RaftReplicaStatePort(group,
                     nodeId, epoch, raft::submit, raft.stateMachine()::read, REPLICA_RECORD_TIMEOUT,
-                    System::currentTimeMillis));
+                    System::currentTimeMillis), mirrorTls);
         } catch (IOException e) {
             raft.close();
             throw e;

@@ -8,6 +8,7 @@ import io.baton.resources.Resource;
 import io.baton.resources.mirror.RateLimiter;
 import io.baton.resources.mirror.ReplicaStatePort;
 import io.baton.resources.mirror.replication.MirrorSettings;
+import io.baton.resources.mirror.replication.MirrorTls;
 import io.baton.resources.mirror.replication.ReplicaServer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -51,6 +52,12 @@ public final class MirrorDisks implements Closeable {
      *                     metadata area refused); nothing stays open
      */
     public static MirrorDisks open(ClusterConfig config, NodeConfig self, Path dataDir, Ports ports) throws IOException {
+        return open(config, self, dataDir, ports, null);
+    }
+
+    /** @param tls mutual TLS on every mirror link, both ways; null: plain TCP */
+    public static MirrorDisks open(ClusterConfig config, NodeConfig self, Path dataDir, Ports ports, MirrorTls tls)
+            throws IOException {
         Map<String, MirrorVolume> volumes = new LinkedHashMap<>();
         ReplicaServer server = null;
         try {
@@ -64,7 +71,7 @@ public final class MirrorDisks implements Closeable {
                     }
                     if (server == null) {
                         server = new ReplicaServer(self.id(),
-                                new InetSocketAddress(self.mirror().host(), self.mirror().port()));
+                                new InetSocketAddress(self.mirror().host(), self.mirror().port()), tls);
                         try {
                             server.start();
                         } catch (IOException e) {
@@ -78,7 +85,7 @@ public final class MirrorDisks implements Closeable {
                     try {
                         volumes.put(group.name(), MirrorVolume.open(resourceId, self.id(), peerId,
                                 new InetSocketAddress(peer.mirror().host(), peer.mirror().port()), disk.sizeBytes(),
-                                MirrorPaths.of(disk, group.name(), self.id(), dataDir), settings(disk), server));
+                                MirrorPaths.of(disk, group.name(), self.id(), dataDir), settings(disk).withTls(tls), server));
                     } catch (IOException | RuntimeException e) {
                         throw new IOException("mirror_disk '" + disk.name() + "' of group '" + group.name() + "': "
                                 + e.getMessage(), e);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ClusterSectionValidationTest {
 
     private static final String CLUSTER_KEYS =
-            "name, heartbeat_interval, lease, max_clock_drift, takeover_margin, stop_budget, election_timeout";
+            "name, heartbeat_interval, lease, max_clock_drift, takeover_margin, stop_budget, election_timeout, tls, insecure";
 
     @Test
     void unknownKeys() {

@@ -583,7 +583,7 @@ public final class MirrorPrimary implements BlockStore {
         while (!stop.isDone()) {
             PeerLink l = null;
             try {
-                l = PeerLink.connect(group, peerAddress, CONNECT_TIMEOUT_MILLIS, this::fencedByPeer);
+                l = PeerLink.connect(group, peerAddress, CONNECT_TIMEOUT_MILLIS, this::fencedByPeer, settings.tls(), peerNode);
                 HelloPayload theirs = l.handshake(HelloPayload.of(area.current()), epoch, ackTimeoutMillis);
                 checkPeer(theirs);
                 session(l, theirs);

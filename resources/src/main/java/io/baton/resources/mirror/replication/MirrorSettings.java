@@ -17,6 +17,7 @@ import java.util.Objects;
  *                               progress recorded) only after the FLUSH_ACK that follows it
  * @param maxUnflushedWrites     acknowledged writes kept for re-marking if the link drops before a
  *                               FLUSH_ACK; past this many the primary sends a FLUSH itself
+ * @param tls                    mutual TLS on the link to the peer; null: plain TCP
  */
 public record MirrorSettings(
         Duration peerAckTimeout,
@@ -24,7 +25,14 @@ public record MirrorSettings(
         long resyncRateBytesPerSecond,
         int resyncChunkBytes,
         long resyncFlushEveryBytes,
-        int maxUnflushedWrites) {
+        int maxUnflushedWrites,
+        MirrorTls tls) {
+
+    public MirrorSettings(Duration peerAckTimeout, Duration reconnectInterval, long resyncRateBytesPerSecond,
+                          int resyncChunkBytes, long resyncFlushEveryBytes, int maxUnflushedWrites) {
+        this(peerAckTimeout, reconnectInterval, resyncRateBytesPerSecond, resyncChunkBytes, resyncFlushEveryBytes,
+                maxUnflushedWrites, null);
+    }
 
     public MirrorSettings {
         Objects.requireNonNull(peerAckTimeout, "peerAckTimeout");
@@ -56,11 +64,16 @@ public record MirrorSettings(
 
     public MirrorSettings withResyncRate(long bytesPerSecond, int chunkBytes, long flushEveryBytes) {
         return new MirrorSettings(peerAckTimeout, reconnectInterval, bytesPerSecond, chunkBytes, flushEveryBytes,
-                maxUnflushedWrites);
+                maxUnflushedWrites, tls);
     }
 
     public MirrorSettings withPeerAckTimeout(Duration timeout) {
         return new MirrorSettings(timeout, reconnectInterval, resyncRateBytesPerSecond, resyncChunkBytes,
-                resyncFlushEveryBytes, maxUnflushedWrites);
+                resyncFlushEveryBytes, maxUnflushedWrites, tls);
+    }
+
+    public MirrorSettings withTls(MirrorTls mirrorTls) {
+        return new MirrorSettings(peerAckTimeout, reconnectInterval, resyncRateBytesPerSecond, resyncChunkBytes,
+                resyncFlushEveryBytes, maxUnflushedWrites, mirrorTls);
     }
 }

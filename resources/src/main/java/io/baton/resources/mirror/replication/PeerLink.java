@@ -17,6 +17,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -51,7 +52,17 @@ final class PeerLink {
      */
     static PeerLink connect(EventLoopGroup group, InetSocketAddress peer, int connectTimeoutMillis,
             LongConsumer onFenced) throws IOException {
+        return connect(group, peer, connectTimeoutMillis, onFenced, null, null);
+    }
+
+    /**
+     * Connects over TLS when {@code tls} is set: the handshake must finish within the connect timeout
+     * and the peer's certificate must name {@code peerNode}.
+     */
+    static PeerLink connect(EventLoopGroup group, InetSocketAddress peer, int connectTimeoutMillis,
+            LongConsumer onFenced, MirrorTls tls, String peerNode) throws IOException {
         PeerLink[] self = new PeerLink[1];
+        SslHandler[] ssl = new SslHandler[1];
         ChannelFuture cf = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -61,6 +72,10 @@ final class PeerLink {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         self[0] = new PeerLink(ch);
+                        if (tls != null) {
+                            ssl[0] = tls.clientHandler(ch.alloc(), peer);
+                            ch.pipeline().addLast(ssl[0]);
+                        }
                         ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE, self[0].new Handler(onFenced));
                     }
                 })
@@ -68,6 +83,20 @@ final class PeerLink {
         cf.awaitUninterruptibly();
         if (!cf.isSuccess()) {
             throw new IOException("cannot connect to mirror peer at " + peer + ": " + cf.cause().getMessage(), cf.cause());
+        }
+        if (tls != null) {
+            var handshake = ssl[0].handshakeFuture();
+            if (!handshake.awaitUninterruptibly(connectTimeoutMillis + MirrorTls.HANDSHAKE_TIMEOUT_MILLIS) || !handshake.isSuccess()) {
+                self[0].close("TLS handshake failed");
+                Throwable cause = handshake.cause();
+                throw new IOException("TLS handshake with mirror peer at " + peer + " failed: "
+                        + (cause == null ? "timed out" : cause.getMessage()), cause);
+            }
+            String problem = tls.peerProblem(ssl[0], peerNode);
+            if (problem != null) {
+                self[0].close("wrong peer certificate");
+                throw new IOException("mirror peer at " + peer + " " + problem);
+            }
         }
         return self[0];
     }

@@ -16,6 +16,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -47,10 +48,18 @@ public final class ReplicaServer implements Closeable {
      */
     private final java.util.Set<Channel> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final MirrorTls tls;
+
     /** @param bindAddress where to listen; port 0 picks a free one (see {@link #localAddress}) */
     public ReplicaServer(String nodeId, InetSocketAddress bindAddress) {
+        this(nodeId, bindAddress, null);
+    }
+
+    /** @param tls mutual TLS for every connection; null: plain TCP */
+    public ReplicaServer(String nodeId, InetSocketAddress bindAddress, MirrorTls tls) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+        this.tls = tls;
     }
 
     /** Binds and starts serving; returns the bound address. */
@@ -69,6 +78,9 @@ public final class ReplicaServer implements Closeable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.serverHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new Connection());
                         }
                     })
@@ -129,6 +141,16 @@ public final class ReplicaServer implements Closeable {
                 throw new FrameException("a mirror connection must start with HELLO, got " + received.type());
             }
             HelloPayload hello = HelloPayload.from(frame);
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            String impostor = ssl == null ? null : tls.peerProblem(ssl, hello.nodeId());
+            if (impostor != null) {
+                String why = "the primary at " + ctx.channel().remoteAddress() + " says it is node " + hello.nodeId()
+                        + " but " + impostor;
+                log.error("mirror: {}", why);
+                ctx.writeAndFlush(new ErrorPayload(why).toFrame(frame.epoch(), frame.seq()))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             target = targets.get(hello.resourceId());
             if (target == null) {
                 String why = "node " + nodeId + " is not a standby for mirror resource " + hello.resourceId()
