@@ -59,6 +59,7 @@ public final class Core {
                 case SET_MAINTENANCE -> a.maintenance();
                 case NODE_STANDBY -> a.standby();
                 case CLEAR_FAILURES -> a.clearFailures();
+                case INCARNATE -> a.incarnate();
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
         } catch (Refusal r) {
@@ -85,6 +86,12 @@ public final class Core {
 
         CommandResult heartbeat(Heartbeat hb) throws Refusal {
             NodeState n = knownNode(hb.getNode());
+            if (n.assignedIncarnation != 0 && hb.getIncarnation() != n.assignedIncarnation) {
+                // A previous process's late heartbeat, or a forged one: it must not count as the node
+                // being alive, nor confirm a lease, nor make the real process's reports look old.
+                throw new Refusal(ResultCode.RESULT_STALE, "heartbeat of node '" + n.id + "' from incarnation "
+                        + hb.getIncarnation() + "; its current incarnation is " + n.assignedIncarnation);
+            }
             if (!n.alive) {
                 n.alive = true;
                 event("node-up", "", n.id, 0, "heartbeat received");
@@ -107,6 +114,29 @@ public final class Core {
                 }
             }
             return result.build();
+        }
+
+        /**
+         * A node's process asks for its incarnation before its first heartbeat: the node's counter grows by
+         * one, and from now on only heartbeats of the new incarnation count. The same boot id again (a
+         * retry whose first try committed) gets the same answer and changes nothing.
+         */
+        CommandResult incarnate() throws Refusal {
+            var c = cmd.getIncarnate();
+            NodeState n = knownNode(c.getNode());
+            if (c.getBoot() == 0) {
+                throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "incarnate of node '" + n.id + "' without a boot id");
+            }
+            if (n.assignedIncarnation == 0 || n.boot != c.getBoot()) {
+                n.assignedIncarnation++;
+                n.boot = c.getBoot();
+                // No heartbeat of the new incarnation yet: its first one is newer whatever its seq, and
+                // its report counters start at zero.
+                n.incarnation = 0;
+                n.seq = 0;
+            }
+            return CommandResult.newBuilder().setCode(ResultCode.RESULT_OK).setIncarnation(n.assignedIncarnation)
+                    .setMessage("node '" + n.id + "' is at incarnation " + n.assignedIncarnation).build();
         }
 
         /** {@code restarted}: the report is the first of a new incarnation, whose counters start at zero. */
