@@ -116,7 +116,7 @@ public final class BatonNode implements AutoCloseable {
     public static BatonNode start(ClusterConfig config, String nodeId, Path dataDir) throws IOException, StartFailure {
         NodeConfig self = config.node(nodeId).orElseThrow(() -> new IllegalArgumentException("unknown node " + nodeId));
         MonotonicClock clock = MonotonicClock.SYSTEM;
-        LongSupplier wall = System::currentTimeMillis;
+        LongSupplier wall = WallClock.fromSystemProperties();
         Topology topology = topology(config);
         Timing timing = timing(config);
 
@@ -135,8 +135,7 @@ public final class BatonNode implements AutoCloseable {
         MirrorDisks mirrors;
         try {
             mirrors = MirrorDisks.open(config, self, dataDir, (group, epoch) -> new RaftReplicaStatePort(group,
-                    nodeId, epoch, raft::submit, raft.stateMachine()::read, REPLICA_RECORD_TIMEOUT,
-                    System::currentTimeMillis));
+                    nodeId, epoch, raft::submit, raft.stateMachine()::read, REPLICA_RECORD_TIMEOUT, wall));
         } catch (IOException e) {
             raft.close();
             throw e;
