@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  * owner, when its owner reported it released, or when the controller decided the owner's lease ran
  * out ({@code Grant} with the epoch it saw, so a stale decision is refused).
  *
+ * <p>Each node process is told its incarnation by {@code Incarnate} (a per-node counter, never a clock);
+ * once a node has one, heartbeats of any other incarnation are refused as stale and change nothing.
+ *
  * <p>The command's {@code wall_time_ms} (the proposer's clock, part of the log, so the same on every
  * replica) serves only the failure history: after every accepted command, failure records older than the
  * group's failure timeout expire ({@code failure-expired}) and failovers outside its window stop counting.
