@@ -216,9 +216,16 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public void start(String id) throws IOException {
+        start(id, List.of());
+    }
+
+    /** Starts {@code id} with extra JVM options, such as {@code -Dbaton.wall_clock_offset_ms=...}. */
+    public void start(String id, List<String> jvmOptions) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "io.baton.node.NodeMain", "--config", configFile.toString(), "--node", id,
                 "--data-dir", dir.resolve("data").resolve(id).toString()));

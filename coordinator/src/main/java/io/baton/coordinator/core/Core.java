@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  * owner, when its owner reported it released, or when the controller decided the owner's lease ran
  * out ({@code Grant} with the epoch it saw, so a stale decision is refused).
  *
+ * <p>Each node process is told its incarnation by {@code Incarnate} (a per-node counter, never a clock);
+ * once a node has one, heartbeats of any other incarnation are refused as stale and change nothing.
+ *
  * <p>The command's {@code wall_time_ms} (the proposer's clock, part of the log, so the same on every
  * replica) serves only the failure history: after every accepted command, failure records older than the
  * group's failure timeout expire ({@code failure-expired}) and failovers outside its window stop counting.
@@ -59,6 +62,7 @@ public final class Core {
                 case SET_MAINTENANCE -> a.maintenance();
                 case NODE_STANDBY -> a.standby();
                 case CLEAR_FAILURES -> a.clearFailures();
+                case INCARNATE -> a.incarnate();
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
         } catch (Refusal r) {
@@ -85,6 +89,12 @@ public final class Core {
 
         CommandResult heartbeat(Heartbeat hb) throws Refusal {
             NodeState n = knownNode(hb.getNode());
+            if (n.assignedIncarnation != 0 && hb.getIncarnation() != n.assignedIncarnation) {
+                // A previous process's late heartbeat, or a forged one: it must not count as the node
+                // being alive, nor confirm a lease, nor make the real process's reports look old.
+                throw new Refusal(ResultCode.RESULT_STALE, "heartbeat of node '" + n.id + "' from incarnation "
+                        + hb.getIncarnation() + "; its current incarnation is " + n.assignedIncarnation);
+            }
             if (!n.alive) {
                 n.alive = true;
                 event("node-up", "", n.id, 0, "heartbeat received");
@@ -107,6 +117,29 @@ public final class Core {
                 }
             }
             return result.build();
+        }
+
+        /**
+         * A node's process asks for its incarnation before its first heartbeat: the node's counter grows by
+         * one, and from now on only heartbeats of the new incarnation count. The same boot id again (a
+         * retry whose first try committed) gets the same answer and changes nothing.
+         */
+        CommandResult incarnate() throws Refusal {
+            var c = cmd.getIncarnate();
+            NodeState n = knownNode(c.getNode());
+            if (c.getBoot() == 0) {
+                throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "incarnate of node '" + n.id + "' without a boot id");
+            }
+            if (n.assignedIncarnation == 0 || n.boot != c.getBoot()) {
+                n.assignedIncarnation++;
+                n.boot = c.getBoot();
+                // No heartbeat of the new incarnation yet: its first one is newer whatever its seq, and
+                // its report counters start at zero.
+                n.incarnation = 0;
+                n.seq = 0;
+            }
+            return CommandResult.newBuilder().setCode(ResultCode.RESULT_OK).setIncarnation(n.assignedIncarnation)
+                    .setMessage("node '" + n.id + "' is at incarnation " + n.assignedIncarnation).build();
         }
 
         /** {@code restarted}: the report is the first of a new incarnation, whose counters start at zero. */

@@ -6,8 +6,16 @@ public final class NodeState {
     /** False until the node's first committed heartbeat; the leader's controller clears it on silence. */
     boolean alive;
     long lastHeartbeatWallMs;
+    /** Of the last heartbeat accepted (both 0 after an Incarnate, until the new process's first heartbeat). */
     long incarnation;
     long seq;
+    /**
+     * The incarnation last assigned by an Incarnate (a counter: 1, 2, ...), 0 if the node never asked
+     * for one: then the legacy rule applies (a heartbeat with a greater incarnation is a new process).
+     */
+    long assignedIncarnation;
+    /** The boot id of the process {@link #assignedIncarnation} was assigned to (a retry gets the same). */
+    long boot;
     /** Set by an operator: eligible for no group (the groups it owned were moved away first). */
     boolean standby;
 
@@ -21,6 +29,8 @@ public final class NodeState {
         c.lastHeartbeatWallMs = lastHeartbeatWallMs;
         c.incarnation = incarnation;
         c.seq = seq;
+        c.assignedIncarnation = assignedIncarnation;
+        c.boot = boot;
         c.standby = standby;
         return c;
     }
@@ -36,6 +46,11 @@ public final class NodeState {
     /** In standby: the controller picks it for no group, and moves and starts there are refused. */
     public boolean standby() {
         return standby;
+    }
+
+    /** The incarnation last assigned to a process of this node; 0 if none ever asked for one. */
+    public long assignedIncarnation() {
+        return assignedIncarnation;
     }
 
     public long lastHeartbeatWallMs() {

@@ -29,7 +29,7 @@ public final class StateCodec {
         for (NodeState n : s.nodes.values()) {
             b.addNodes(NodeStateProto.newBuilder().setId(n.id).setAlive(n.alive)
                     .setLastHeartbeatWallMs(n.lastHeartbeatWallMs).setIncarnation(n.incarnation).setSeq(n.seq)
-                    .setStandby(n.standby));
+                    .setStandby(n.standby).setAssignedIncarnation(n.assignedIncarnation).setBoot(n.boot));
         }
         b.addAllEvents(s.events);
         return b.build();
@@ -83,6 +83,8 @@ public final class StateCodec {
             n.incarnation = np.getIncarnation();
             n.seq = np.getSeq();
             n.standby = np.getStandby();
+            n.assignedIncarnation = np.getAssignedIncarnation();
+            n.boot = np.getBoot();
         }
         s.events.addAll(p.getEventsList());
         s.nextEventSeq = Math.max(1, p.getNextEventSeq());

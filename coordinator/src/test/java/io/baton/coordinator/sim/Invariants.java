@@ -355,6 +355,7 @@ final class Invariants {
             case CLEAR_FAILURES -> "clear " + c.getClearFailures().getGroup()
                     + (c.getClearFailures().getNode().isEmpty() ? "" : " on " + c.getClearFailures().getNode());
             case HEARTBEAT -> "heartbeat " + c.getHeartbeat().getNode();
+            case INCARNATE -> "incarnate " + c.getIncarnate().getNode() + " boot " + c.getIncarnate().getBoot();
             case KIND_NOT_SET -> "empty";
         };
     }

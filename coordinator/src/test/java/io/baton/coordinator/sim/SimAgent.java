@@ -16,6 +16,7 @@ import io.baton.proto.CommandResult;
 import io.baton.proto.GroupReport;
 import io.baton.proto.Heartbeat;
 import io.baton.proto.HeldGrant;
+import io.baton.proto.Incarnate;
 import io.baton.proto.ResultCode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,6 +87,8 @@ final class SimAgent {
     private final SimNode node;
     final OwnerLease lease = new OwnerLease(SimConfig.TIMING.leaseNanos(), SimConfig.STOP_BUDGET_NANOS);
     private final Map<String, Run> runs = new TreeMap<>();
+    /** Assigned by the core (Incarnate); 0 until then. */
+    private long incarnation;
     private long seq;
     private long sendId;
     private boolean outstanding;
@@ -336,16 +339,41 @@ final class SimAgent {
     }
 
     private void send() {
+        if (incarnation == 0) {
+            incarnate();
+            return;
+        }
         lastSent = signature();
         sendWanted = false;
         outstanding = true;
         long id = ++sendId;
         long sentAt = node.local();
         outstandingSince = sentAt;
-        Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(node.id).setIncarnation(node.incarnation).setSeq(++seq);
+        Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(node.id).setIncarnation(incarnation).setSeq(++seq);
         runs.values().forEach(r -> hb.addReports(report(r)));
         sim.stats.heartbeats++;
         sim.raft.submit(node, Command.newBuilder().setHeartbeat(hb).build(), result -> answered(id, sentAt, result));
+    }
+
+    /**
+     * As the daemon's agent: the process's first request asks the core for its incarnation (the process
+     * number serves as its boot id, unique per process), and no heartbeat goes out until it has one.
+     */
+    private void incarnate() {
+        outstanding = true;
+        long id = ++sendId;
+        outstandingSince = node.local();
+        sim.raft.submit(node, Command.newBuilder().setIncarnate(Incarnate.newBuilder().setNode(node.id)
+                .setBoot(node.incarnation)).build(), result -> {
+                    if (id != sendId) {
+                        return;
+                    }
+                    outstanding = false;
+                    if (result != null && result.getCode() == ResultCode.RESULT_OK) {
+                        incarnation = result.getIncarnation();
+                        send();
+                    }
+                });
     }
 
     private void answered(long id, long sentAt, CommandResult result) {

@@ -20,7 +20,7 @@ final class SimNode {
     final boolean witness;
     final SimClock clock;
     Status status = Status.UP;
-    /** Grows with every restart; also the heartbeat incarnation. Events of older incarnations are dropped. */
+    /** The process number: grows with every restart; the agent's boot id. Events of older processes are dropped. */
     long incarnation = 1;
     final List<Runnable> frozen = new ArrayList<>();
 

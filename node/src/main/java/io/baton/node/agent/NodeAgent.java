@@ -14,12 +14,14 @@ import io.baton.proto.ActivityProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.Heartbeat;
+import io.baton.proto.Incarnate;
 import io.baton.proto.ResultCode;
 import io.baton.resources.Resource;
 import io.baton.resources.ResourceContext;
 import io.baton.resources.ResourceException;
 import io.baton.resources.monitor.CheckResult;
 import io.baton.resources.probeport.ProbePortResource;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every decision is the pure {@link AgentPlan}'s (shared with the simulation); the threads here
  * only execute its steps and feed it observations:
  * <ul>
- *   <li><b>heartbeat</b>: every heartbeat interval (and at once when a report changed) commits a
- *       heartbeat carrying this node's observations; its result renews the {@link OwnerLease}.</li>
+ *   <li><b>heartbeat</b>: first asks the core for this process's incarnation (Incarnate), then every
+ *       heartbeat interval (and at once when a report changed) commits a heartbeat carrying this
+ *       node's observations; its result renews the {@link OwnerLease}.</li>
  *   <li><b>reconcile</b>: for each group, asks the plan for the next step (start or stop one
  *       resource) and runs it, until the plan is idle.</li>
  *   <li><b>fence</b>: when the lease is about to end, closes every probe port at once, whatever
@@ -64,8 +67,13 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private final LongSupplier wallClockMs;
     private final long heartbeatNanos;
     private final Duration heartbeatTimeout;
-    private final long incarnation;
+    /** Drawn once per process: a retried Incarnate with it gets the same incarnation back. */
+    private final long boot;
+    /** Assigned by the core (Incarnate) before the first heartbeat; 0 until then. Heartbeat thread only. */
+    private long incarnation;
     private long seq;
+    /** The last refusal of a heartbeat, logged once rather than every interval. Heartbeat thread only. */
+    private String lastRefusal = "";
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Wakeup reconcileWanted = new Wakeup();
@@ -97,8 +105,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         // next heartbeat for most of the lease.
         this.heartbeatTimeout = Duration.ofNanos(Math.min(leaseDuration.toNanos() / 2,
                 Math.max(4 * heartbeatInterval.toNanos(), Duration.ofSeconds(1).toNanos())));
-        // Grows across restarts (wall clock at start), so a late heartbeat of a previous process is older.
-        this.incarnation = wallClockMs.getAsLong();
+        this.boot = newBoot();
         int monitored = (int) groups.stream().flatMap(g -> g.monitors.stream()).filter(java.util.Objects::nonNull).count();
         AtomicInteger monitorThreads = new AtomicInteger();
         this.monitorPool = new ScheduledThreadPoolExecutor(Math.max(1, monitored), r -> {
@@ -106,6 +113,16 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** A random, non-zero boot id: two processes of one node never share one (the wall clock could repeat). */
+    private static long newBoot() {
+        SecureRandom random = new SecureRandom();
+        long b;
+        do {
+            b = random.nextLong();
+        } while (b == 0);
+        return b;
     }
 
     public void start() {
@@ -233,8 +250,14 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         }
     }
 
-    /** Sends one heartbeat and waits for its result (at most the heartbeat timeout); the heartbeat thread's step. */
+    /**
+     * Sends one heartbeat and waits for its result (at most the heartbeat timeout); the heartbeat thread's step.
+     * The process's first step asks for its incarnation, and no heartbeat goes out until it has one.
+     */
     void heartbeatOnce() {
+        if (incarnation == 0 && !incarnate()) {
+            return;
+        }
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq);
         List<Boolean> maintenance = groups.stream().map(g -> maintenance(g.group)).toList();
         lock.lock();
@@ -256,13 +279,39 @@ public final class NodeAgent implements StateListener, AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
+                lastRefusal = "";
                 wakeReconcile();
-            } else {
+            } else if (!result.getMessage().equals(lastRefusal)) {
+                // STALE: another process took this node's incarnation since (two daemons with one node id,
+                // or a forged Incarnate). Asking again would let both confirm leases: this one fences instead.
+                lastRefusal = result.getMessage();
                 log.warn("heartbeat refused: {}", result.getMessage());
             }
         } catch (RuntimeException e) {
             log.debug("heartbeat not committed: {}", e.toString());
         }
+    }
+
+    /**
+     * Asks the core for this process's incarnation (a counter in the replicated state, so it does not
+     * depend on this machine's clock being right); true once it has one. Without a quorum it has none,
+     * and the next heartbeat step asks again with the same boot id.
+     */
+    private boolean incarnate() {
+        Command ask = Command.newBuilder().setWallTimeMs(wallClockMs.getAsLong())
+                .setIncarnate(Incarnate.newBuilder().setNode(nodeId).setBoot(boot)).build();
+        try {
+            CommandResult result = heartbeats.send(ask, heartbeatTimeout).join();
+            if (result.getCode() == ResultCode.RESULT_OK && result.getIncarnation() > 0) {
+                incarnation = result.getIncarnation();
+                log.info("this process of node {} is incarnation {}", nodeId, incarnation);
+                return true;
+            }
+            log.warn("incarnation refused: {}", result.getMessage());
+        } catch (RuntimeException e) {
+            log.debug("incarnation not committed: {}", e.toString());
+        }
+        return false;
     }
 
     // ---- fencing ----

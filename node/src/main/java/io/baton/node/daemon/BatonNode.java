@@ -121,7 +121,7 @@ public final class BatonNode implements AutoCloseable {
     public static BatonNode start(ClusterConfig config, String nodeId, Path dataDir) throws IOException, StartFailure {
         NodeConfig self = config.node(nodeId).orElseThrow(() -> new IllegalArgumentException("unknown node " + nodeId));
         MonotonicClock clock = MonotonicClock.SYSTEM;
-        LongSupplier wall = System::currentTimeMillis;
+        LongSupplier wall = WallClock.fromSystemProperties();
         Topology topology = topology(config);
         Timing timing = timing(config);
 
@@ -148,8 +148,8 @@ public final class BatonNode implements AutoCloseable {
         MirrorDisks mirrors;
         try {
             mirrors = MirrorDisks.open(config, self, dataDir, (group, epoch) -> new RaftReplicaStatePort(group,
-                    nodeId, epoch, raft::submit, raft.stateMachine()::read, REPLICA_RECORD_TIMEOUT,
-                    System::currentTimeMillis), mirrorTls);
+                    nodeId, epoch, raft::submit, raft.stateMachine()::read, REPLICA_RECORD_TIMEOUT, wall),
+                    mirrorTls);
         } catch (IOException e) {
             raft.close();
             throw e;

@@ -11,6 +11,7 @@ import io.baton.proto.CommandResult;
 import io.baton.proto.Grant;
 import io.baton.proto.GroupReport;
 import io.baton.proto.Heartbeat;
+import io.baton.proto.Incarnate;
 import io.baton.proto.MoveGroup;
 import io.baton.proto.ResultCode;
 import io.baton.proto.Revoke;
@@ -50,6 +51,8 @@ final class FakeCluster implements LocalState, HeartbeatSender {
     private final Map<String, long[]> lastHeartbeat = new HashMap<>();
     private final Map<String, Long> otherSeq = new HashMap<>();
     private final List<Heartbeat> sent = new ArrayList<>();
+    private final List<Incarnate> incarnates = new ArrayList<>();
+    private final Map<String, Long> boots = new HashMap<>();
     private final List<Duration> timeouts = new ArrayList<>();
     private RuntimeException heartbeatFailure;
 
@@ -62,8 +65,12 @@ final class FakeCluster implements LocalState, HeartbeatSender {
 
     @Override
     public synchronized CompletableFuture<CommandResult> send(Command heartbeat, Duration timeout) {
-        sent.add(heartbeat.getHeartbeat());
-        timeouts.add(timeout);
+        if (heartbeat.hasIncarnate()) {
+            incarnates.add(heartbeat.getIncarnate());
+        } else {
+            sent.add(heartbeat.getHeartbeat());
+            timeouts.add(timeout);
+        }
         if (heartbeatFailure != null) {
             return CompletableFuture.failedFuture(heartbeatFailure);
         }
@@ -72,7 +79,7 @@ final class FakeCluster implements LocalState, HeartbeatSender {
 
     // ---- what the test does to the cluster ----
 
-    /** Heartbeats sent from now on fail as a timed-out client call does (nothing is applied). */
+    /** Heartbeats (and Incarnates) sent from now on fail as a timed-out client call does (nothing is applied). */
     synchronized void failHeartbeats() {
         heartbeatFailure = new CompletionException(new TimeoutException("no quorum"));
     }
@@ -100,6 +107,13 @@ final class FakeCluster implements LocalState, HeartbeatSender {
     private CommandResult apply(Command command) {
         Command c = command.toBuilder().setWallTimeMs(++wallMs).build();
         CommandResult r = core.apply(state, c, ++index);
+        if (c.hasIncarnate() && r.getCode() == ResultCode.RESULT_OK) {
+            // As in the core: no heartbeat of the new incarnation yet (a retry changes nothing).
+            Long before = boots.put(c.getIncarnate().getNode(), c.getIncarnate().getBoot());
+            if (before == null || before != c.getIncarnate().getBoot()) {
+                lastHeartbeat.put(c.getIncarnate().getNode(), new long[2]);
+            }
+        }
         if (c.hasHeartbeat() && r.getCode() == ResultCode.RESULT_OK) {
             Heartbeat hb = c.getHeartbeat();
             long[] last = lastHeartbeat.get(hb.getNode());
@@ -158,6 +172,16 @@ final class FakeCluster implements LocalState, HeartbeatSender {
     /** Every heartbeat the agent sent, committed or not, oldest first. */
     synchronized List<Heartbeat> sent() {
         return List.copyOf(sent);
+    }
+
+    /** Every Incarnate the agent sent, committed or not, oldest first. */
+    synchronized List<Incarnate> incarnates() {
+        return List.copyOf(incarnates);
+    }
+
+    /** Applies {@code command} at the next log index, whatever the core answers. */
+    synchronized CommandResult applyAny(Command command) {
+        return apply(command);
     }
 
     synchronized Heartbeat lastSent() {

@@ -38,7 +38,8 @@ class NodeAgentTest {
     static final Duration STOP_BUDGET = Duration.ofSeconds(1);
     /** From a confirmed heartbeat's send time to the fence: the lease less the stop budget. */
     static final Duration LIVE = LEASE.minus(STOP_BUDGET);
-    static final long INCARNATION = 1_700_000_000_000L;
+    /** The daemon's wall clock (stamped on commands; incarnations no longer come from it). */
+    static final long WALL_MS = 1_700_000_000_000L;
     static final Duration BOUND = Duration.ofSeconds(10);
 
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
@@ -59,9 +60,14 @@ class NodeAgentTest {
 
     /** The agent as a freshly started daemon builds it. */
     private NodeAgent newAgent() {
+        return newAgent(() -> WALL_MS);
+    }
+
+    /** The same, with its machine's wall clock reading {@code wallMs}. */
+    private NodeAgent newAgent(java.util.function.LongSupplier wallMs) {
         return new NodeAgent("server1", cluster, cluster,
                 List.of(new GroupRuntime("web", List.of(disk, ip, app, probe)), new GroupRuntime("db", List.of(dbApp))),
-                new OwnerLease(LEASE.toNanos(), STOP_BUDGET.toNanos()), clock, () -> INCARNATION, HEARTBEAT, LEASE);
+                new OwnerLease(LEASE.toNanos(), STOP_BUDGET.toNanos()), clock, wallMs, HEARTBEAT, LEASE);
     }
 
     /** A started agent past its first pass (which stops everything), both data nodes alive, log cleared. */
@@ -470,7 +476,7 @@ class NodeAgentTest {
         assertEquals(List.of(1L, 2L, 3L, 4L), sent.stream().map(Heartbeat::getSeq).toList());
         for (Heartbeat hb : sent) {
             assertEquals("server1", hb.getNode());
-            assertEquals(INCARNATION, hb.getIncarnation());
+            assertEquals(1, hb.getIncarnation(), "the incarnation the core assigned");
             assertEquals(List.of("web", "db"), hb.getReportsList().stream().map(GroupReport::getGroup).toList());
             assertEquals(List.of("disk", "ip", "app", "probe"),
                     reportOf(hb, "web").getResourcesList().stream().map(ResourceReport::getName).toList());
@@ -482,6 +488,67 @@ class NodeAgentTest {
                 reportOf(last, "web").getResourcesList().stream().map(ResourceReport::getState).toList());
         // min(lease / 2, max(4 heartbeats, 1 s))
         assertEquals(Collections.nCopies(4, Duration.ofMillis(1_500)), cluster.timeouts());
+    }
+
+    // ---- incarnations: assigned by the core, not read from the wall clock ----
+
+    @Test
+    void theFirstStepAsksForAnIncarnationAndNoHeartbeatGoesOutWithoutOne() {
+        cluster.failHeartbeats();
+        agent = newAgent();
+        agent.heartbeatOnce();
+        agent.heartbeatOnce();
+        assertEquals(List.of(), cluster.sent(), "no heartbeat without an incarnation");
+        assertEquals(2, cluster.incarnates().size());
+
+        cluster.commitHeartbeats();
+        agent.heartbeatOnce();
+        agent.heartbeatOnce();
+        List<io.baton.proto.Incarnate> asked = cluster.incarnates();
+        assertEquals(3, asked.size(), "asked until committed, then never again");
+        assertTrue(asked.stream().allMatch(i -> i.getNode().equals("server1") && i.getBoot() != 0));
+        assertEquals(1, asked.stream().map(io.baton.proto.Incarnate::getBoot).distinct().count(),
+                "one boot id per process: a retry whose first try committed gets the same incarnation");
+        assertEquals(List.of(1L, 1L), cluster.sent().stream().map(Heartbeat::getIncarnation).toList());
+        assertEquals(List.of(1L, 2L), cluster.sent().stream().map(Heartbeat::getSeq).toList());
+    }
+
+    @Test
+    void aRestartWithTheClockMovedBackIsHeardAndTheOldProcessIsNot() {
+        NodeAgent previous = newAgent(() -> WALL_MS + Duration.ofDays(365).toMillis()); // booted a year ahead
+        agent = previous;
+        agent.reconcileOnce();
+        cluster.heartbeatOf("server2");
+        agent.heartbeatOnce();
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        assertEquals(Phase.ONLINE, cluster.group("web").phase());
+        long previousIncarnation = cluster.lastSent().getIncarnation();
+
+        // The daemon restarts with its clock set right (a year back): everything is stopped first.
+        agent = newAgent(() -> WALL_MS);
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        assertEquals(previousIncarnation + 1, cluster.lastSent().getIncarnation());
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, lastWebReport().getActivity());
+        assertEquals(lastWebReport(), cluster.group("web").reports().get("server1"), "the new process's report counts");
+        log.clear();
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        assertEquals(all("start", 1, "disk", "ip", "app", "probe"), only("start"));
+        assertEquals(ActivityProto.ACTIVITY_ACTIVE, lastWebReport().getActivity());
+        assertEquals(lastWebReport(), cluster.group("web").reports().get("server1"), "and so does the next one");
+        assertEquals(Phase.ONLINE, cluster.group("web").phase());
+
+        // The previous process (frozen, say) sends a late heartbeat: refused, it confirms no lease.
+        clock.advance(LIVE.minusMillis(100));
+        agent.heartbeatOnce();
+        previous.heartbeatOnce();
+        clock.advance(Duration.ofMillis(200));
+        assertTrue(agent.leaseLive());
+        assertFalse(previous.leaseLive(), "a heartbeat of a previous incarnation renews nothing");
     }
 
     // ---- monitors: the plan's recovery through the real agent ----
@@ -498,7 +565,7 @@ class NodeAgentTest {
         ResourceMonitor monitor = new ResourceMonitor(appCheck, Duration.ofSeconds(1), Duration.ofMillis(500));
         monitoredWeb = new GroupRuntime("web", web, java.util.Arrays.asList(null, null, monitor, null), policy);
         return new NodeAgent("server1", cluster, cluster, List.of(monitoredWeb, new GroupRuntime("db", List.of(dbApp))),
-                new OwnerLease(LEASE.toNanos(), STOP_BUDGET.toNanos()), clock, () -> INCARNATION, HEARTBEAT, LEASE);
+                new OwnerLease(LEASE.toNanos(), STOP_BUDGET.toNanos()), clock, () -> WALL_MS, HEARTBEAT, LEASE);
     }
 
     private void monitoredWebOnline() {

@@ -1,0 +1,133 @@
+package io.baton.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.coordinator.ratis.RaftNode;
+import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
+import io.baton.proto.Heartbeat;
+import io.baton.proto.ResultCode;
+import io.baton.proto.admin.GroupStatus;
+import io.baton.proto.admin.MoveRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 9, finding 9: a node's heartbeat incarnation came from its wall clock at start. A node that
+ * once started with its clock far ahead and restarted with the right time, or a forged heartbeat
+ * with a huge incarnation, made the node's real reports be ignored from then on (a move to it stayed
+ * {@code starting}). Here a real cluster: server2 starts with its wall clock a year ahead (the
+ * daemon's {@code baton.wall_clock_offset_ms}), restarts with it right, and must still take the
+ * group over; then a plain Ratis client forges a heartbeat of server1 with a huge incarnation, and a
+ * move back to server1 must still complete.
+ */
+class IncarnationIT {
+    static final Duration HEARTBEAT = Duration.ofMillis(250);
+    static final Duration LEASE = Duration.ofSeconds(3);
+    static final Duration STARTUP = Duration.ofSeconds(60);
+    static final Duration MOVE = Duration.ofSeconds(30);
+    static final String SUBNET = "127.0.73";
+    static final long YEAR_MS = Duration.ofDays(365).toMillis();
+
+    Path dir;
+    LocalCluster cluster;
+
+    @BeforeEach
+    void workDir() throws Exception {
+        // Kept after the run (under target/) so that a failure's node logs can be read.
+        dir = Path.of("target", "it-runs", "incarnation").toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aRestartWithTheClockMovedBackAndAForgedHeartbeatDoNotSilenceANodesReports() throws Exception {
+        cluster = new LocalCluster(dir, SUBNET, HEARTBEAT, LEASE);
+        cluster.start("server1");
+        cluster.start("server2", List.of("-Dbaton.wall_clock_offset_ms=" + YEAR_MS));
+        cluster.start("witness");
+        cluster.awaitAllUp(STARTUP);
+        cluster.awaitOnline("server1", STARTUP);
+        long epoch = cluster.group().orElseThrow().getEpoch();
+
+        // server2's clock is put right (a year back) and the daemon restarted.
+        cluster.terminate("server2");
+        cluster.start("server2");
+        cluster.awaitAllUp(STARTUP);
+
+        cluster.admin("server1").move(MoveRequest.newBuilder().setGroup("web").setTo("server2").build());
+        GroupStatus g = online("server2", "after server2 restarted with its clock a year back");
+        assertEquals(epoch + 1, g.getEpoch());
+        assertTrue(cluster.probeOpen("server2"));
+        assertFalse(cluster.probeOpen("server1"));
+
+        CommandResult forged = forge(Command.newBuilder().setWallTimeMs(System.currentTimeMillis())
+                .setHeartbeat(Heartbeat.newBuilder().setNode("server1").setIncarnation(Long.MAX_VALUE).setSeq(1))
+                .build());
+        assertEquals(ResultCode.RESULT_STALE, forged.getCode(), forged::toString);
+
+        cluster.admin("server2").move(MoveRequest.newBuilder().setGroup("web").setTo("server1").build());
+        g = online("server1", "after a forged heartbeat of server1 with incarnation " + Long.MAX_VALUE);
+        assertEquals(epoch + 2, g.getEpoch());
+        assertTrue(cluster.probeOpen("server1"));
+        assertFalse(cluster.probeOpen("server2"));
+    }
+
+    private GroupStatus online(String node, String when) {
+        try {
+            return cluster.awaitOnline(node, MOVE);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("web not online on " + node + " within " + MOVE.toSeconds() + " s " + when
+                    + ": " + cluster.group().map(Object::toString).orElse("no status") + "\n" + cluster.logTail(40), e);
+        }
+    }
+
+    /** Commits {@code command} as anyone who can reach the Raft port can: a plain Ratis client. */
+    private CommandResult forge(Command command) throws Exception {
+        List<RaftPeer> peers = cluster.members().stream()
+                .map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.ip() + ":7400").build()).toList();
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        try (RaftClient client = RaftClient.newBuilder()
+                .setRaftGroup(RaftGroup.valueOf(RaftNode.groupId("it-" + SUBNET.replace('.', '-')), peers))
+                .setProperties(p)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10,
+                        TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+                .build()) {
+            RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())));
+            assertTrue(reply.isSuccess(), reply::toString);
+            return CommandResult.parseFrom(reply.getMessage().getContent().toByteArray());
+        }
+    }
+}
