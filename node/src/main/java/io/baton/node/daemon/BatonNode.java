@@ -243,6 +243,7 @@ public final class BatonNode implements AutoCloseable {
         if (failStopped()) {
             return; // fenced already; nothing can be handed over or written any more
         }
+        storageGuard.disarm();
         log.info("stopping: handing owned groups over, deactivating resources, then leaving the cluster");
         HandOver.run(nodeId, topology, raft, handOverTimeout);
         agent.close();

@@ -21,6 +21,8 @@ final class StorageGuard implements Consumer<StorageFailure> {
     private final Consumer<String> say;
     private final IntConsumer exit;
     private final AtomicBoolean acted = new AtomicBoolean();
+    /** Set by a clean stop: what Ratis reports while it closes is not a failed disk. */
+    private volatile boolean disarmed;
 
     /**
      * @param fence closes the probe ports first, then stops every resource
@@ -44,9 +46,14 @@ final class StorageGuard implements Consumer<StorageFailure> {
         return acted.get();
     }
 
+    /** From now on failures are ignored: the node is stopping cleanly. */
+    void disarm() {
+        disarmed = true;
+    }
+
     @Override
     public void accept(StorageFailure failure) {
-        if (!acted.compareAndSet(false, true)) {
+        if (disarmed || !acted.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(() -> act(failure), "baton-storage-failure");

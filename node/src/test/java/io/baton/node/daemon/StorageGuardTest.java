@@ -56,6 +56,15 @@ class StorageGuardTest {
     }
 
     @Test
+    void aDisarmedGuardIgnoresFailures() {
+        StorageGuard g = guard(() -> steps.add("fence"));
+        g.disarm();
+        g.accept(new StorageFailure("/d", "closing"));
+        assertEquals(List.of(), steps);
+        assertTrue(!g.acted());
+    }
+
+    @Test
     void theWriteProbePassesOnAWritableDirectoryAndLeavesNothingBehind() throws Exception {
         assertTrue(DataDirCheck.probe(dir).isEmpty());
         assertTrue(Files.notExists(dir.resolve(DataDirCheck.PROBE_FILE)));
