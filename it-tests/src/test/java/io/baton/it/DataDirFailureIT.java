@@ -87,6 +87,20 @@ class DataDirFailureIT {
         }
 
         ownerStopsAndServer2TakesOver("No space left on device (ENOSPC)");
+
+        // Restarted (as systemd would) on the still-full disk, it does not come back: refused at start
+        // (1) or, when the write probe at start still found a page, stopped again once Ratis writes (74).
+        int linesBefore = Files.readAllLines(dir.resolve("logs").resolve("server1.log")).size();
+        cluster.start("server1");
+        Process again = cluster.process("server1");
+        assertTrue(again.waitFor(30, TimeUnit.SECONDS), "server1 still runs on a full data directory");
+        assertTrue(again.exitValue() == 1 || again.exitValue() == 74, "exit status " + again.exitValue());
+        List<String> log = Files.readAllLines(dir.resolve("logs").resolve("server1.log"));
+        List<String> after = log.subList(linesBefore, log.size());
+        assertTrue(after.stream().anyMatch(l -> l.contains("baton-node: data directory " + data1)
+                && l.contains("No space left on device (ENOSPC)")), () -> String.join("\n", after));
+        assertFalse(observer.open("server1"));
+        assertEquals(List.of(), observer.violations());
     }
 
     /**
