@@ -161,6 +161,12 @@ class DataDirFailureIT {
         // Fenced as designed before it exited: the stop script ran (a crash would leave the app running).
         assertFalse(cluster.appRunning("server1"), () -> "the application still runs on server1\n" + cluster.logTail(40));
         List<String> log = Files.readAllLines(dir.resolve("logs").resolve("server1.log"));
+        // The probe port first, then the application's stop script, then the one line.
+        List<String> failStop = log.stream().filter(l -> l.contains("[baton-storage-failure]")).toList();
+        assertTrue(!failStop.isEmpty() && failStop.get(0).contains("Probe port 'nlb-probe' fenced"),
+                () -> String.join("\n", failStop));
+        int stopScript = indexOf(failStop, "Running stop script for 'app'");
+        assertTrue(stopScript > 0 && stopScript < indexOf(failStop, "stopping this node"), () -> String.join("\n", failStop));
         List<String> lines = log.stream().filter(l -> l.contains("stopping this node")).toList();
         assertEquals(1, lines.size(), () -> String.join("\n", log));
         assertTrue(lines.get(0).contains("baton-node: data directory " + dir.resolve("data").resolve("server1"))
@@ -192,6 +198,15 @@ class DataDirFailureIT {
             }
         }
         return traced;
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void mount(Path at, String... args) throws Exception {
