@@ -8,6 +8,7 @@ import io.baton.node.daemon.StartFailure;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,11 +69,18 @@ public final class NodeMain implements Callable<Integer> {
         // JVM exits with 128 + the signal: 143 after SIGTERM, which the systemd unit counts as success
         // (SuccessExitStatus=143). The exit status below is never used then: the JVM is already exiting.
         CountDownLatch stopped = new CountDownLatch(1);
+        // A storage failure (a full or read-only data directory) fences the node and ends here with
+        // 74 (EX_IOERR): systemd restarts it (Restart=on-failure); close() then does nothing more.
+        AtomicInteger status = new AtomicInteger();
+        running.onFailStop(s -> {
+            status.set(s);
+            stopped.countDown();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
             stopped.countDown();
         }, "baton-shutdown"));
         stopped.await();
-        return 0;
+        return status.get();
     }
 }

@@ -13,6 +13,7 @@ import io.baton.proto.RaftContact;
 import io.baton.proto.ResultCode;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -78,10 +80,42 @@ public final class BatonStateMachine extends BaseStateMachine {
     private final Map<StateListener, AtomicLong> listenerFailures = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private ClusterState state;
+    /** Told (once) when this replica cannot write its log or a snapshot; see {@link StorageFailure}. */
+    private volatile Consumer<StorageFailure> storageFailureListener = f -> { };
+    private final AtomicBoolean storageFailed = new AtomicBoolean();
+    /** Where Ratis keeps this replica's log: the path named when a failure does not name one. */
+    private volatile String storageDir = "";
 
     public BatonStateMachine(Core core) {
         this.core = core;
         this.state = ClusterState.initial(core.topology());
+    }
+
+    /**
+     * Sets who is told, once, that this replica's storage failed: Ratis could not write a log
+     * entry or its metadata ({@link #notifyLogFailed}), or a snapshot could not be written. It
+     * runs on a Ratis thread and must hand the work to its own.
+     */
+    public void onStorageFailure(Consumer<StorageFailure> listener) {
+        this.storageFailureListener = listener;
+    }
+
+    /** Whether a storage failure has been reported. */
+    public boolean storageFailed() {
+        return storageFailed.get();
+    }
+
+    /** Reports {@code failure} to the storage-failure listener, the first time only; never throws. */
+    public void storageFailed(StorageFailure failure) {
+        if (!storageFailed.compareAndSet(false, true)) {
+            log.debug("another storage failure: {}", failure.line());
+            return;
+        }
+        try {
+            storageFailureListener.accept(failure);
+        } catch (RuntimeException e) {
+            log.error("storage-failure listener failed on {}: {}", failure.line(), e.toString());
+        }
     }
 
     public void addListener(StateListener listener) {
@@ -127,6 +161,7 @@ public final class BatonStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         getLifeCycle().startAndTransition(() -> {
             super.initialize(server, groupId, raftStorage);
+            storageDir = raftStorage.getStorageDir().getRoot().toString();
             storage.init(raftStorage);
             loadSnapshot(storage.loadLatestSnapshot());
         }, IOException.class);
@@ -197,11 +232,27 @@ public final class BatonStateMachine extends BaseStateMachine {
         }
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
         Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
-        Files.write(tmp, proto.toByteArray());
-        Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        MD5Hash md5;
+        try {
+            Files.write(tmp, proto.toByteArray());
+            Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        } catch (IOException | UncheckedIOException e) {
+            // A full or read-only disk: the node cannot keep its replica, a crash (see StorageFailure).
+            storageFailed(StorageFailure.of(e, file.getParent()));
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         return last.getIndex();
+    }
+
+    /**
+     * Ratis could not write a log entry or the log's metadata (ENOSPC, EROFS, EIO): this replica can
+     * no longer keep its log, so the node must stop as if it had crashed.
+     */
+    @Override
+    public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+        storageFailed(StorageFailure.of(cause, storageDir));
     }
 
     /**

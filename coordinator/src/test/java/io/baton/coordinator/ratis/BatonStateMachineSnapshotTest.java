@@ -149,6 +149,44 @@ class BatonStateMachineSnapshotTest {
     }
 
     @Test
+    void aSnapshotThatCannotBeWrittenIsAStorageFailureReportedOnce() throws Exception {
+        BatonStateMachine sm = stateMachine("a");
+        List<StorageFailure> told = new ArrayList<>();
+        sm.onStorageFailure(told::add);
+        assertOk(apply(sm, 1, 1, InProcessCluster.heartbeat("server1", 1)));
+        // The snapshot directory replaced by a file: every write under it fails, as on a broken disk.
+        Path smDir = dir.resolve("a").resolve("sm");
+        try (var files = Files.list(smDir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(smDir);
+        Files.writeString(smDir, "not a directory");
+
+        assertThrows(IOException.class, sm::takeSnapshot);
+        assertThrows(IOException.class, sm::takeSnapshot);
+        assertEquals(1, told.size(), "told once: " + told);
+        assertTrue(told.get(0).path().startsWith(smDir.toString()), told.get(0)::toString);
+        assertTrue(sm.storageFailed());
+    }
+
+    @Test
+    void aLogWriteFailureIsToldOnceAndAListenerExceptionStaysInside() throws Exception {
+        BatonStateMachine sm = stateMachine("b");
+        List<StorageFailure> told = new ArrayList<>();
+        sm.onStorageFailure(f -> {
+            told.add(f);
+            throw new IllegalStateException("listener broken");
+        });
+        sm.notifyLogFailed(new IOException("No space left on device"), null);
+        sm.notifyLogFailed(new IOException("No space left on device"), null);
+        assertEquals(1, told.size());
+        assertEquals(dir.resolve("b").toString(), told.get(0).path());
+        assertEquals("No space left on device (ENOSPC)", told.get(0).reason());
+    }
+
+    @Test
     void anEntryThatIsNotACommandIsRefusedInItsResult() throws Exception {
         BatonStateMachine sm = stateMachine("a");
         ClusterStateProto initial = proto(sm);

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +63,17 @@ public final class BatonNode implements AutoCloseable {
      * meanwhile, and without a quorum the lease rule fences the owner first.
      */
     private static final Duration REPLICA_RECORD_TIMEOUT = Duration.ofSeconds(2);
+    private final StorageGuard storageGuard;
+    private final DataDirCheck dataDirCheck;
+    /** How a fail-stop ends the process; by default at once, without the clean stop's hand-over. */
+    private final AtomicReference<IntConsumer> exit;
 
     private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, Server admin,
-                      MirrorDisks mirrors, String nodeId, Topology topology, Duration handOverTimeout) {
+                      MirrorDisks mirrors, String nodeId, Topology topology, Duration handOverTimeout,
+                      StorageGuard storageGuard, DataDirCheck dataDirCheck, AtomicReference<IntConsumer> exit) {
+        this.storageGuard = storageGuard;
+        this.dataDirCheck = dataDirCheck;
+        this.exit = exit;
         this.mirrors = mirrors;
         this.nodeId = nodeId;
         this.topology = topology;
@@ -165,6 +174,11 @@ public final class BatonNode implements AutoCloseable {
         stateMachine.addListener(controller);
         stateMachine.addListener(agent);
         stateMachine.addListener(events);
+        // A storage failure is a crash (issue 9): fence, one line, exit for systemd to restart the node.
+        AtomicReference<IntConsumer> exit = new AtomicReference<>(status -> Runtime.getRuntime().halt(status));
+        StorageGuard storageGuard = new StorageGuard(agent::fenceNow, line -> log.error("{}", line),
+                status -> exit.get().accept(status));
+        stateMachine.onStorageFailure(storageGuard);
 
         Server admin = AdminService.server(new InetSocketAddress(self.admin().host(), self.admin().port()),
                 new AdminService(raft, () -> status(config, topology, raft, nodeId), events, wall));
@@ -183,10 +197,29 @@ public final class BatonNode implements AutoCloseable {
             throw ListenCheck.cannotListen("admin", self.admin(), e);
         }
         agent.start();
+        DataDirCheck dataDirCheck = DataDirCheck.start(raftDir, stateMachine::storageFailed);
         log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
         HostTuning.tcpRtoAdvice(HostTuning.TCP_RTO_MAX_MS).ifPresent(advice -> log.warn("host tuning: {}", advice));
         return new BatonNode(raft, controller, agent, events, admin, mirrors, nodeId, topology,
-                config.lease().plusSeconds(10));
+                config.lease().plusSeconds(10), storageGuard, dataDirCheck, exit);
+    }
+
+    /**
+     * Sets how a fail-stop ends the process (the exit status is {@value StorageGuard#EXIT_STATUS}):
+     * the daemon's main returns it, and {@link #close()} then does nothing more.
+     */
+    public void onFailStop(IntConsumer exitWith) {
+        exit.set(exitWith);
+    }
+
+    /** Whether this node stopped because its storage failed. */
+    public boolean failStopped() {
+        return storageGuard.acted();
+    }
+
+    /** Stops this node as if it had crashed (see {@link StorageGuard}): its storage failed. */
+    public void failStop(io.baton.coordinator.ratis.StorageFailure failure) {
+        storageGuard.accept(failure);
     }
 
     /**
@@ -219,6 +252,11 @@ public final class BatonNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        dataDirCheck.close();
+        if (failStopped()) {
+            return; // fenced already; nothing can be handed over or written any more
+        }
+        storageGuard.disarm();
         log.info("stopping: handing owned groups over, deactivating resources, then leaving the cluster");
         HandOver.run(nodeId, topology, raft, handOverTimeout);
         agent.close();

@@ -50,6 +50,12 @@ final class DataDirectory {
         } catch (IOException e) {
             throw new StartFailure("cannot create data directory " + raftDir + ": " + e.getMessage());
         }
+        // A full or read-only disk would only show once Ratis writes, as a crash (issue 9): refuse it now.
+        var unwritable = DataDirCheck.probe(raftDir);
+        if (unwritable.isPresent()) {
+            throw new StartFailure(unwritable.get().line() + ": the node needs to write its Raft log there"
+                    + " (free space, or remount it read-write)");
+        }
         Properties owner = readOwner(raftDir);
         if (owner != null) {
             String theirCluster = owner.getProperty("cluster", "");

@@ -59,4 +59,16 @@ class DataDirectoryTest {
                 + " server2: give server2 its own --data-dir (a node must never run on another member's Raft log)",
                 otherNode.getMessage());
     }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenIsRefusedInOneLine() throws Exception {
+        // The probe file's place taken by a non-empty directory: the write probe fails, as on a
+        // read-only or full file system (which need root to set up; DataDirFailureIT does).
+        Files.createDirectories(data.resolve("raft").resolve(DataDirCheck.PROBE_FILE).resolve("x"));
+        StartFailure e = assertThrows(StartFailure.class, () -> DataDirectory.claim(data, "web-ha", "server1"));
+        assertTrue(e.getMessage().startsWith("data directory " + data.resolve("raft").resolve(DataDirCheck.PROBE_FILE)),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("(free space, or remount it read-write)"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"));
+    }
 }
