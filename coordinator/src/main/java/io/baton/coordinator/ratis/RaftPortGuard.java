@@ -114,9 +114,9 @@ final class RaftPortGuard implements GrpcServices.Customizer, AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            timer = ctx.executor().schedule(() -> {
-                ctx.channel().close();
-            }, timeoutMs, TimeUnit.MILLISECONDS);
+            // ctx.close(), not the channel's: this handler is nearest the socket, so the close skips
+            // gRPC's HTTP/2 handler, which would wait for a graceful GOAWAY exchange instead.
+            timer = ctx.executor().schedule(() -> ctx.close(), timeoutMs, TimeUnit.MILLISECONDS);
             super.channelActive(ctx);
         }
 
