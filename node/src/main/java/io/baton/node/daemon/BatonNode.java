@@ -122,6 +122,7 @@ public final class BatonNode implements AutoCloseable {
         Topology topology = topology(config);
         Timing timing = timing(config);
 
+        TransportLogThrottle.install();
         ListenCheck.canListen("raft", self.raft());
         ListenCheck.canListen("admin", self.admin());
         Path raftDir = DataDirectory.claim(dataDir, config.name(), nodeId);
