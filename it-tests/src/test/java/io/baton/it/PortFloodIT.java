@@ -104,6 +104,7 @@ class PortFloodIT {
         AtomicInteger ok = new AtomicInteger();
         ConcurrentHashMap<Status.Code, AtomicInteger> failed = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(calls);
+        java.util.Set<String> reasons = ConcurrentHashMap.newKeySet();
         AtomicLong peakThreads = new AtomicLong(threads0);
         AtomicLong peakRss = new AtomicLong(rss0);
         Thread sampler = new Thread(() -> {
@@ -126,6 +127,7 @@ class PortFloodIT {
                             public void onNext(ClusterStatus value) {}
 
                             public void onError(Throwable t) {
+                                reasons.add(Status.fromThrowable(t).getCode() + " " + Status.fromThrowable(t).getDescription());
                                 failed.computeIfAbsent(Status.fromThrowable(t).getCode(), c -> new AtomicInteger())
                                         .incrementAndGet();
                                 done.countDown();
@@ -145,7 +147,7 @@ class PortFloodIT {
         double seconds = (System.nanoTime() - t0) / 1e9;
         String summary = String.format("%d calls in %.2f s: %d answered, refused %s; leader threads %d -> peak %d,"
                 + " RSS %d -> peak %d MB", calls, seconds, ok.get(), failed, threads0, peakThreads.get(),
-                rss0 / 1024, peakRss.get() / 1024);
+                rss0 / 1024, peakRss.get() / 1024) + " " + reasons;
         System.out.println(summary);
         // Only answers and clear refusals: no deadline ran out, nothing failed otherwise.
         failed.keySet().forEach(code -> assertEquals(Status.Code.RESOURCE_EXHAUSTED, code, summary));

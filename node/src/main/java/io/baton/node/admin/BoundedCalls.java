@@ -1,6 +1,5 @@
 package io.baton.node.admin;
 
-import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -16,8 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The admin server's calls: at most {@code maxCalls} in progress, the rest refused at once with
  * RESOURCE_EXHAUSTED, and their work run on a fixed pool of a few threads (the server itself runs
  * gRPC on its Netty threads, which only read and write). A call keeps its place from its headers
- * until it is closed or cancelled; it has at most one task queued at a time, so the pool's queue
- * ({@code maxCalls} long) never overflows.
+ * until its last callback (complete or cancelled) has run.
  */
 final class BoundedCalls implements ServerInterceptor {
     static final String BUSY = "admin server busy: %d calls in progress (the limit); try again shortly";
@@ -49,17 +47,10 @@ final class BoundedCalls implements ServerInterceptor {
                 places.release();
             }
         };
-        ServerCall<Q, A> counted = new SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                release.run();
-                super.close(status, trailers);
-            }
-        };
-        Serial serial = new Serial(counted, release);
+        Serial serial = new Serial(call, release);
         ServerCall.Listener<Q> listener;
         try {
-            listener = next.startCall(counted, headers);
+            listener = next.startCall(call, headers);
         } catch (RuntimeException e) {
             release.run();
             throw e;
@@ -75,16 +66,28 @@ final class BoundedCalls implements ServerInterceptor {
                 serial.run(listener::onHalfClose);
             }
 
+            // A call's place is freed by its last task, not when it is closed: so a call holding a
+            // place has at most one task queued, and the pool's queue (maxCalls long) cannot overflow.
             @Override
             public void onCancel() {
-                release.run();
-                serial.run(listener::onCancel);
+                serial.run(() -> {
+                    try {
+                        listener.onCancel();
+                    } finally {
+                        release.run();
+                    }
+                });
             }
 
             @Override
             public void onComplete() {
-                release.run();
-                serial.run(listener::onComplete);
+                serial.run(() -> {
+                    try {
+                        listener.onComplete();
+                    } finally {
+                        release.run();
+                    }
+                });
             }
 
             @Override
