@@ -1,6 +1,7 @@
 package io.baton.coordinator.ratis;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.baton.coordinator.net.ConnectionLimits;
 import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
@@ -22,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
@@ -52,8 +54,12 @@ public final class RaftNode implements Closeable {
         }
     }
 
-    /** Raft timing and log sizes. */
-    public record Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries) {
+    /** Raft timing, log sizes and the Raft port's connection limits. */
+    public record Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries,
+                           ConnectionLimits raftPort) {
+        public Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries) {
+            this(electionTimeoutMax, requestTimeout, snapshotEveryEntries, ConnectionLimits.RAFT_DEFAULT);
+        }
     }
 
     /** The largest message the Raft port reads: 512 KiB of entries per append, with Ratis's 1 MB of room. */
@@ -68,6 +74,12 @@ public final class RaftNode implements Closeable {
     private final RaftClient client;
     private final RaftClient heartbeatClient;
     private final ExecutorService senders;
+    /**
+     * Heartbeat sends run here, never on {@link #senders}: admin and controller requests share that
+     * pool, and no amount of them may delay a heartbeat enough to cost the owner its lease.
+     */
+    private final ExecutorService heartbeatSenders;
+    private final RaftPortGuard raftPort;
     private final RaftGroup group;
     private final BatonStateMachine stateMachine;
     private final RaftPeerId selfId;
@@ -105,8 +117,14 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SNAPSHOT_CHUNK_MAX);
         RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(60, TimeUnit.SECONDS));
 
+        // Connection limits on the Raft port, through Ratis's hook for its gRPC server builder.
+        this.raftPort = new RaftPortGuard(settings.raftPort());
+        Parameters parameters = new Parameters();
+        GrpcConfigKeys.Server.setServicesCustomizer(parameters, raftPort);
+
         this.server = RaftServer.newBuilder()
                 .setServerId(this.selfId)
+                .setParameters(parameters)
                 .setGroup(group)
                 .setProperties(p)
                 .setStateMachine(stateMachine)
@@ -124,6 +142,11 @@ public final class RaftNode implements Closeable {
         this.heartbeatClient = newClient(Duration.ofMillis(Math.max(100, settings.electionTimeoutMax().toMillis() * 2)), 3);
         this.senders = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "baton-raft-send");
+            t.setDaemon(true);
+            return t;
+        });
+        this.heartbeatSenders = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "baton-heartbeat-send");
             t.setDaemon(true);
             return t;
         });
@@ -169,15 +192,16 @@ public final class RaftNode implements Closeable {
      * {@link BatonStateMachine#MAX_COMMAND_BYTES}.
      */
     public CompletableFuture<CommandResult> submit(Command command, Duration timeout) {
-        return send(client, command, timeout);
+        return send(client, command, timeout, senders);
     }
 
     /** Like {@link #submit}, for this node's heartbeats, on their own client. */
     public CompletableFuture<CommandResult> submitHeartbeat(Command heartbeat, Duration timeout) {
-        return send(heartbeatClient, heartbeat, timeout);
+        return send(heartbeatClient, heartbeat, timeout, heartbeatSenders);
     }
 
-    private CompletableFuture<CommandResult> send(RaftClient via, Command command, Duration timeout) {
+    private CompletableFuture<CommandResult> send(RaftClient via, Command command, Duration timeout,
+                                                  ExecutorService pool) {
         int size = command.getSerializedSize();
         if (size > BatonStateMachine.MAX_COMMAND_BYTES) {
             // The leader would refuse it too (BatonStateMachine.startTransaction): say so without a round trip.
@@ -205,7 +229,7 @@ public final class RaftNode implements Closeable {
                     throw new CompletionException(e);
                 }
             }
-        }, senders).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, pool).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Waits a little before sending again; false when the deadline leaves no room for another try. */
@@ -322,10 +346,15 @@ public final class RaftNode implements Closeable {
     public void close() throws IOException {
         try {
             senders.shutdownNow();
+            heartbeatSenders.shutdownNow();
             client.close();
             heartbeatClient.close();
         } finally {
-            server.close();
+            try {
+                server.close();
+            } finally {
+                raftPort.close();
+            }
         }
     }
 }

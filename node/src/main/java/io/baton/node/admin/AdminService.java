@@ -25,11 +25,11 @@ import io.baton.proto.admin.StopRequest;
 import io.baton.proto.admin.WatchRequest;
 import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -40,32 +40,38 @@ import java.util.function.Supplier;
  * <p>Limits: a request is at most {@link #MAX_REQUEST_BYTES} (gRPC refuses a larger one with
  * RESOURCE_EXHAUSTED before it is read), and every group or node name in it must pass
  * {@link NameRule} (INVALID_ARGUMENT otherwise); both are checked before anything is proposed.
+ * The server's connection and call limits are {@link AdminLimits}; {@code Status} answers from a
+ * shared snapshot ({@link StatusCache}), so a flood of it costs the leader one query per heartbeat.
  */
 public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
     /** The largest request the admin server reads. Requests are a few names: well under 1 KiB. */
-    public static final int MAX_REQUEST_BYTES = 64 * 1024;
+    public static final int MAX_REQUEST_BYTES = AdminLimits.DEFAULT.maxRequestBytes();
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
     /** How an UNAVAILABLE answer for a write that could not be committed starts; batonctl relies on it. */
     public static final String NO_QUORUM = "no quorum";
 
     private final RaftNode raft;
-    private final Supplier<ClusterStatus> status;
+    private final Supplier<CompletableFuture<ClusterStatus>> status;
     private final EventHub events;
     private final LongSupplier wallClockMs;
 
-    public AdminService(RaftNode raft, Supplier<ClusterStatus> status, EventHub events, LongSupplier wallClockMs) {
+    /** {@code status} never blocks: it answers a snapshot, or the fetch that will bring one. */
+    public AdminService(RaftNode raft, Supplier<CompletableFuture<ClusterStatus>> status, EventHub events,
+                        LongSupplier wallClockMs) {
         this.raft = raft;
         this.status = status;
         this.events = events;
         this.wallClockMs = wallClockMs;
     }
 
-    /** The admin gRPC server for {@code service} on {@code address}, with its request limit; not started. */
+    /** The admin gRPC server for {@code service} on {@code address}, with the default limits; not started. */
     public static Server server(InetSocketAddress address, AdminService service) {
-        return NettyServerBuilder.forAddress(address)
-                .maxInboundMessageSize(MAX_REQUEST_BYTES)
-                .addService(service)
-                .build();
+        return server(address, service, AdminLimits.DEFAULT);
+    }
+
+    /** The admin gRPC server for {@code service} on {@code address}, with {@code limits}; not started. */
+    public static Server server(InetSocketAddress address, AdminService service, AdminLimits limits) {
+        return AdminServer.build(address, service, limits);
     }
 
     /** Refuses the request when a name in it breaks {@link NameRule}; true when refused. */
@@ -80,8 +86,14 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
 
     @Override
     public void status(StatusRequest request, StreamObserver<ClusterStatus> response) {
-        response.onNext(status.get());
-        response.onCompleted();
+        status.get().whenComplete((answer, error) -> {
+            if (error != null) {
+                response.onError(Status.UNAVAILABLE.withDescription("status: " + error.getMessage()).asException());
+                return;
+            }
+            response.onNext(answer);
+            response.onCompleted();
+        });
     }
 
     @Override

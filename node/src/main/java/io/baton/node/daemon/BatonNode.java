@@ -17,6 +17,7 @@ import io.baton.coordinator.time.MonotonicClock;
 import io.baton.node.admin.AdminService;
 import io.baton.node.admin.EventHub;
 import io.baton.node.admin.StatusBuilder;
+import io.baton.node.admin.StatusCache;
 import io.baton.node.agent.GroupRuntime;
 import io.baton.node.agent.NodeAgent;
 import io.baton.node.agent.RaftReplicaStatePort;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
@@ -142,6 +144,7 @@ public final class BatonNode implements AutoCloseable {
         } catch (CertificateException e) {
             throw new StartFailure(e.getMessage());
         }
+        TransportLogThrottle.install();
         ListenCheck.canListen("raft", self.raft());
         ListenCheck.canListen("admin", self.admin());
         Path raftDir = DataDirectory.claim(dataDir, config.name(), nodeId);
@@ -180,8 +183,11 @@ public final class BatonNode implements AutoCloseable {
                 status -> exit.get().accept(status));
         stateMachine.onStorageFailure(storageGuard);
 
+        // Status is one leader query per heartbeat interval, shared by every caller (issue 9, finding 2).
+        StatusCache statusCache = new StatusCache(() -> status(config, topology, raft, nodeId),
+                config.heartbeatInterval().toNanos(), System::nanoTime);
         Server admin = AdminService.server(new InetSocketAddress(self.admin().host(), self.admin().port()),
-                new AdminService(raft, () -> status(config, topology, raft, nodeId), events, wall));
+                new AdminService(raft, statusCache::get, events, wall));
         try {
             raft.start();
         } catch (IOException e) {
@@ -226,18 +232,23 @@ public final class BatonNode implements AutoCloseable {
      * Status as the leader sees it, so that a node that is catching up (just restarted, or cut off)
      * does not show an old owner; its own replica, with a warning, when no leader answers.
      */
-    private static ClusterStatus status(ClusterConfig config, Topology topology, RaftNode raft, String nodeId) {
+    private static CompletableFuture<ClusterStatus> status(ClusterConfig config, Topology topology, RaftNode raft,
+                                                           String nodeId) {
         String leader = raft.leaderId().orElse("");
-        try {
-            // Short: a leader answers in milliseconds; while one is being elected, the local replica will do.
-            RaftNode.LeaderState fromLeader = raft.queryLeader(Duration.ofMillis(200)).join();
-            return StatusBuilder.build(config, StateCodec.fromProto(fromLeader.state(), topology), nodeId,
-                    fromLeader.leader(), fromLeader.raft());
-        } catch (RuntimeException e) {
+        // Short: a leader answers in milliseconds; while one is being elected, the local replica will do.
+        return raft.queryLeader(Duration.ofMillis(200)).handle((fromLeader, error) -> {
+            if (error == null) {
+                try {
+                    return StatusBuilder.build(config, StateCodec.fromProto(fromLeader.state(), topology), nodeId,
+                            fromLeader.leader(), fromLeader.raft());
+                } catch (RuntimeException e) {
+                    // fall through to the local replica
+                }
+            }
             return StatusBuilder.build(config, raft.stateMachine().copyState(), nodeId, leader).toBuilder()
                     .setWarning("no leader answered: this is " + nodeId + "'s own replica and may be out of date")
                     .build();
-        }
+        });
     }
 
     /**
