@@ -86,7 +86,7 @@ class PortFloodIT {
 
     @Test
     void aStatusFloodIsAnsweredOrRefusedAndTheLeaderKeepsLeading() throws Exception {
-        start("127.0.71");
+        start("127.0.75");
         ClusterStatus before = cluster.status().orElseThrow();
         String leader = before.getLeader();
         long term = before.getRaft().getTerm();
@@ -168,7 +168,7 @@ class PortFloodIT {
 
     @Test
     void idleConnectionsBeyondTheLimitsAreRefusedAndTheNodeKeepsWorking() throws Exception {
-        start("127.0.72");
+        start("127.0.76");
         ClusterStatus before = cluster.status().orElseThrow();
         long pid = cluster.process("server1").pid();
         long fds0 = openFds(pid);
@@ -180,7 +180,7 @@ class PortFloodIT {
             for (int port : new int[] {7401, 7400}) {
                 for (int i = 0; i < 600; i++) {
                     Socket s = new Socket();
-                    s.bind(new InetSocketAddress("127.0.72." + (100 + i % 20), 0));
+                    s.bind(new InetSocketAddress("127.0.76." + (100 + i % 20), 0));
                     s.connect(new InetSocketAddress(ip, port), 2000);
                     sockets.add(s);
                 }
@@ -209,7 +209,7 @@ class PortFloodIT {
 
     @Test
     void randomBytesOnBothPortsAreRefusedInAFewLogLines() throws Exception {
-        start("127.0.73");
+        start("127.0.77");
         ClusterStatus before = cluster.status().orElseThrow();
         int starts = cluster.appStarts().size();
         Path logs = cluster.configFile().getParent().resolve("logs");

@@ -42,7 +42,7 @@ class StatusBenchmark {
             }
         }
         List<String> rows = new ArrayList<>();
-        try (LocalCluster cluster = new LocalCluster(dir, "127.0.74", Duration.ofMillis(250), Duration.ofSeconds(3))) {
+        try (LocalCluster cluster = new LocalCluster(dir, "127.0.78", Duration.ofMillis(250), Duration.ofSeconds(3))) {
             cluster.startAll();
             cluster.awaitAllUp(Duration.ofSeconds(60));
             cluster.awaitOnline("server1", Duration.ofSeconds(60));
