@@ -171,7 +171,7 @@ public final class Controller {
     private String firstChoice(ClusterState state, GroupState g) {
         return topology.group(g.name).flatMap(spec -> spec.members().stream()
                 .filter(n -> !g.failedOn(n))
-                .filter(n -> !state.node(n).map(NodeState::standby).orElse(false))
+                .filter(n -> !state.node(n).map(ns -> ns.standby() || ns.replicaBehind()).orElse(false))
                 .filter(n -> ReplicaRules.grantable(topology, g, n)).findFirst()).orElse(null);
     }
 
@@ -197,7 +197,7 @@ public final class Controller {
         return !g.failedOn(n)
                 && ReplicaRules.grantable(topology, g, n)
                 && topology.node(n).map(spec -> !spec.witness()).orElse(false)
-                && state.node(n).map(ns -> ns.alive && !ns.standby).orElse(false)
+                && state.node(n).map(ns -> ns.alive && !ns.standby && !ns.replicaBehind()).orElse(false)
                 && heardRecently(liveness, n, now);
     }
 

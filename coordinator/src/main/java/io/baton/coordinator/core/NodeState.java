@@ -10,6 +10,8 @@ public final class NodeState {
     long seq;
     /** Set by an operator: eligible for no group (the groups it owned were moved away first). */
     boolean standby;
+    /** Its own replica's lag, from its heartbeats ({@link ReplicaLag}). */
+    ReplicaLag.State lag = ReplicaLag.State.NONE;
 
     NodeState(String id) {
         this.id = id;
@@ -22,6 +24,7 @@ public final class NodeState {
         c.incarnation = incarnation;
         c.seq = seq;
         c.standby = standby;
+        c.lag = lag;
         return c;
     }
 
@@ -36,6 +39,16 @@ public final class NodeState {
     /** In standby: the controller picks it for no group, and moves and starts there are refused. */
     public boolean standby() {
         return standby;
+    }
+
+    /** Its own replica is behind the log (it may not see a grant): the controller picks it for no group. */
+    public boolean replicaBehind() {
+        return lag.behind();
+    }
+
+    /** Entries its replica was behind in its last heartbeat that reported it. */
+    public long replicaLag() {
+        return lag.lag();
     }
 
     public long lastHeartbeatWallMs() {

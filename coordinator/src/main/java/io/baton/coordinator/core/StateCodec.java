@@ -29,7 +29,8 @@ public final class StateCodec {
         for (NodeState n : s.nodes.values()) {
             b.addNodes(NodeStateProto.newBuilder().setId(n.id).setAlive(n.alive)
                     .setLastHeartbeatWallMs(n.lastHeartbeatWallMs).setIncarnation(n.incarnation).setSeq(n.seq)
-                    .setStandby(n.standby));
+                    .setStandby(n.standby).setReplicaBehind(n.lag.behind())
+                    .setLaggingHeartbeats(n.lag.laggingInARow()).setReplicaLag(n.lag.lag()));
         }
         b.addAllEvents(s.events);
         return b.build();
@@ -83,6 +84,7 @@ public final class StateCodec {
             n.incarnation = np.getIncarnation();
             n.seq = np.getSeq();
             n.standby = np.getStandby();
+            n.lag = new ReplicaLag.State(np.getLaggingHeartbeats(), np.getReplicaBehind(), np.getReplicaLag());
         }
         s.events.addAll(p.getEventsList());
         s.nextEventSeq = Math.max(1, p.getNextEventSeq());

@@ -235,7 +235,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     /** Sends one heartbeat and waits for its result (at most the heartbeat timeout); the heartbeat thread's step. */
     void heartbeatOnce() {
-        Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq);
+        Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq)
+                .setAppliedIndex(replica.appliedIndex());
         List<Boolean> maintenance = groups.stream().map(g -> maintenance(g.group)).toList();
         lock.lock();
         try {
