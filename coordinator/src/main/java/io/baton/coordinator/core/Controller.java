@@ -68,6 +68,38 @@ public final class Controller {
                 .findFirst();
     }
 
+    /** A leader repairs a follower's replication at most this often, and only after leading this long. */
+    public static final long REPAIR_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Whether this leader should give up its leadership so that a follower whose replica stays behind
+     * gets fresh log appenders, and to whom. A behind replica under this leader means the leader's log
+     * appender for it makes no progress (one that died stays dead, RATIS-1707); a new leader starts new
+     * ones, with the snapshot if the follower needs it. At most once per {@link #REPAIR_EVERY_NANOS}
+     * and only once this leader has led that long: a follower that is catching up after a restart gets
+     * time to finish before the cluster pays for an election. The new leader: the witness if it is
+     * up and heard, else another node that is up, heard and not behind itself.
+     */
+    public Optional<String> replicationToRepair(ClusterState state, String self, Liveness liveness,
+                                                long lastRepairNanos, long nowNanos) {
+        if (nowNanos - liveness.leaderSinceNanos() < REPAIR_EVERY_NANOS || nowNanos - lastRepairNanos < REPAIR_EVERY_NANOS) {
+            return Optional.empty();
+        }
+        boolean followerBehind = topology.nodes().stream().map(Topology.NodeSpec::id)
+                .filter(n -> !n.equals(self))
+                .anyMatch(n -> state.node(n).map(NodeState::replicaBehind).orElse(false));
+        if (!followerBehind) {
+            return Optional.empty();
+        }
+        return topology.nodes().stream()
+                .sorted(java.util.Comparator.comparing((Topology.NodeSpec n) -> !n.witness()))
+                .map(Topology.NodeSpec::id)
+                .filter(n -> !n.equals(self))
+                .filter(n -> state.node(n).map(ns -> ns.alive() && !ns.replicaBehind()).orElse(false))
+                .filter(n -> liveness.lastHeard(n).stream().anyMatch(t -> nowNanos - t < timing.eligibleWithinNanos()))
+                .findFirst();
+    }
+
     /** What to propose now, and the failback memory to pass to the next decision. */
     public record Decision(List<Command> commands, FailbackWatch failback) {
         public Decision {
@@ -171,7 +203,7 @@ public final class Controller {
     private String firstChoice(ClusterState state, GroupState g) {
         return topology.group(g.name).flatMap(spec -> spec.members().stream()
                 .filter(n -> !g.failedOn(n))
-                .filter(n -> !state.node(n).map(NodeState::standby).orElse(false))
+                .filter(n -> !state.node(n).map(ns -> ns.standby() || ns.replicaBehind()).orElse(false))
                 .filter(n -> ReplicaRules.grantable(topology, g, n)).findFirst()).orElse(null);
     }
 
@@ -197,7 +229,7 @@ public final class Controller {
         return !g.failedOn(n)
                 && ReplicaRules.grantable(topology, g, n)
                 && topology.node(n).map(spec -> !spec.witness()).orElse(false)
-                && state.node(n).map(ns -> ns.alive && !ns.standby).orElse(false)
+                && state.node(n).map(ns -> ns.alive && !ns.standby && !ns.replicaBehind()).orElse(false)
                 && heardRecently(liveness, n, now);
     }
 

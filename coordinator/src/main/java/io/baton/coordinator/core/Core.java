@@ -105,6 +105,7 @@ public final class Core {
             if (newer) {
                 n.incarnation = hb.getIncarnation();
                 n.seq = hb.getSeq();
+                replicaLag(n, hb.getAppliedIndex());
                 for (GroupReport r : hb.getReportsList()) {
                     report(n.id, r, restarted);
                 }
@@ -140,6 +141,18 @@ public final class Core {
             }
             return CommandResult.newBuilder().setCode(ResultCode.RESULT_OK).setIncarnation(n.assignedIncarnation)
                     .setMessage("node '" + n.id + "' is at incarnation " + n.assignedIncarnation).build();
+        }
+
+        /** Whether the node's own replica keeps up with the log; a change is an event. */
+        private void replicaLag(NodeState n, long appliedIndex) {
+            ReplicaLag.Observed o = ReplicaLag.observe(n.lag, appliedIndex, logIndex);
+            n.lag = o.state();
+            if (o.change() == ReplicaLag.Change.BEHIND) {
+                event("replica-behind", "", n.id, 0, "its replica is " + o.state().lag() + " entries behind the log in "
+                        + o.state().laggingInARow() + " heartbeats in a row: granted nothing until it catches up");
+            } else if (o.change() == ReplicaLag.Change.CAUGHT_UP) {
+                event("replica-caught-up", "", n.id, 0, "its replica is " + o.state().lag() + " entries behind the log");
+            }
         }
 
         /** {@code restarted}: the report is the first of a new incarnation, whose counters start at zero. */
@@ -301,6 +314,9 @@ public final class Core {
             }
             if (n.standby) {
                 throw new Refusal(ResultCode.RESULT_STALE, "node '" + n.id + "' is in standby");
+            }
+            if (n.lag.behind()) {
+                throw new Refusal(ResultCode.RESULT_STALE, replicaBehind(n));
             }
             if (!n.alive) {
                 throw new Refusal(ResultCode.RESULT_STALE, "node '" + n.id + "' is down");
@@ -768,6 +784,14 @@ public final class Core {
                 throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "node '" + n.id + "' is in standby; 'batonctl node online "
                         + n.id + "' first");
             }
+            if (n.lag.behind()) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, replicaBehind(n));
+            }
+        }
+
+        private String replicaBehind(NodeState n) {
+            return "node '" + n.id + "' has a replica " + n.lag.lag() + " entries behind the log: it would not see the grant"
+                    + " until it catches up";
         }
 
         private boolean witness(String node) {

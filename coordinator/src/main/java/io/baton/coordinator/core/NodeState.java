@@ -18,6 +18,8 @@ public final class NodeState {
     long boot;
     /** Set by an operator: eligible for no group (the groups it owned were moved away first). */
     boolean standby;
+    /** Its own replica's lag, from its heartbeats ({@link ReplicaLag}). */
+    ReplicaLag.State lag = ReplicaLag.State.NONE;
 
     NodeState(String id) {
         this.id = id;
@@ -32,6 +34,7 @@ public final class NodeState {
         c.assignedIncarnation = assignedIncarnation;
         c.boot = boot;
         c.standby = standby;
+        c.lag = lag;
         return c;
     }
 
@@ -51,6 +54,16 @@ public final class NodeState {
     /** The incarnation last assigned to a process of this node; 0 if none ever asked for one. */
     public long assignedIncarnation() {
         return assignedIncarnation;
+    }
+
+    /** Its own replica is behind the log (it may not see a grant): the controller picks it for no group. */
+    public boolean replicaBehind() {
+        return lag.behind();
+    }
+
+    /** Entries its replica was behind in its last heartbeat that reported it. */
+    public long replicaLag() {
+        return lag.lag();
     }
 
     public long lastHeartbeatWallMs() {

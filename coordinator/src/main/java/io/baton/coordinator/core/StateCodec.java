@@ -29,7 +29,9 @@ public final class StateCodec {
         for (NodeState n : s.nodes.values()) {
             b.addNodes(NodeStateProto.newBuilder().setId(n.id).setAlive(n.alive)
                     .setLastHeartbeatWallMs(n.lastHeartbeatWallMs).setIncarnation(n.incarnation).setSeq(n.seq)
-                    .setStandby(n.standby).setAssignedIncarnation(n.assignedIncarnation).setBoot(n.boot));
+                    .setStandby(n.standby).setAssignedIncarnation(n.assignedIncarnation).setBoot(n.boot)
+                    .setReplicaBehind(n.lag.behind())
+                    .setLaggingHeartbeats(n.lag.laggingInARow()).setReplicaLag(n.lag.lag()));
         }
         b.addAllEvents(s.events);
         return b.build();
@@ -85,6 +87,7 @@ public final class StateCodec {
             n.standby = np.getStandby();
             n.assignedIncarnation = np.getAssignedIncarnation();
             n.boot = np.getBoot();
+            n.lag = new ReplicaLag.State(np.getLaggingHeartbeats(), np.getReplicaBehind(), np.getReplicaLag());
         }
         s.events.addAll(p.getEventsList());
         s.nextEventSeq = Math.max(1, p.getNextEventSeq());

@@ -329,7 +329,8 @@ public final class BatonStateMachine extends BaseStateMachine {
             if (server == null) {
                 return Optional.empty();
             }
-            return RaftContacts.of(server.getDivision(getGroupId()).getInfo().getRoleInfoProto());
+            RaftServer.Division division = server.getDivision(getGroupId());
+            return RaftContacts.of(division.getInfo().getRoleInfoProto(), division.getCommitInfos());
         } catch (IOException e) {
             return Optional.empty();
         }

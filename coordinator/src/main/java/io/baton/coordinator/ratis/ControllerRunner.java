@@ -9,6 +9,7 @@ import io.baton.proto.CommandResult;
 import io.baton.proto.ResultCode;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -44,6 +45,8 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
     /** Hand-overs are tried at most this often: a failed one (witness behind) is retried later. */
     private static final long TRANSFER_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private long lastTransferNanos = Long.MIN_VALUE / 2;
+    /** When this node last gave up its leadership to repair a follower's replication (Controller.replicationToRepair). */
+    private long lastRepairNanos = Long.MIN_VALUE / 2;
 
     public ControllerRunner(RaftNode raft, Controller controller, MonotonicClock clock, LongSupplier wallClockMs,
                             Duration tick) {
@@ -107,7 +110,18 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
             for (Command c : decision.commands()) {
                 propose(c);
             }
-            if (now - lastTransferNanos >= TRANSFER_RETRY_NANOS) {
+            Optional<String> repairTo = controller.replicationToRepair(state, raft.selfId(), liveness, lastRepairNanos, now);
+            if (repairTo.isPresent()) {
+                lastRepairNanos = now;
+                lastTransferNanos = now;
+                log.warn("a follower's replica stays behind under this leader: handing the leadership to {}"
+                        + " so that a new leader replicates to it afresh", repairTo.get());
+                raft.transferLeadership(repairTo.get(), Duration.ofSeconds(3)).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        log.info("leadership not handed to {}: {}", repairTo.get(), error.toString());
+                    }
+                });
+            } else if (now - lastTransferNanos >= TRANSFER_RETRY_NANOS) {
                 controller.leaderToPrefer(state, raft.selfId(), liveness, now).ifPresent(this::handOver);
             }
         } catch (RuntimeException e) {

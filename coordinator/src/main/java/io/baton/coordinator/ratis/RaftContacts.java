@@ -2,7 +2,9 @@ package io.baton.coordinator.ratis;
 
 import io.baton.proto.FollowerContact;
 import io.baton.proto.RaftContact;
+import java.util.Collection;
 import java.util.Optional;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 
@@ -10,23 +12,32 @@ import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
  * What a Raft leader knows of its followers, from Ratis's own bookkeeping: for each, how long ago
  * the leader last had an answer to an AppendEntries (entries or heartbeat). A follower whose link
  * came back but whose TCP connection is still in retransmission backoff shows here as not heard.
+ * With each follower's commit index as the leader knows it: a follower that answers heartbeats but
+ * takes no entries (its log appender died) shows here as falling behind.
  */
 final class RaftContacts {
     private RaftContacts() {}
 
-    /** The leader's view, or empty if {@code role} is not a leader's. */
-    static Optional<RaftContact> of(RoleInfoProto role) {
+    /** The leader's view, or empty if {@code role} is not a leader's; {@code commits} as the leader knows them. */
+    static Optional<RaftContact> of(RoleInfoProto role, Collection<CommitInfoProto> commits) {
         if (!role.hasLeaderInfo()) {
             return Optional.empty();
         }
         RaftContact.Builder b = RaftContact.newBuilder()
                 .setLeader(role.getSelf().getId().toStringUtf8())
                 .setTerm(role.getLeaderInfo().getTerm())
-                .setLeaderForMs(role.getRoleElapsedTimeMs());
+                .setLeaderForMs(role.getRoleElapsedTimeMs())
+                .setCommitIndex(commitIndex(commits, role.getSelf().getId().toStringUtf8()));
         for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
             b.addFollowers(FollowerContact.newBuilder().setNode(f.getId().getId().toStringUtf8())
-                    .setLastHeardMs(f.getLastRpcElapsedTimeMs()));
+                    .setLastHeardMs(f.getLastRpcElapsedTimeMs())
+                    .setCommitIndex(commitIndex(commits, f.getId().getId().toStringUtf8())));
         }
         return Optional.of(b.build());
+    }
+
+    private static long commitIndex(Collection<CommitInfoProto> commits, String node) {
+        return commits.stream().filter(c -> c.getServer().getId().toStringUtf8().equals(node))
+                .mapToLong(CommitInfoProto::getCommitIndex).findFirst().orElse(-1);
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
@@ -93,6 +94,8 @@ public final class RaftNode implements Closeable {
         this.group = RaftGroup.valueOf(groupId(clusterName), peers.stream().map(RaftNode::toRaftPeer).toList());
 
         RaftProperties p = new RaftProperties();
+        // gRPC, with a log appender that sends the snapshot in a corner where Ratis's own dies (RATIS-1707).
+        RaftConfigKeys.Rpc.setType(p, new BatonRpcType());
         RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
         GrpcConfigKeys.Server.setHost(p, self.host());
         GrpcConfigKeys.Server.setPort(p, self.port());

@@ -81,6 +81,11 @@ public final class CoreFixture {
         return core.apply(state, command.toBuilder().setWallTimeMs(wallMs).build(), ++index);
     }
 
+    /** The log index of the last command applied. */
+    public long index() {
+        return index;
+    }
+
     /** Applies and asserts OK. */
     public CommandResult ok(Command command) {
         CommandResult r = apply(command);

@@ -45,6 +45,13 @@ public final class StatusBuilder {
 
     private static final Duration MIN_CONTACT_WINDOW = Duration.ofSeconds(1);
 
+    /**
+     * A follower whose commit index is more than this many entries behind the leader's is not in
+     * contact, however recently it answered: heartbeats are answered even by a follower whose log
+     * appender died, and a cluster that counts it survives one failure fewer than it says.
+     */
+    public static final long REPLICA_BEHIND_MAX = 50;
+
     /** As above, with the leader's contact with its followers when the leader reported it. */
     public static ClusterStatus build(ClusterConfig config, ClusterState state, String self, String leader,
                                       Optional<RaftContact> contact) {
@@ -105,16 +112,27 @@ public final class StatusBuilder {
             if (n.id().equals(c.getLeader())) {
                 continue;
             }
-            long heard = c.getFollowersList().stream().filter(f -> f.getNode().equals(n.id()))
-                    .mapToLong(FollowerContact::getLastHeardMs).findFirst().orElse(-1);
+            Optional<FollowerContact> follower = c.getFollowersList().stream()
+                    .filter(f -> f.getNode().equals(n.id())).findFirst();
+            long heard = follower.map(FollowerContact::getLastHeardMs).orElse(-1L);
+            long behind = follower.map(f -> behind(c, f)).orElse(-1L);
             // Ratis starts a follower's clock when the leader takes over: one not heard since then is not in contact.
             boolean heardThisTerm = c.getLeaderForMs() == 0 || heard < c.getLeaderForMs();
-            boolean ok = heard >= 0 && heard <= window && heardThisTerm;
+            boolean ok = heard >= 0 && heard <= window && heardThisTerm && behind <= REPLICA_BEHIND_MAX;
             inContact += ok ? 1 : 0;
-            h.addFollowers(RaftFollower.newBuilder().setNode(n.id()).setLastHeardMs(heard).setInContact(ok));
+            h.addFollowers(RaftFollower.newBuilder().setNode(n.id()).setLastHeardMs(heard).setInContact(ok)
+                    .setBehind(behind));
         }
         int majority = config.nodes().size() / 2 + 1;
         return h.setInContact(inContact).setFailuresTolerated(Math.max(0, inContact - majority)).build();
+    }
+
+    /** How many entries a follower's commit index is behind the leader's; -1 if the leader did not say. */
+    static long behind(RaftContact c, FollowerContact f) {
+        if (c.getCommitIndex() <= 0 || f.getCommitIndex() < 0) {
+            return -1;
+        }
+        return Math.max(0, c.getCommitIndex() - f.getCommitIndex());
     }
 
     /** A member's committed replica state, with what the owner's mirror disk reports of it (resync progress). */

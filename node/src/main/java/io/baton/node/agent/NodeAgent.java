@@ -258,7 +258,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         if (incarnation == 0 && !incarnate()) {
             return;
         }
-        Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq);
+        Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq)
+                .setAppliedIndex(replica.appliedIndex());
         List<Boolean> maintenance = groups.stream().map(g -> maintenance(g.group)).toList();
         lock.lock();
         try {

@@ -1,5 +1,7 @@
 package io.baton.node.cli;
 
+import io.baton.node.admin.StatusBuilder;
+
 import io.baton.proto.FailureRecord;
 import io.baton.proto.GroupReport;
 import io.baton.proto.MonitorReport;
@@ -63,13 +65,23 @@ final class StatusTable {
         String survives = h.getFailuresTolerated() == 0 ? "one more node lost stops the cluster (no quorum)"
                 : "survives the loss of " + h.getFailuresTolerated() + " more node" + (h.getFailuresTolerated() == 1 ? "" : "s");
         List<String> missing = h.getFollowersList().stream().filter(f -> !f.getInContact())
-                .map(f -> f.getNode() + (f.getLastHeardMs() < 0 ? " (never)" : " for " + seconds(f.getLastHeardMs())))
-                .toList();
+                .map(f -> f.getNode() + notInContact(f)).toList();
         if (missing.isEmpty()) {
             return "leader " + h.getLeader() + " in contact with all " + h.getVoters() + " voters; " + survives;
         }
         return "DEGRADED: leader " + h.getLeader() + " has not heard " + String.join(", ", missing) + "; "
                 + h.getInContact() + " of " + h.getVoters() + " voters in contact, " + survives;
+    }
+
+    /** Why a follower is not in contact: not heard, or heard while its replica does not advance. */
+    private static String notInContact(RaftFollower f) {
+        if (f.getLastHeardMs() < 0) {
+            return " (never)";
+        }
+        if (f.getBehind() > StatusBuilder.REPLICA_BEHIND_MAX) {
+            return " (replica behind by " + f.getBehind() + " entries)";
+        }
+        return " for " + seconds(f.getLastHeardMs());
     }
 
     private static String seconds(long ms) {
@@ -85,7 +97,9 @@ final class StatusTable {
         for (NodeStatus n : nodes) {
             String role = n.getRaftRole().isEmpty() ? "unknown" : n.getRaftRole();
             for (RaftFollower f : raft.getFollowersList()) {
-                if (f.getNode().equals(n.getId()) && !f.getInContact()) {
+                if (f.getNode().equals(n.getId()) && f.getBehind() > StatusBuilder.REPLICA_BEHIND_MAX) {
+                    role += ", replica behind by " + f.getBehind() + " entries";
+                } else if (f.getNode().equals(n.getId()) && !f.getInContact()) {
                     role += f.getLastHeardMs() < 0 ? ", never heard" : ", not heard for " + seconds(f.getLastHeardMs());
                 }
             }

@@ -19,6 +19,7 @@ import io.baton.node.admin.EventHub;
 import io.baton.node.admin.StatusBuilder;
 import io.baton.node.admin.StatusCache;
 import io.baton.node.agent.GroupRuntime;
+import io.baton.node.agent.LocalState;
 import io.baton.node.agent.NodeAgent;
 import io.baton.node.agent.RaftReplicaStatePort;
 import io.baton.node.agent.ResourceFactory;
@@ -169,7 +170,7 @@ public final class BatonNode implements AutoCloseable {
         List<GroupRuntime> groups = ResourceFactory.groupsFor(config, self,
                 () -> agentRef.get() != null && agentRef.get().leaseLive(), mirrors);
         OwnerLease lease = new OwnerLease(config.lease().toNanos(), config.stopBudget().toNanos());
-        NodeAgent agent = new NodeAgent(nodeId, raft.stateMachine()::read, raft::submitHeartbeat, groups, lease, clock, wall,
+        NodeAgent agent = new NodeAgent(nodeId, LocalState.of(raft.stateMachine()), raft::submitHeartbeat, groups, lease, clock, wall,
                 config.heartbeatInterval(), config.lease());
         agentRef.set(agent);
         EventHub events = new EventHub(stateMachine);

@@ -86,4 +86,19 @@ class RaftHealthTest {
         assertFalse(h.getKnown());
         assertEquals(0, h.getInContact());
     }
+
+    /** A follower whose appender died answers heartbeats but its commit index stays put. */
+    @Test
+    void aFollowerHeardButFarBehindTheLeadersCommitIsOutOfContact() throws Exception {
+        RaftContact c = RaftContact.newBuilder().setLeader("server2").setTerm(4).setLeaderForMs(60_000).setCommitIndex(3000)
+                .addFollowers(FollowerContact.newBuilder().setNode("server1").setLastHeardMs(40).setCommitIndex(2400))
+                .addFollowers(FollowerContact.newBuilder().setNode("witness").setLastHeardMs(40).setCommitIndex(2960)).build();
+        RaftHealth h = StatusBuilder.health(config(""), Optional.of(c));
+        assertEquals(2, h.getInContact());
+        assertEquals(0, h.getFailuresTolerated());
+        assertFalse(h.getFollowers(0).getInContact());
+        assertEquals(600, h.getFollowers(0).getBehind());
+        assertTrue(h.getFollowers(1).getInContact(), "40 entries behind is within " + StatusBuilder.REPLICA_BEHIND_MAX);
+        assertEquals(40, h.getFollowers(1).getBehind());
+    }
 }

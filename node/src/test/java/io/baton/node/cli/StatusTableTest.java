@@ -75,6 +75,18 @@ class StatusTableTest {
     }
 
     @Test
+    void saysWhichFollowersReplicaIsBehindThoughItAnswers() {
+        RaftHealth behind = RaftHealth.newBuilder().setKnown(true).setLeader("server1").setTerm(4)
+                .setContactWindowMs(1000).setVoters(3).setInContact(2).setFailuresTolerated(0)
+                .addFollowers(RaftFollower.newBuilder().setNode("server2").setLastHeardMs(40).setInContact(false).setBehind(612))
+                .addFollowers(RaftFollower.newBuilder().setNode("witness").setLastHeardMs(25).setInContact(true).setBehind(3))
+                .build();
+        String table = StatusTable.render(Clusters.sample().toBuilder().setRaft(behind).build());
+        assertTrue(table.contains("Raft:        DEGRADED: leader server1 has not heard server2 (replica behind by 612 entries);"), table);
+        assertTrue(table.contains("follower, replica behind by 612 entries"), table);
+    }
+
+    @Test
     void showsTheWarningOfAnAnswerFromALocalReplica() {
         String table = StatusTable.render(Clusters.sample().toBuilder()
                 .setWarning("no leader answered: this is server2's own replica and may be out of date").build());
