@@ -804,7 +804,16 @@ public final class Core {
 
         private void event(String kind, String group, String node, long epoch, String message) {
             s.addEvent(Event.newBuilder().setKind(kind).setGroup(group).setNode(node).setEpoch(epoch)
-                    .setMessage(message).setWallTimeMs(cmd.getWallTimeMs()).setLogIndex(logIndex));
+                    .setMessage(message).setWallTimeMs(cmd.getWallTimeMs()).setLogIndex(logIndex)
+                    .setCaller(caller()));
+        }
+
+        /** The operator who proposed the command, "NAME (ROLE)", for the audit trail; empty for the cluster's own. */
+        private String caller() {
+            if (!cmd.hasCaller() || cmd.getCaller().getName().isEmpty()) {
+                return "";
+            }
+            return cmd.getCaller().getName() + " (" + cmd.getCaller().getRole() + ")";
         }
     }
 
