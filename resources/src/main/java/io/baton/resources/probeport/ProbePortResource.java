@@ -328,6 +328,13 @@ public final class ProbePortResource implements Resource {
                     SocketChannel socket;
                     while ((socket = acceptOne(channel)) != null) {
                         probes.incrementAndGet();
+                        if (http == null && !held()) {
+                            // Frozen between the check above and this accept: close as soon as we can.
+                            log.warn("Probe port '{}': lease over, closing {}", name, address);
+                            closeQuietly(server);
+                            closeQuietly(socket);
+                            break;
+                        }
                         if (http == null || !http.offer(socket)) {
                             closeQuietly(socket); // TCP mode; or HTTP mode at its connection limit
                         }
