@@ -48,8 +48,13 @@ final class BenchReplica implements AutoCloseable {
 
     /** Serves this replica as a standby on 127.0.0.1:{@code port} (0: any); returns the address. */
     InetSocketAddress serve(String node, int port) throws IOException {
+        return serve(node, port, null);
+    }
+
+    /** The same, with the mirror link's mutual TLS ({@code tls} null: plaintext). */
+    InetSocketAddress serve(String node, int port, io.baton.resources.mirror.replication.MirrorTls tls) throws IOException {
         target = new ReplicaTarget(data, writeBehind, area);
-        server = new ReplicaServer(node, new InetSocketAddress("127.0.0.1", port));
+        server = new ReplicaServer(node, new InetSocketAddress("127.0.0.1", port), tls);
         server.register(target);
         return server.start();
     }

@@ -166,6 +166,41 @@ final class LabEnv implements AutoCloseable {
 
     // ---- files ----
 
+    /** The operator certificate batonctl and the observer use in the lab (role admin). */
+    static final String ADMIN_CERT = "lab-admin";
+
+    /**
+     * The cluster file's TLS line: a CA of the lab's own, a certificate per node (its lab address) and
+     * the operator's, in {@code dir/tls}; or {@code insecure: true} with {@code -Dbaton.it.tls=false}.
+     */
+    private String tlsYaml() throws IOException {
+        if (!io.baton.it.LocalCluster.TLS) {
+            return "  insecure: true\n";
+        }
+        Path tls = Files.createDirectories(dir.resolve("tls"));
+        java.time.Instant now = java.time.Instant.now();
+        io.baton.node.security.CertificateAuthority ca =
+                io.baton.node.security.CertificateAuthority.create("baton-lab", Duration.ofDays(2), now);
+        io.baton.node.security.PemFiles.write(tls, "ca", ca.ca());
+        for (Host h : List.of(Host.SERVER1, Host.SERVER2, Host.WITNESS)) {
+            io.baton.node.security.PemFiles.write(tls, h.id, ca.issueNode(h.id, List.of(h.ip()), Duration.ofDays(2), now));
+        }
+        io.baton.node.security.PemFiles.write(tls, ADMIN_CERT,
+                ca.issueOperator(ADMIN_CERT, io.baton.node.security.Role.ADMIN, Duration.ofDays(2), now));
+        return "  tls: {ca: '" + tls.resolve("ca.crt") + "', cert: '" + tls + "/${node}.crt', key: '" + tls
+                + "/${node}.key'}\n";
+    }
+
+    /** batonctl's TLS flags for the lab's operator certificate; none without TLS. */
+    List<String> ctlTlsFlags() {
+        Path tls = dir.resolve("tls");
+        if (!Files.exists(tls.resolve("ca.crt"))) {
+            return List.of();
+        }
+        return List.of("--ca", tls.resolve("ca.crt").toString(), "--cert", tls.resolve(ADMIN_CERT + ".crt").toString(),
+                "--key", tls.resolve(ADMIN_CERT + ".key").toString());
+    }
+
     private void writeFiles() throws IOException {
         Path nginxDir = dir.resolve("nginx");
         Files.createDirectories(nginxDir);
@@ -246,7 +281,7 @@ final class LabEnv implements AutoCloseable {
                 .append("cluster:\n  name: baton-lab\n")
                 .append("  heartbeat_interval: ").append(HEARTBEAT.toMillis()).append("ms\n")
                 .append("  lease: ").append(LEASE.toMillis()).append("ms\n")
-                .append("  insecure: true\n")
+                .append(tlsYaml())
                 .append("nodes:\n");
         for (Host h : List.of(Host.SERVER1, Host.SERVER2, Host.WITNESS)) {
             yaml.append("  - {id: ").append(h.id).append(", role: ").append(h == Host.WITNESS ? "witness" : "data")
@@ -406,6 +441,7 @@ final class LabEnv implements AutoCloseable {
     CtlRun batonctl(String... args) {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("baton.home"), "bin", "batonctl").toString(),
                 "--endpoint", ADMIN_ENDPOINTS));
+        argv.addAll(ctlTlsFlags());
         argv.addAll(List.of(args));
         Sh.Result r = Sh.run(Duration.ofSeconds(60), lab.cmd(Host.CLIENT, argv));
         try {

@@ -126,6 +126,9 @@ final class LabObserver implements AutoCloseable {
         if (monitorView) {
             java.addAll(List.of("--monitor-view", "true"));
         }
+        if (Files.exists(dir.resolve("tls").resolve("ca.crt"))) {
+            java.addAll(List.of("--tls-dir", dir.resolve("tls").toString()));
+        }
         Path log = dir.resolve("observer.log");
         Process p = Sh.builder(lab.cmd(Lab.Host.CLIENT, java)).redirectErrorStream(true).start();
         LabObserver o = new LabObserver(p, log);

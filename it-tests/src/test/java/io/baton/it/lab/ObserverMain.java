@@ -9,7 +9,11 @@ import io.baton.proto.admin.RaftFollower;
 import io.baton.proto.admin.RaftHealth;
 import io.baton.proto.admin.StatusRequest;
 import io.baton.proto.admin.WatchRequest;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -90,6 +94,8 @@ public final class ObserverMain {
 
     // status
     private final List<String> admins;
+    /** The admin port's credentials: the lab operator's certificate with TLS, else plaintext. */
+    private final ChannelCredentials adminCredentials;
     private final AtomicLong statusPolls = new AtomicLong();
     private final boolean monitorView;
     private final AtomicLong eventPolls = new AtomicLong();
@@ -106,6 +112,7 @@ public final class ObserverMain {
         backend = one(opts, "backend", "web");
         http = opts.containsKey("http") ? addr(one(opts, "http", "")) : null;
         admins = opts.containsKey("admin") ? List.of(one(opts, "admin", "").split(",")) : List.of();
+        adminCredentials = opts.containsKey("tls-dir") ? tls(Path.of(one(opts, "tls-dir", ""))) : InsecureChannelCredentials.create();
         monitorView = Boolean.parseBoolean(one(opts, "monitor-view", "false"));
         deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(one(opts, "max-ms", "600000")));
     }
@@ -113,6 +120,18 @@ public final class ObserverMain {
     private static String one(Map<String, List<String>> opts, String k, String dflt) {
         List<String> v = opts.get(k);
         return v == null || v.isEmpty() ? dflt : v.get(v.size() - 1);
+    }
+
+    private static ChannelCredentials tls(Path dir) {
+        try {
+            io.baton.node.security.NodeCredentials c = io.baton.node.security.NodeCredentials.loadAnyIdentity(
+                    new io.baton.node.config.TlsConfig.Files(dir.resolve("ca.crt"), dir.resolve(LabEnv.ADMIN_CERT + ".crt"),
+                            dir.resolve(LabEnv.ADMIN_CERT + ".key")), java.time.Instant.now());
+            return TlsChannelCredentials.newBuilder().keyManager(io.baton.node.security.KeyStores.keyManagers(c.own()))
+                    .trustManager(io.baton.node.security.KeyStores.trustManagers(c.trusted())).build();
+        } catch (io.baton.node.security.CertificateException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private static InetSocketAddress addr(String hostPort) {
@@ -504,7 +523,7 @@ public final class ObserverMain {
         List<ManagedChannel> channels = new ArrayList<>();
         for (String a : admins) {
             InetSocketAddress sa = addr(a);
-            channels.add(NettyChannelBuilder.forAddress(sa.getHostString(), sa.getPort()).usePlaintext().build());
+            channels.add(Grpc.newChannelBuilderForAddress(sa.getHostString(), sa.getPort(), adminCredentials).build());
         }
         ClusterStatus[] answers = new ClusterStatus[channels.size()];
         long[] answeredAt = new long[channels.size()];
@@ -610,7 +629,7 @@ public final class ObserverMain {
         List<ManagedChannel> channels = new ArrayList<>();
         for (String a : admins) {
             InetSocketAddress sa = addr(a);
-            channels.add(NettyChannelBuilder.forAddress(sa.getHostString(), sa.getPort()).usePlaintext().build());
+            channels.add(Grpc.newChannelBuilderForAddress(sa.getHostString(), sa.getPort(), adminCredentials).build());
         }
         long lastSeq = 0;
         int node = 0;
