@@ -175,6 +175,34 @@ class AdminTlsIT {
         assertTrue(none[2].contains("give --ca, --cert and --key") && none[2].lines().count() == 1, none[2]);
     }
 
+    @Test
+    void aRenewedNodeCertificateIsUsedAfterSighupWithoutARestart() throws Exception {
+        java.math.BigInteger before = presentedSerial("server1");
+        Issued renewed = caOfCluster().issueNode("server1", List.of(cluster.member("server1").ip()), Duration.ofDays(3),
+                Instant.now());
+        PemFiles.write(cluster.configFile().getParent().resolve("tls"), "server1", renewed);
+        long pid = cluster.process("server1").pid();
+        cluster.signal("server1", "HUP");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> presentedSerial("server1").equals(renewed.certificate().getSerialNumber()));
+        assertTrue(!before.equals(renewed.certificate().getSerialNumber()));
+        assertEquals(pid, cluster.process("server1").pid(), "the same process");
+        assertEquals(group().getOwner(), as("alice").status(StatusRequest.getDefaultInstance()).getGroups(0).getOwner());
+    }
+
+    /** The serial of the certificate the node's admin port presents to a new TLS connection. */
+    private static java.math.BigInteger presentedSerial(String node) throws Exception {
+        Issued alice = PemFiles.read(cluster.tlsFiles("alice").cert(), cluster.tlsFiles("alice").key());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(KeyStores.keyManagers(alice), KeyStores.trustManagers(List.of(readCa().certificate())), null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(cluster.member(node).ip(), 7401)) {
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
     private static String[] batonctl(Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("baton.home"), "bin", "batonctl").toString(),
                 "--endpoint", cluster.member("server1").ip() + ":7401", "--timeout", "5s"));

@@ -71,6 +71,8 @@ public final class BatonNode implements AutoCloseable {
     private final DataDirCheck dataDirCheck;
     /** How a fail-stop ends the process; by default at once, without the clean stop's hand-over. */
     private final AtomicReference<IntConsumer> exit;
+    /** The node's TLS, whose certificate files are looked at for a renewal; null without TLS. */
+    private NodeTls tls;
 
     private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, Server admin,
                       MirrorDisks mirrors, String nodeId, Topology topology, Duration handOverTimeout,
@@ -215,8 +217,13 @@ public final class BatonNode implements AutoCloseable {
         DataDirCheck dataDirCheck = DataDirCheck.start(raftDir, stateMachine::storageFailed);
         log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
         HostTuning.tcpRtoAdvice(HostTuning.TCP_RTO_MAX_MS).ifPresent(advice -> log.warn("host tuning: {}", advice));
-        return new BatonNode(raft, controller, agent, events, admin, mirrors, nodeId, topology,
+        BatonNode node = new BatonNode(raft, controller, agent, events, admin, mirrors, nodeId, topology,
                 config.lease().plusSeconds(10), storageGuard, dataDirCheck, exit);
+        tls.ifPresent(t -> {
+            node.tls = t;
+            t.startReloading();
+        });
+        return node;
     }
 
     /**
@@ -273,6 +280,9 @@ public final class BatonNode implements AutoCloseable {
     @Override
     public void close() {
         dataDirCheck.close();
+        if (tls != null) {
+            tls.close();
+        }
         if (failStopped()) {
             return; // fenced already; nothing can be handed over or written any more
         }

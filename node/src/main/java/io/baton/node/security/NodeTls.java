@@ -20,9 +20,13 @@ import org.slf4j.LoggerFactory;
 public final class NodeTls {
     private static final Logger log = LoggerFactory.getLogger(NodeTls.class);
 
-    private final NodeCredentials credentials;
+    /** How often the files are looked at for a change (a renewed certificate); SIGHUP looks at once. */
+    public static final java.time.Duration RELOAD_EVERY = java.time.Duration.ofSeconds(10);
 
-    private NodeTls(NodeCredentials credentials) {
+    private final ReloadableCredentials credentials;
+    private java.util.concurrent.ScheduledExecutorService reloader;
+
+    private NodeTls(ReloadableCredentials credentials) {
         this.credentials = credentials;
     }
 
@@ -36,20 +40,74 @@ public final class NodeTls {
         if (files.isEmpty()) {
             return Optional.empty();
         }
-        NodeCredentials credentials = NodeCredentials.load(files.get(), nodeId, now);
-        credentials.warnings(files.get(), now).forEach(w -> log.warn("{}", w));
+        ReloadableCredentials credentials = ReloadableCredentials.load(files.get(), nodeId, now);
+        credentials.current().warnings(files.get(), now).forEach(w -> log.warn("{}", w));
         return Optional.of(new NodeTls(credentials));
     }
 
     public NodeCredentials credentials() {
+        return credentials.current();
+    }
+
+    /** The key and trust managers every link shares: they change when the files do. */
+    public ReloadableCredentials reloadable() {
         return credentials;
+    }
+
+    /**
+     * Looks at the files every {@link #RELOAD_EVERY} and at SIGHUP, and uses new ones that pass the
+     * start-up checks for every connection made from then on; refused files are one line, and the
+     * certificate in use stays.
+     */
+    public synchronized void startReloading() {
+        if (reloader != null) {
+            return;
+        }
+        reloader = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "baton-tls-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        reloader.scheduleWithFixedDelay(() -> reload(false), RELOAD_EVERY.toMillis(), RELOAD_EVERY.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloader.execute(() -> reload(true)));
+        } catch (IllegalArgumentException e) {
+            log.warn("TLS: SIGHUP cannot be handled here ({}); certificate files are still looked at every {} s",
+                    e.getMessage(), RELOAD_EVERY.toSeconds());
+        }
+    }
+
+    /** Reads the files again if they changed (always with {@code force}) and logs what it did. */
+    public ReloadableCredentials.Reload reload(boolean force) {
+        try {
+            ReloadableCredentials.Reload r = credentials.reload(Instant.now(), force);
+            switch (r.outcome()) {
+                case RELOADED -> {
+                    log.info("{}", r.message());
+                    credentials.current().warnings(credentials.files(), Instant.now()).forEach(w -> log.warn("{}", w));
+                }
+                case REFUSED -> log.warn("{}", r.message());
+                default -> { }
+            }
+            return r;
+        } catch (RuntimeException e) {
+            log.warn("TLS: reloading the certificate files failed: {}", e.toString());
+            return new ReloadableCredentials.Reload(ReloadableCredentials.Outcome.REFUSED, e.toString());
+        }
+    }
+
+    public synchronized void close() {
+        if (reloader != null) {
+            reloader.shutdownNow();
+            reloader = null;
+        }
     }
 
     /** The mirror link's mutual TLS: the peer's certificate must name the node it is expected to be. */
     public MirrorTls mirror() throws CertificateException {
         try {
-            return new MirrorTls(credentials.own().key(), credentials.own().certificate(), credentials.trusted(),
-                    NodeTls::nodeOf);
+            return new MirrorTls(credentials.keyManager(), credentials.trustManager(), NodeTls::nodeOf);
         } catch (SSLException e) {
             throw new CertificateException("cannot use the node certificate for TLS: " + e.getMessage());
         }
@@ -61,8 +119,8 @@ public final class NodeTls {
      */
     public ServerCredentials adminServer() {
         return TlsServerCredentials.newBuilder()
-                .keyManager(KeyStores.keyManagers(credentials.own()))
-                .trustManager(KeyStores.trustManagers(credentials.trusted()))
+                .keyManager(credentials.keyManager())
+                .trustManager(credentials.trustManager())
                 .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
                 .build();
     }

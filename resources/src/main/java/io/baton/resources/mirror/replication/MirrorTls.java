@@ -12,7 +12,9 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -39,6 +41,18 @@ public final class MirrorTls {
         this.server = SslContextBuilder.forServer(key, cert).trustManager(ca).clientAuth(ClientAuth.REQUIRE)
                 .protocols("TLSv1.3").build();
         this.client = SslContextBuilder.forClient().keyManager(key, cert).trustManager(ca).protocols("TLSv1.3").build();
+        this.identityOf = identityOf;
+    }
+
+    /**
+     * The same with key and trust managers that may change while the node runs (a renewed
+     * certificate, a second CA): every new connection uses what they hold then.
+     */
+    public MirrorTls(KeyManager keys, TrustManager trust, Function<X509Certificate, Optional<String>> identityOf)
+            throws SSLException {
+        this.server = SslContextBuilder.forServer(keys).trustManager(trust).clientAuth(ClientAuth.REQUIRE)
+                .protocols("TLSv1.3").build();
+        this.client = SslContextBuilder.forClient().keyManager(keys).trustManager(trust).protocols("TLSv1.3").build();
         this.identityOf = identityOf;
     }
 
