@@ -16,6 +16,7 @@ import io.baton.coordinator.ratis.RaftNode;
 import io.baton.coordinator.time.MonotonicClock;
 import io.baton.node.admin.AdminService;
 import io.baton.node.admin.EventHub;
+import io.baton.node.audit.AuditTrail;
 import io.baton.node.admin.StatusBuilder;
 import io.baton.node.admin.StatusCache;
 import io.baton.node.agent.GroupRuntime;
@@ -55,6 +56,7 @@ public final class BatonNode implements AutoCloseable {
     private final ControllerRunner controller;
     private final NodeAgent agent;
     private final EventHub events;
+    private final AuditTrail audit;
     private final Server admin;
     private final MirrorDisks mirrors;
     private final String nodeId;
@@ -71,7 +73,8 @@ public final class BatonNode implements AutoCloseable {
     /** How a fail-stop ends the process; by default at once, without the clean stop's hand-over. */
     private final AtomicReference<IntConsumer> exit;
 
-    private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, Server admin,
+    private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, AuditTrail audit,
+                      Server admin,
                       MirrorDisks mirrors, String nodeId, Topology topology, Duration handOverTimeout,
                       StorageGuard storageGuard, DataDirCheck dataDirCheck, AtomicReference<IntConsumer> exit) {
         this.storageGuard = storageGuard;
@@ -85,6 +88,7 @@ public final class BatonNode implements AutoCloseable {
         this.controller = controller;
         this.agent = agent;
         this.events = events;
+        this.audit = audit;
         this.admin = admin;
     }
 
@@ -178,6 +182,9 @@ public final class BatonNode implements AutoCloseable {
         stateMachine.addListener(controller);
         stateMachine.addListener(agent);
         stateMachine.addListener(events);
+        // Every committed event, also in DATA_DIR/events.jsonl: history beyond the state's 500 (issue 10).
+        AuditTrail audit = AuditTrail.start(stateMachine, dataDir);
+        stateMachine.addListener(audit);
         // A storage failure is a crash (issue 9): fence, one line, exit for systemd to restart the node.
         AtomicReference<IntConsumer> exit = new AtomicReference<>(status -> Runtime.getRuntime().halt(status));
         StorageGuard storageGuard = new StorageGuard(agent::fenceNow, line -> log.error("{}", line),
@@ -194,6 +201,7 @@ public final class BatonNode implements AutoCloseable {
         } catch (IOException e) {
             raft.close();
             mirrors.close();
+            audit.close();
             throw new IOException("cannot start raft " + self.raft() + ": " + e.getMessage(), e);
         }
         try {
@@ -201,13 +209,14 @@ public final class BatonNode implements AutoCloseable {
         } catch (IOException e) {
             raft.close();
             mirrors.close();
+            audit.close();
             throw ListenCheck.cannotListen("admin", self.admin(), e);
         }
         agent.start();
         DataDirCheck dataDirCheck = DataDirCheck.start(raftDir, stateMachine::storageFailed);
         log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
         HostTuning.tcpRtoAdvice(HostTuning.TCP_RTO_MAX_MS).ifPresent(advice -> log.warn("host tuning: {}", advice));
-        return new BatonNode(raft, controller, agent, events, admin, mirrors, nodeId, topology,
+        return new BatonNode(raft, controller, agent, events, audit, admin, mirrors, nodeId, topology,
                 config.lease().plusSeconds(10), storageGuard, dataDirCheck, exit);
     }
 
@@ -282,6 +291,7 @@ public final class BatonNode implements AutoCloseable {
             log.warn("raft close: {}", e.toString());
         } finally {
             events.close(); // after Raft: no listener is told of an entry any more
+            audit.close(); // writes what Raft applied up to its close
         }
         try {
             admin.awaitTermination(2, TimeUnit.SECONDS);
