@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  *
  * <p>What the file holds is the truth about what was written. Opening it (at start, and again after
  * a failed write) cuts off a torn last line (a crash or a full disk in the middle of a write) and
- * reads the seq of the last whole line, looking in {@code events.jsonl.1} when the current file is
- * empty (a crash just after a rotation). So a retry after a failure that struck halfway through a
+ * reads the seq of the last whole event line, looking in {@code events.jsonl.1} when the current file
+ * has none (a crash just after a rotation). So a retry after a failure that struck halfway through a
  * batch writes neither a line twice nor a torn one.
  */
 public final class EventsFile implements AutoCloseable {
@@ -132,7 +132,7 @@ public final class EventsFile implements AutoCloseable {
                 ch.force(false);
             }
             OptionalLong last = lastSeqIn(ch, end);
-            if (last.isEmpty() && end == 0) {
+            if (last.isEmpty()) { // empty, or nothing in it is an event line
                 last = lastSeqOf(dir.resolve(NAME + ".1"));
             }
             channel = ch;

@@ -98,6 +98,18 @@ class EventsFileTest {
     }
 
     @Test
+    void aFileWithoutAnEventLineAlsoContinuesFromTheRotatedOne() throws IOException {
+        try (EventsFile f = file(1 << 20, 2)) {
+            f.append(events(1, 4));
+        }
+        Files.move(dir.resolve(EventsFile.NAME), dir.resolve(EventsFile.NAME + ".1"));
+        Files.writeString(dir.resolve(EventsFile.NAME), "not an event\n");
+        try (EventsFile f = file(1 << 20, 2)) {
+            assertEquals(4, f.lastSeq());
+        }
+    }
+
+    @Test
     void aGapIsWrittenPastWithOneWarning() throws IOException {
         try (EventsFile f = file(1 << 20, 2)) {
             f.append(events(1, 1));
