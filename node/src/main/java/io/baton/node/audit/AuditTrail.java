@@ -39,6 +39,8 @@ public final class AuditTrail implements StateListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
     /** Events waiting for the disk; a move makes a handful. */
     static final int QUEUE = 10_000;
+    /** At most this many events a write (and fsync). */
+    private static final int BATCH = 256;
     private static final long FIRST_RETRY_MS = 500;
     private static final long LAST_RETRY_MS = 30_000;
     /** How long a clean stop waits for the queue to reach the disk. */
@@ -46,7 +48,7 @@ public final class AuditTrail implements StateListener, AutoCloseable {
 
     private final BatonStateMachine stateMachine;
     private final EventsFile file;
-    private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<Event> queue;
     private final LogThrottle throttle = new LogThrottle(TimeUnit.MINUTES.toNanos(1), 16);
     private final LongSupplier nanos;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -55,8 +57,10 @@ public final class AuditTrail implements StateListener, AutoCloseable {
     private volatile long queued;
     private volatile boolean closed;
 
-    AuditTrail(BatonStateMachine stateMachine, EventsFile file, LongSupplier nanos) {
+    /** Without its writer thread: {@link #start} starts it; tests call {@link #write} themselves. */
+    AuditTrail(BatonStateMachine stateMachine, EventsFile file, int queueSize, LongSupplier nanos) {
         this.stateMachine = stateMachine;
+        this.queue = new ArrayBlockingQueue<>(queueSize);
         this.file = file;
         this.nanos = nanos;
         long written = 0;
@@ -74,7 +78,7 @@ public final class AuditTrail implements StateListener, AutoCloseable {
     /** Opens {@code dataDir/events.jsonl} (fixed limits, {@link Rotation}) and starts the writer. */
     public static AuditTrail start(BatonStateMachine stateMachine, Path dataDir) {
         EventsFile file = new EventsFile(dataDir, Rotation.MAX_FILE_BYTES, Rotation.KEPT, line -> log.warn("{}", line));
-        AuditTrail trail = new AuditTrail(stateMachine, file, System::nanoTime);
+        AuditTrail trail = new AuditTrail(stateMachine, file, QUEUE, System::nanoTime);
         trail.writer.start();
         return trail;
     }
@@ -116,23 +120,38 @@ public final class AuditTrail implements StateListener, AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                queue.drainTo(batch, 255);
+            }
+            if (write(batch)) {
+                retryMs = FIRST_RETRY_MS;
+                continue;
             }
             try {
-                file.append(batch);
-                batch.clear();
-                retryMs = FIRST_RETRY_MS;
-            } catch (IOException | RuntimeException e) {
-                failed(e);
-                try {
-                    if (stop.await(retryMs, TimeUnit.MILLISECONDS)) {
-                        return; // stopping: a clean stop does not wait for a failed disk
-                    }
-                } catch (InterruptedException x) {
-                    return;
+                if (stop.await(retryMs, TimeUnit.MILLISECONDS)) {
+                    return; // stopping: a clean stop does not wait for a failed disk
                 }
-                retryMs = Math.min(LAST_RETRY_MS, retryMs * 2);
+            } catch (InterruptedException x) {
+                return;
             }
+            retryMs = Math.min(LAST_RETRY_MS, retryMs * 2);
+        }
+    }
+
+    /**
+     * One write: {@code batch} (what failed last time, or a first event) topped up from the queue,
+     * appended. Emptied when it worked; kept, for the next try, when it failed (logged).
+     */
+    boolean write(List<Event> batch) {
+        queue.drainTo(batch, Math.max(0, BATCH - batch.size()));
+        if (batch.isEmpty()) {
+            return true;
+        }
+        try {
+            file.append(batch);
+            batch.clear();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+            return false;
         }
     }
 
