@@ -9,6 +9,7 @@ import io.baton.node.audit.EventsFile;
 import io.baton.proto.Event;
 import io.baton.proto.admin.MoveRequest;
 import io.baton.proto.admin.WatchRequest;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,13 @@ class AuditTrailIT {
     }
 
     private void move(String to) {
-        cluster.admin("server2").move(MoveRequest.newBuilder().setGroup(LocalCluster.GROUP).setTo(to).build());
+        // Just after a node is killed its peers may still be electing a leader (the witness may have led).
+        await().atMost(MOVE).pollInterval(Duration.ofMillis(200)).ignoreException(StatusRuntimeException.class)
+                .until(() -> {
+                    cluster.admin("server2").move(MoveRequest.newBuilder().setGroup(LocalCluster.GROUP).setTo(to)
+                            .build());
+                    return true;
+                });
         try {
             cluster.awaitOnline(to, MOVE);
         } catch (ConditionTimeoutException e) {
