@@ -59,7 +59,9 @@ class BatonCtlIT {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/batonctl").toString(),
                 "--endpoint", cluster.endpoints()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(cluster.ctlEnv());
+        Process p = builder.start();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));

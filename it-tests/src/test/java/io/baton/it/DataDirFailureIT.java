@@ -192,7 +192,9 @@ class DataDirFailureIT {
         List<String> traced = new ArrayList<>();
         for (int i = 0; i + 1 < log.size(); i++) {
             boolean header = log.get(i).matches("^\\d\\d:\\d\\d:.*");
-            boolean trace = !log.get(i + 1).matches("^\\d\\d:\\d\\d:.*");
+            // A trace's first line names the exception's class (JvmPauseMonitor's second line does not).
+            String next = log.get(i + 1);
+            boolean trace = next.startsWith("\tat ") || next.matches("^([\\w$]+\\.)+[\\w$]+(Exception|Error)\\b.*");
             if (header && trace && !log.get(i).contains(" SegmentedRaftLog") && !log.get(i).contains(" GrpcServerProtocolService")) {
                 traced.add(log.get(i));
             }

@@ -3,7 +3,15 @@ package io.baton.it;
 import static org.awaitility.Awaitility.await;
 
 import io.baton.node.security.CertificateAuthority;
+import io.baton.node.config.TlsConfig;
+import io.baton.node.security.KeyStores;
+import io.baton.node.security.NodeCredentials;
 import io.baton.node.security.PemFiles;
+import io.baton.node.security.Role;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.TlsChannelCredentials;
 import io.baton.proto.PhaseProto;
 import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.ClusterStatus;
@@ -44,6 +52,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private final Duration lease;
     private final long mirrorSizeBytes;
+    /** The cluster's CA, to issue certificates from; null without TLS. */
+    private CertificateAuthority ca;
 
     /**
      * @param subnet a loopback prefix of three octets, distinct per test class, such as {@code 127.0.21}
@@ -94,6 +104,8 @@ public final class LocalCluster implements AutoCloseable {
         if (TLS) {
             writeCertificates(dir.resolve("tls"));
             yaml.append("  tls: {ca: tls/ca.crt, cert: 'tls/${node}.crt', key: 'tls/${node}.key'}\n");
+        } else {
+            yaml.append("  insecure: true\n");
         }
         yaml.append("nodes:\n");
         for (Member m : members) {
@@ -133,11 +145,54 @@ public final class LocalCluster implements AutoCloseable {
     /** A CA and a certificate per member, as {@code batonctl certs init} makes them. */
     private void writeCertificates(Path tls) throws IOException {
         Files.createDirectories(tls);
-        CertificateAuthority ca = CertificateAuthority.create("it", Duration.ofDays(2), Instant.now());
+        ca = CertificateAuthority.create("it", Duration.ofDays(2), Instant.now());
         PemFiles.write(tls, "ca", ca.ca());
         for (Member m : members) {
             PemFiles.write(tls, m.id, ca.issueNode(m.id, List.of(m.ip), Duration.ofDays(2), Instant.now()));
         }
+        issueOperator(ADMIN_CERT, Role.ADMIN);
+    }
+
+    /** The cluster's CA (null without TLS), to issue certificates a test needs. */
+    public CertificateAuthority certificateAuthority() {
+        return ca;
+    }
+
+    /** The operator certificate the tests' own admin calls and batonctl runs use (role admin). */
+    public static final String ADMIN_CERT = "it-admin";
+
+    /** Writes {@code tls/NAME.crt} and {@code tls/NAME.key}, an operator certificate of this cluster's CA. */
+    public void issueOperator(String name, Role role) throws IOException {
+        PemFiles.write(dir.resolve("tls"), name, ca.issueOperator(name, role, Duration.ofDays(2), Instant.now()));
+    }
+
+    /** The TLS files of a certificate in {@code tls/} ({@code NAME.crt}, {@code NAME.key}) with the CA. */
+    public TlsConfig.Files tlsFiles(String name) {
+        Path tls = dir.resolve("tls");
+        return new TlsConfig.Files(tls.resolve("ca.crt"), tls.resolve(name + ".crt"), tls.resolve(name + ".key"));
+    }
+
+    /** A client's credentials for the admin port with certificate {@code name}: TLS, or plaintext without. */
+    public ChannelCredentials adminCredentials(String name) {
+        if (!TLS) {
+            return InsecureChannelCredentials.create();
+        }
+        try {
+            NodeCredentials c = NodeCredentials.loadAnyIdentity(tlsFiles(name), Instant.now());
+            return TlsChannelCredentials.newBuilder().keyManager(KeyStores.keyManagers(c.own()))
+                    .trustManager(KeyStores.trustManagers(c.trusted())).build();
+        } catch (io.baton.node.security.CertificateException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The environment that gives a batonctl process the tests' admin certificate (empty without TLS). */
+    public Map<String, String> ctlEnv() {
+        if (!TLS) {
+            return Map.of();
+        }
+        TlsConfig.Files f = tlsFiles(ADMIN_CERT);
+        return Map.of("BATON_CA", f.ca().toString(), "BATON_CERT", f.cert().toString(), "BATON_KEY", f.key().toString());
     }
 
     /** The port the monitored application listens on. */
@@ -295,7 +350,7 @@ public final class LocalCluster implements AutoCloseable {
 
     public BatonAdminGrpc.BatonAdminBlockingStub admin(String id) {
         ManagedChannel ch = channels.computeIfAbsent(id, k ->
-                NettyChannelBuilder.forAddress(member(k).ip, 7401).usePlaintext().build());
+                Grpc.newChannelBuilderForAddress(member(k).ip, 7401, adminCredentials(ADMIN_CERT)).build());
         return BatonAdminGrpc.newBlockingStub(ch).withDeadlineAfter(3, TimeUnit.SECONDS);
     }
 

@@ -9,6 +9,7 @@ import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
 import io.baton.proto.admin.MoveRequest;
 import io.baton.proto.admin.StatusRequest;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -99,7 +100,8 @@ class PortFloodIT {
         int calls = 2000;
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            channels.add(NettyChannelBuilder.forAddress(cluster.member(leader).ip(), 7401).usePlaintext().build());
+            channels.add(Grpc.newChannelBuilderForAddress(cluster.member(leader).ip(), 7401,
+                    cluster.adminCredentials(LocalCluster.ADMIN_CERT)).build());
         }
         AtomicInteger ok = new AtomicInteger();
         ConcurrentHashMap<Status.Code, AtomicInteger> failed = new ConcurrentHashMap<>();

@@ -49,6 +49,12 @@ public final class NodeMain implements Callable<Integer> {
                     + cluster.nodes().stream().map(n -> n.id()).collect(Collectors.joining(", ")));
             return 2;
         }
+        if (cluster.tls() == null && !cluster.insecure()) {
+            System.err.println("baton-node: " + config + ": cluster: no tls block; give cluster.tls (ca, cert, key:"
+                    + " 'batonctl certs init --config " + config + " --out DIR' makes the files) or, to run without TLS"
+                    + " on purpose, cluster.insecure: true");
+            return 2;
+        }
         cluster.warnings().forEach(w -> log.warn("{}", w));
         Path dir = dataDir != null ? dataDir : Path.of("/var/lib/baton", node);
         BatonNode running;

@@ -6,6 +6,7 @@ import io.baton.it.LocalCluster;
 import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.StatusRequest;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -49,7 +50,7 @@ class StatusBenchmark {
             String leader = cluster.status().orElseThrow().getLeader();
             long pid = cluster.process(leader).pid();
             for (int outstanding : new int[] {1, 8, 64, 512}) {
-                rows.add(run(cluster.member(leader).ip(), pid, outstanding));
+                rows.add(run(cluster, cluster.member(leader).ip(), pid, outstanding));
             }
         }
         System.out.println();
@@ -59,10 +60,10 @@ class StatusBenchmark {
         rows.forEach(System.out::println);
     }
 
-    private static String run(String ip, long pid, int outstanding) throws Exception {
+    private static String run(LocalCluster cluster, String ip, long pid, int outstanding) throws Exception {
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < Math.max(1, outstanding / 32); i++) {
-            channels.add(NettyChannelBuilder.forAddress(ip, 7401).usePlaintext().build());
+            channels.add(Grpc.newChannelBuilderForAddress(ip, 7401, cluster.adminCredentials(LocalCluster.ADMIN_CERT)).build());
         }
         AtomicLong ok = new AtomicLong();
         AtomicLong refused = new AtomicLong();

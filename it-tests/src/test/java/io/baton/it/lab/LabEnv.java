@@ -246,6 +246,7 @@ final class LabEnv implements AutoCloseable {
                 .append("cluster:\n  name: baton-lab\n")
                 .append("  heartbeat_interval: ").append(HEARTBEAT.toMillis()).append("ms\n")
                 .append("  lease: ").append(LEASE.toMillis()).append("ms\n")
+                .append("  insecure: true\n")
                 .append("nodes:\n");
         for (Host h : List.of(Host.SERVER1, Host.SERVER2, Host.WITNESS)) {
             yaml.append("  - {id: ").append(h.id).append(", role: ").append(h == Host.WITNESS ? "witness" : "data")

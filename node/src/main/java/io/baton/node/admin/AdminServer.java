@@ -1,7 +1,9 @@
 package io.baton.node.admin;
 
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
@@ -37,7 +39,11 @@ final class AdminServer extends Server {
         this.pool = pool;
     }
 
-    static Server build(InetSocketAddress address, AdminService service, AdminLimits limits) {
+    /**
+     * @param tls the server's TLS (client certificate required), or null for plaintext: then every
+     *            caller may make every call, as before TLS
+     */
+    static Server build(InetSocketAddress address, AdminService service, AdminLimits limits, ServerCredentials tls) {
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(limits.callThreads(), limits.callThreads(), 0,
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(limits.maxCalls()), r -> {
@@ -48,7 +54,12 @@ final class AdminServer extends Server {
         EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("baton-admin-accept", true));
         EventLoopGroup workers = new NioEventLoopGroup(1, new DefaultThreadFactory("baton-admin-io", true));
         AdminPort port = new AdminPort(limits.connections());
-        Server grpc = NettyServerBuilder.forAddress(address)
+        // BoundedCalls first (it moves the call to the pool), then AdminAuth, whose context then
+        // travels with the call's callbacks on the pool's thread.
+        ServerServiceDefinition calls = tls == null
+                ? ServerInterceptors.intercept(service, new BoundedCalls(limits.maxCalls(), pool))
+                : ServerInterceptors.intercept(service, new AdminAuth(), new BoundedCalls(limits.maxCalls(), pool));
+        Server grpc = (tls == null ? NettyServerBuilder.forAddress(address) : NettyServerBuilder.forAddress(address, tls))
                 .channelFactory(port::newChannel)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
@@ -58,7 +69,7 @@ final class AdminServer extends Server {
                 .maxInboundMetadataSize(16 * 1024)
                 .maxConcurrentCallsPerConnection(CALLS_PER_CONNECTION)
                 .maxConnectionIdle(limits.connections().idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(service, new BoundedCalls(limits.maxCalls(), pool)))
+                .addService(calls)
                 .build();
         return new AdminServer(grpc, boss, workers, pool);
     }

@@ -24,6 +24,7 @@ import io.baton.proto.admin.StatusRequest;
 import io.baton.proto.admin.StopRequest;
 import io.baton.proto.admin.WatchRequest;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -71,7 +72,16 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
 
     /** The admin gRPC server for {@code service} on {@code address}, with {@code limits}; not started. */
     public static Server server(InetSocketAddress address, AdminService service, AdminLimits limits) {
-        return AdminServer.build(address, service, limits);
+        return AdminServer.build(address, service, limits, null);
+    }
+
+    /**
+     * The admin gRPC server with TLS: every caller presents a certificate of the cluster's CA, and
+     * its role decides what it may call ({@link AdminPermissions}); not started.
+     */
+    public static Server server(InetSocketAddress address, AdminService service, AdminLimits limits,
+                                ServerCredentials tls) {
+        return AdminServer.build(address, service, limits, tls);
     }
 
     /** Refuses the request when a name in it breaks {@link NameRule}; true when refused. */
@@ -192,6 +202,10 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
 
     private void write(Command.Builder command, StreamObserver<OpReply> response) {
         command.setWallTimeMs(wallClockMs.getAsLong());
+        AdminCaller caller = AdminAuth.CALLER.get();
+        if (caller != null) {
+            command.setCaller(caller.toProto());
+        }
         raft.submit(command.build(), WRITE_TIMEOUT).whenComplete((result, error) -> {
             if (error != null) {
                 response.onError(Status.UNAVAILABLE.withDescription(

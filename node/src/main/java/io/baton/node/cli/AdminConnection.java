@@ -8,6 +8,7 @@ import io.baton.proto.admin.BatonAdminGrpc.BatonAdminBlockingStub;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.StatusRequest;
 import io.baton.proto.admin.WatchRequest;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -19,11 +20,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Plaintext gRPC connection to the first admin endpoint that answers.
+ * gRPC connection (TLS with a client certificate, or plaintext) to the first admin endpoint that answers.
  *
  * <p>Every call carries a deadline of {@code timeout}. A call that fails with UNAVAILABLE or DEADLINE_EXCEEDED
  * (connection refused, unknown host, node shutting down, ...) is retried on the next endpoint; the endpoint that
@@ -39,15 +41,21 @@ final class AdminConnection implements AutoCloseable {
     private final List<Endpoint> endpoints;
     private final Duration timeout;
     private final ManagedChannel[] channels;
+    private final Optional<ChannelCredentials> tls;
     private int preferred;
 
     AdminConnection(List<Endpoint> endpoints, Duration timeout) {
+        this(endpoints, timeout, Optional.empty());
+    }
+
+    AdminConnection(List<Endpoint> endpoints, Duration timeout, Optional<ChannelCredentials> tls) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no endpoint");
         }
         this.endpoints = List.copyOf(endpoints);
         this.timeout = timeout;
         this.channels = new ManagedChannel[endpoints.size()];
+        this.tls = tls;
     }
 
     /** The endpoint that answered last (or the first one before any call). */
@@ -128,7 +136,8 @@ final class AdminConnection implements AutoCloseable {
     private ManagedChannel channel(int index) {
         if (channels[index] == null) {
             Endpoint e = endpoints.get(index);
-            channels[index] = Grpc.newChannelBuilderForAddress(e.host(), e.port(), InsecureChannelCredentials.create())
+            channels[index] = Grpc.newChannelBuilderForAddress(e.host(), e.port(),
+                            tls.orElseGet(InsecureChannelCredentials::create))
                     // A refusal's text travels in a header: a node from before the name limits echoed
                     // whole names there, and over gRPC's 8 KiB default the answer was only "http2 exception".
                     .maxInboundMetadataSize(MAX_ANSWER_HEADERS_BYTES)
@@ -170,6 +179,9 @@ final class AdminConnection implements AutoCloseable {
             if (t instanceof java.net.UnknownHostException) {
                 return "unknown host";
             }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS handshake failed: " + tlsReason(t);
+            }
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             for (String known : new String[] {"connection refused", "connection reset", "timed out", "no route to host",
                     "network is unreachable", "host is unreachable"}) {
@@ -181,7 +193,29 @@ final class AdminConnection implements AutoCloseable {
                 return "connection failed";
             }
         }
+        if (tls.isEmpty()) {
+            // A TLS port closes a plaintext connection without a word.
+            return describe(e.getStatus()) + " (if the cluster uses TLS, give --ca, --cert and --key,"
+                    + " or BATON_CA, BATON_CERT and BATON_KEY)";
+        }
         return describe(e.getStatus());
+    }
+
+    /** The innermost reason of a TLS failure: e.g. the certificate check that failed. */
+    private static String tlsReason(Throwable t) {
+        Throwable reason = t;
+        while (reason.getCause() != null && reason.getCause() != reason) {
+            reason = reason.getCause();
+        }
+        String message = reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage();
+        if (message.contains("No subject alternative") || message.contains("No name matching")) {
+            return "the node's certificate does not name the address dialled (" + message + ")";
+        }
+        if (message.contains("bad_certificate") || message.contains("certificate_required")
+                || message.contains("unknown_ca") || message.contains("certificate_expired")) {
+            return "the node refused this client's certificate (" + message + ")";
+        }
+        return oneLine(message);
     }
 
     /** The server's text as the terminal may show it: control characters escaped, at most {@link #MAX_REASON_CHARS}. */

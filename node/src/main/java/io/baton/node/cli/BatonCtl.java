@@ -1,6 +1,12 @@
 package io.baton.node.cli;
 
+import io.baton.node.security.CertificateException;
+import io.grpc.ChannelCredentials;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -26,9 +32,22 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class BatonCtl implements Callable<Integer> {
 
     @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,HOST:PORT...]",
-            defaultValue = "${env:BATON_ENDPOINT:-127.0.0.1:7401}", converter = EndpointList.Converter.class,
-            description = "Admin endpoints, tried in order (default: $BATON_ENDPOINT, else 127.0.0.1:7401).")
+            converter = EndpointList.Converter.class,
+            description = "Admin endpoints, tried in order (default: $BATON_ENDPOINT, else endpoint in"
+                    + " ~/.config/baton/batonctl.yaml, else 127.0.0.1:7401).")
     EndpointList endpoints;
+
+    @Option(names = "--ca", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "The cluster's CA certificate, for TLS (default: $BATON_CA, else ca in the settings file).")
+    Path ca;
+
+    @Option(names = "--cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Your certificate (batonctl certs issue) (default: $BATON_CERT, else cert in the settings file).")
+    Path cert;
+
+    @Option(names = "--key", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Your certificate's key (default: $BATON_KEY, else key in the settings file).")
+    Path key;
 
     @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class, description = "Deadline of each call (default: ${DEFAULT-VALUE}).")
@@ -96,7 +115,20 @@ public final class BatonCtl implements Callable<Integer> {
     }
 
     AdminConnection connect() {
-        return new AdminConnection(endpoints.endpoints(), timeout);
+        Map<String, String> env = System.getenv();
+        Path file = CtlSettings.defaultFile(env);
+        CtlSettings settings = CtlSettings.resolve(
+                new CtlSettings.Flags(endpoints == null ? null : endpoints.toString(), ca, cert, key),
+                env, file, CtlSettings.readFile(file));
+        Optional<ChannelCredentials> tls = Optional.empty();
+        if (settings.tls().isPresent()) {
+            try {
+                tls = Optional.of(ClientTls.credentials(settings.tls().get(), Instant.now()));
+            } catch (CertificateException e) {
+                throw new CtlException(e.getMessage());
+            }
+        }
+        return new AdminConnection(settings.endpoints(), timeout, tls);
     }
 
     PrintStream out() {

@@ -14,6 +14,7 @@ import io.baton.coordinator.ratis.BatonStateMachine;
 import io.baton.coordinator.ratis.ControllerRunner;
 import io.baton.coordinator.ratis.RaftNode;
 import io.baton.coordinator.time.MonotonicClock;
+import io.baton.node.admin.AdminLimits;
 import io.baton.node.admin.AdminService;
 import io.baton.node.admin.EventHub;
 import io.baton.node.audit.AuditTrail;
@@ -143,6 +144,10 @@ public final class BatonNode implements AutoCloseable {
 
         Optional<NodeTls> tls;
         MirrorTls mirrorTls;
+        if (config.insecure()) {
+            log.warn("running without TLS (cluster.insecure: true): anyone who can reach the raft, admin or mirror"
+                    + " port can change who owns a group or read the mirror disk's data; see docs/security.md");
+        }
         try {
             tls = NodeTls.load(config, nodeId, Instant.now());
             mirrorTls = tls.isPresent() ? tls.get().mirror() : null;
@@ -194,8 +199,11 @@ public final class BatonNode implements AutoCloseable {
         // Status is one leader query per heartbeat interval, shared by every caller (issue 9, finding 2).
         StatusCache statusCache = new StatusCache(() -> status(config, topology, raft, nodeId),
                 config.heartbeatInterval().toNanos(), System::nanoTime);
-        Server admin = AdminService.server(new InetSocketAddress(self.admin().host(), self.admin().port()),
-                new AdminService(raft, statusCache::get, events, wall));
+        AdminService adminService = new AdminService(raft, statusCache::get, events, wall);
+        InetSocketAddress adminAddress = new InetSocketAddress(self.admin().host(), self.admin().port());
+        Server admin = tls.isPresent()
+                ? AdminService.server(adminAddress, adminService, AdminLimits.DEFAULT, tls.get().adminServer())
+                : AdminService.server(adminAddress, adminService);
         try {
             raft.start();
         } catch (IOException e) {

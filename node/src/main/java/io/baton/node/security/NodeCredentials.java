@@ -30,6 +30,19 @@ public record NodeCredentials(List<X509Certificate> trusted, Issued own) {
     }
 
     public static NodeCredentials load(TlsConfig.Files files, String nodeId, Instant now) throws CertificateException {
+        NodeCredentials checked = loadAnyIdentity(files, now);
+        String identity = identityProblem(checked.own().certificate(), nodeId);
+        if (identity != null) {
+            throw new CertificateException(files.cert() + ": " + identity);
+        }
+        return checked;
+    }
+
+    /**
+     * The same checks but the identity: for a client such as batonctl, whose certificate may be an
+     * operator's or a node's.
+     */
+    public static NodeCredentials loadAnyIdentity(TlsConfig.Files files, Instant now) throws CertificateException {
         List<X509Certificate> trusted = PemFiles.readCertificates(files.ca());
         for (X509Certificate ca : trusted) {
             if (ca.getBasicConstraints() < 0) {
@@ -44,10 +57,6 @@ public record NodeCredentials(List<X509Certificate> trusted, Issued own) {
                     + " (issued by " + cert.getIssuerX500Principal().getName() + ")");
         }
         checkValidity(files.cert(), cert, now);
-        String identity = identityProblem(cert, nodeId);
-        if (identity != null) {
-            throw new CertificateException(files.cert() + ": " + identity);
-        }
         return new NodeCredentials(trusted, own);
     }
 

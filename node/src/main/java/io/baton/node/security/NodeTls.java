@@ -3,6 +3,8 @@ package io.baton.node.security;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.TlsConfig;
 import io.baton.resources.mirror.replication.MirrorTls;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -51,6 +53,18 @@ public final class NodeTls {
         } catch (SSLException e) {
             throw new CertificateException("cannot use the node certificate for TLS: " + e.getMessage());
         }
+    }
+
+    /**
+     * The admin port's TLS: the node's certificate, and a client certificate of the cluster's CA required
+     * of every caller (TLS 1.3 and 1.2, for operators' older tools such as curl or grpcurl).
+     */
+    public ServerCredentials adminServer() {
+        return TlsServerCredentials.newBuilder()
+                .keyManager(KeyStores.keyManagers(credentials.own()))
+                .trustManager(KeyStores.trustManagers(credentials.trusted()))
+                .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+                .build();
     }
 
     /** The node a certificate names ({@code baton:node:ID}), if any. */

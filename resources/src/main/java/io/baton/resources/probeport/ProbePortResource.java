@@ -11,7 +11,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +33,15 @@ import org.slf4j.LoggerFactory;
  * probes time out, instead of a full default backlog of probes passing for a dead owner.
  *
  * <p>{@link #fence()} closes the listening socket at once from any thread; {@link #start} binds
- * again afterwards. On Linux a socket closed while another thread is blocked in its accept() keeps
- * listening (and completing handshakes) until that thread has been woken and left the call, which
- * on a loaded machine takes milliseconds: so the fence also waits for the accept thread to end, at
- * most {@link #FENCE_WAIT_MS}, and the port refuses when it returns.
+ * again afterwards. A listening channel closed while registered with the accept thread's selector
+ * keeps listening (and completing handshakes) until that thread has been woken and deregistered it,
+ * which on a loaded machine takes milliseconds: so the fence also waits for the accept thread to
+ * end, at most {@link #FENCE_WAIT_MS}, and the port refuses when it returns.
  *
- * <p>{@code leaseHeld} says whether the node's lease is live. In TCP mode a probe accepted while it
- * is not (the process was frozen past its lease) closes the listener at once, before the fence
- * thread gets to it; in HTTP mode such a probe is answered 503.
+ * <p>{@code leaseHeld} says whether the node's lease is live. The accept thread checks it before it
+ * takes a queued connection: if it is not (the process was frozen past its lease) it closes the
+ * listener at once (TCP mode), with the queue still full, before the fence thread gets to it. In
+ * HTTP mode a probe answered after the lease ended gets a 503.
  *
  * <p>In HTTP mode the accept thread hands every connection to one {@link HttpProbeServer} thread
  * (a selector), so slow or silent clients cost a file descriptor each, never a thread, and are
@@ -138,8 +142,9 @@ public final class ProbePortResource implements Resource {
             ServerSocket server = null;
             Listener listener;
             try {
-                // HTTP mode needs the accepted connections as channels, for its selector.
-                server = mode == ProbeMode.HTTP ? ServerSocketChannel.open().socket() : new ServerSocket();
+                // A channel in both modes: the accept thread waits in a selector and checks the lease
+                // before it takes a connection from the queue (see acceptLoop).
+                server = ServerSocketChannel.open().socket();
                 server.setReuseAddress(true);
                 server.bind(address, BACKLOG);
                 listener = new Listener(server);
@@ -187,14 +192,14 @@ public final class ProbePortResource implements Resource {
         boolean closing = l != null && !l.server.isClosed();
         if (closing) {
             fenced = true;
-            closeQuietly(l.server); // signals a blocked accept() without waiting for it
+            l.close(); // wakes the accept thread without waiting for it
         }
         synchronized (pauseMonitor) {
             pauseMonitor.notifyAll();
         }
         if (closing) {
-            // The kernel keeps listening while the accept thread is still inside accept() (that call
-            // holds the socket): wait, briefly, until it has left, so the port refuses on return.
+            // The kernel keeps listening until the accept thread's selector has let go of the channel:
+            // wait, briefly, until the thread has ended, so the port refuses on return.
             boolean left = l.awaitAcceptThreadGone(FENCE_WAIT_MS);
             log.warn("Probe port '{}' fenced: closed {}{}", name, l.address,
                     left ? "" : " (its accept thread not gone within " + FENCE_WAIT_MS + " ms)");
@@ -248,6 +253,7 @@ public final class ProbePortResource implements Resource {
 
     private final class Listener {
         final ServerSocket server;
+        final Selector selector;
         final String address;
         final Thread thread;
         /** HTTP mode: answers the connections this listener accepts; null in TCP mode. */
@@ -255,11 +261,14 @@ public final class ProbePortResource implements Resource {
 
         Listener(ServerSocket server) throws IOException {
             this.server = server;
+            server.getChannel().configureBlocking(false);
+            this.selector = Selector.open();
+            server.getChannel().register(selector, SelectionKey.OP_ACCEPT);
             this.address = describe(server.getInetAddress(), server.getLocalPort());
             this.thread = new Thread(this::acceptLoop, "probe-port-" + name);
             this.thread.setDaemon(true);
             this.http = mode == ProbeMode.HTTP
-                    ? new HttpProbeServer(name, httpLimits, ProbePortResource.this::held, () -> closeQuietly(server))
+                    ? new HttpProbeServer(name, httpLimits, ProbePortResource.this::held, this::close)
                     : null;
         }
 
@@ -283,46 +292,85 @@ public final class ProbePortResource implements Resource {
             return !thread.isAlive();
         }
 
+        /**
+         * Waits in the selector until a connection is queued, then, before taking anything from the
+         * queue, checks the lease. Back from a freeze (SIGSTOP, a long pause) the queue is full (the
+         * backlog), and while it is full the kernel completes no handshake: taking one connection out
+         * would let the next probe's handshake complete before the listener is closed, which a load
+         * balancer and the lab's observer count as open (an accept() that returned on resume did
+         * that: the nemesis saw both probe ports open for one round). So with the lease over the
+         * listener is closed with the queue still full (TCP mode; HTTP mode answers 503).
+         */
         void acceptLoop() {
+            ServerSocketChannel channel = server.getChannel();
             try {
                 while (!server.isClosed()) {
                     if (!awaitNotPaused(server)) {
                         break;
                     }
-                    Socket socket;
                     try {
-                        socket = server.accept();
+                        selector.select();
+                        selector.selectedKeys().clear();
                     } catch (IOException e) {
-                        if (server.isClosed()) {
-                            break;
-                        }
-                        log.warn("Probe port '{}' accept failed: {}", name, e.toString());
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // e.g. out of file descriptors
+                        log.warn("Probe port '{}' select failed: {}", name, e.toString());
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                         continue;
                     }
-                    probes.incrementAndGet();
+                    if (server.isClosed() || pausedForTest) {
+                        continue;
+                    }
+                    // HTTP mode answers such a probe 503 instead: its health is the answer, not the port.
                     if (http == null && !held()) {
-                        // Back from a freeze (SIGSTOP, a long pause) with the lease over: this accept
-                        // just made room in the backlog, so close the listener before anything else,
-                        // or the kernel completes another probe's handshake before the fence comes.
                         log.warn("Probe port '{}': lease over, closing {}", name, address);
                         closeQuietly(server);
-                        closeQuietly(socket);
                         break;
                     }
-                    if (http == null || !http.offer(socket.getChannel())) {
-                        closeQuietly(socket); // TCP mode; or HTTP mode at its connection limit
+                    SocketChannel socket;
+                    while ((socket = acceptOne(channel)) != null) {
+                        probes.incrementAndGet();
+                        if (http == null && !held()) {
+                            // Frozen between the check above and this accept: close as soon as we can.
+                            log.warn("Probe port '{}': lease over, closing {}", name, address);
+                            closeQuietly(server);
+                            closeQuietly(socket);
+                            break;
+                        }
+                        if (http == null || !http.offer(socket)) {
+                            closeQuietly(socket); // TCP mode; or HTTP mode at its connection limit
+                        }
                     }
                 }
             } catch (RuntimeException | Error e) {
                 log.error("Probe port '{}' accept thread died; closing the port", name, e);
                 closeQuietly(server);
                 throw e;
+            } finally {
+                // Deregisters the closed channel: only then does the kernel stop listening.
+                closeQuietly(selector);
             }
         }
 
-        void shutdown() {
+        /** The next queued connection, or null when none is (or accepting failed, e.g. out of fds). */
+        private SocketChannel acceptOne(ServerSocketChannel channel) {
+            try {
+                return channel.accept();
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    log.warn("Probe port '{}' accept failed: {}", name, e.toString());
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+                return null;
+            }
+        }
+
+        /** Closes the listener and wakes the accept thread (a registered channel stays listening until it is deregistered). */
+        void close() {
             closeQuietly(server);
+            selector.wakeup();
+        }
+
+        void shutdown() {
+            close();
             synchronized (pauseMonitor) {
                 pauseMonitor.notifyAll();
             }

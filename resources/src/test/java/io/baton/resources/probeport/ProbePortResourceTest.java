@@ -325,6 +325,46 @@ class ProbePortResourceTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> connects(port, 200));
     }
 
+    /**
+     * The nemesis's S1 violation (seed 20261205, fault #37: the owner SIGSTOPped 3.96 s): on SIGCONT
+     * the accept thread took a queued probe, which made room in the full queue, and the kernel
+     * completed the observer's next handshake before the listener closed. Back from a freeze with
+     * the lease over, nothing may be taken from the queue.
+     */
+    @Test
+    void resumedWithTheLeaseOverItClosesWithoutTakingAQueuedProbe() throws Exception {
+        AtomicBoolean held = new AtomicBoolean(true);
+        ProbePortResource r = resource(0, ProbeMode.TCP, held);
+        r.start(CTX);
+        int port = r.localPort();
+        r.pauseAcceptingForTest();
+        assertTrue(connects(port, 1000));
+        await().atMost(Duration.ofSeconds(5)).until(r::acceptPausedForTest);
+        // Probes queue up while it is frozen; keep them open so they keep their places.
+        List<Socket> queued = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Socket s = new Socket();
+                try {
+                    s.connect(new InetSocketAddress(HOST, port), 200);
+                    queued.add(s);
+                } catch (IOException e) {
+                    s.close();
+                }
+            }
+            assertTrue(!queued.isEmpty(), "a probe queued while frozen");
+            long seen = r.probesSeen();
+            held.set(false);
+            r.resumeAcceptingForTest();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertRefused(port));
+            assertEquals(seen, r.probesSeen(), "no queued probe was taken once the lease was over");
+        } finally {
+            for (Socket s : queued) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void aTcpProbeAcceptedAfterTheLeaseEndedClosesThePortAtOnce() throws Exception {
         int port = freePort();

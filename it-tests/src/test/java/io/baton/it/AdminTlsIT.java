@@ -1,0 +1,205 @@
+package io.baton.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.baton.node.security.CertificateAuthority;
+import io.baton.node.security.Issued;
+import io.baton.node.security.KeyStores;
+import io.baton.node.security.PemFiles;
+import io.baton.node.security.Role;
+import io.baton.proto.Event;
+import io.baton.proto.admin.BatonAdminGrpc;
+import io.baton.proto.admin.BatonAdminGrpc.BatonAdminBlockingStub;
+import io.baton.proto.admin.ForceActivateRequest;
+import io.baton.proto.admin.GroupStatus;
+import io.baton.proto.admin.MoveRequest;
+import io.baton.proto.admin.StatusRequest;
+import io.baton.proto.admin.StopRequest;
+import io.baton.proto.admin.WatchRequest;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10 on a real cluster with TLS: the admin port requires a client certificate of the cluster's
+ * CA, and the certificate's role decides what its holder may do. Each refusal is checked word for
+ * word, and that nothing changed (the group's owner and epoch).
+ */
+class AdminTlsIT {
+    static LocalCluster cluster;
+    static final List<ManagedChannel> channels = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        assumeTrue(LocalCluster.TLS, "the test cluster runs without TLS (-Dbaton.it.tls=false)");
+        Path dir = Path.of("target", "it-runs", "admin-tls").toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        cluster = new LocalCluster(dir, "127.0.79", Duration.ofMillis(250), Duration.ofSeconds(3));
+        cluster.issueOperator("alice", Role.VIEWER);
+        cluster.issueOperator("bob", Role.OPERATOR);
+        cluster.startAll();
+        cluster.awaitAllUp(Duration.ofSeconds(60));
+        cluster.awaitOnline("server1", Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        channels.forEach(ManagedChannel::shutdownNow);
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static BatonAdminBlockingStub stub(ChannelCredentials credentials) {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(cluster.member("server1").ip(), 7401, credentials).build();
+        channels.add(channel);
+        return BatonAdminGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+    }
+
+    private static BatonAdminBlockingStub as(String certificate) {
+        return stub(cluster.adminCredentials(certificate));
+    }
+
+    private static ChannelCredentials credentials(Issued own, Issued ca) {
+        return TlsChannelCredentials.newBuilder().keyManager(KeyStores.keyManagers(own))
+                .trustManager(KeyStores.trustManagers(List.of(ca.certificate()))).build();
+    }
+
+    private static GroupStatus group() {
+        return cluster.group().orElseThrow();
+    }
+
+    private static void refused(Status.Code code, String description, Runnable call) {
+        GroupStatus before = group();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
+        assertEquals(code, e.getStatus().getCode(), String.valueOf(e.getStatus()));
+        if (description != null) {
+            assertEquals(description, e.getStatus().getDescription());
+        }
+        GroupStatus after = group();
+        assertEquals(before.getOwner(), after.getOwner(), "the owner did not change");
+        assertEquals(before.getEpoch(), after.getEpoch(), "the epoch did not change");
+    }
+
+    @Test
+    void aViewerReadsButMayNotMove() {
+        assertEquals(group().getOwner(), as("alice").status(StatusRequest.getDefaultInstance()).getGroups(0).getOwner());
+        refused(Status.Code.PERMISSION_DENIED, "permission denied: alice (viewer) may not move",
+                () -> as("alice").move(MoveRequest.newBuilder().setGroup("web").setTo("server2").build()));
+    }
+
+    @Test
+    void aNodeCertificateIsNotAnOperator() {
+        as("server2").status(StatusRequest.getDefaultInstance());
+        refused(Status.Code.PERMISSION_DENIED,
+                "permission denied: node server2 may not stop (a node's certificate is not an operator's)",
+                () -> as("server2").stop(StopRequest.newBuilder().setGroup("web").build()));
+    }
+
+    @Test
+    void anOperatorMayNotForceActivate() {
+        refused(Status.Code.PERMISSION_DENIED, "permission denied: bob (operator) may not force-activate",
+                () -> as("bob").forceActivate(ForceActivateRequest.newBuilder().setGroup("web").setOn("server2")
+                        .setAcceptDataLoss(true).build()));
+    }
+
+    @Test
+    void plaintextAnotherCaAndAnExpiredCertificateAreRefusedInTheHandshake() {
+        refused(Status.Code.UNAVAILABLE, null,
+                () -> stub(InsecureChannelCredentials.create()).status(StatusRequest.getDefaultInstance()));
+        CertificateAuthority other = CertificateAuthority.create("other", Duration.ofDays(1), Instant.now());
+        Issued mallory = other.issueOperator("mallory", Role.ADMIN, Duration.ofDays(1), Instant.now());
+        Issued clusterCa = readCa();
+        refused(Status.Code.UNAVAILABLE, null,
+                () -> stub(credentials(mallory, clusterCa)).stop(StopRequest.newBuilder().setGroup("web").build()));
+        Issued expired = caOfCluster().issueOperator("old", Role.ADMIN, Duration.ofDays(1),
+                Instant.now().minus(Duration.ofDays(3)));
+        refused(Status.Code.UNAVAILABLE, null,
+                () -> stub(credentials(expired, clusterCa)).stop(StopRequest.newBuilder().setGroup("web").build()));
+    }
+
+    @Test
+    void anOperatorsMoveIsAuditedWithItsName() throws Exception {
+        long epoch = group().getEpoch();
+        String from = group().getOwner();
+        String to = from.equals("server1") ? "server2" : "server1";
+        as("bob").move(MoveRequest.newBuilder().setGroup("web").setTo(to).build());
+        List<Event> events = new ArrayList<>();
+        as("alice").watch(WatchRequest.newBuilder().setRecent(50).build()).forEachRemaining(events::add);
+        Event move = events.stream().filter(e -> e.getKind().equals("move") && e.getEpoch() >= epoch)
+                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no move event in " + events));
+        assertEquals("bob (operator)", move.getCaller());
+        cluster.awaitOnline(to, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void batonctlSaysPermissionDeniedInOneLine() throws Exception {
+        Map<String, String> alice = Map.of("BATON_CA", cluster.tlsFiles("alice").ca().toString(),
+                "BATON_CERT", cluster.tlsFiles("alice").cert().toString(),
+                "BATON_KEY", cluster.tlsFiles("alice").key().toString());
+        String[] run = batonctl(alice, "move", "web", "--to", "server2");
+        assertEquals("1", run[0]);
+        assertEquals("batonctl: permission denied: alice (viewer) may not move\n", run[2]);
+        String[] wrongKey = batonctl(Map.of("BATON_CA", cluster.tlsFiles("alice").ca().toString(),
+                "BATON_CERT", cluster.tlsFiles("alice").cert().toString(),
+                "BATON_KEY", cluster.tlsFiles("bob").key().toString()), "status");
+        assertEquals("1", wrongKey[0]);
+        assertTrue(wrongKey[2].startsWith("batonctl: " + cluster.tlsFiles("bob").key()) && wrongKey[2].lines().count() == 1,
+                wrongKey[2]);
+        String[] none = batonctl(Map.of(), "status");
+        assertEquals("1", none[0]);
+        assertTrue(none[2].contains("give --ca, --cert and --key") && none[2].lines().count() == 1, none[2]);
+    }
+
+    private static String[] batonctl(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("baton.home"), "bin", "batonctl").toString(),
+                "--endpoint", cluster.member("server1").ip() + ":7401", "--timeout", "5s"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().keySet().removeIf(k -> k.startsWith("BATON_"));
+        builder.environment().put("XDG_CONFIG_HOME", cluster.configFile().getParent().resolve("no-settings").toString());
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new String[] {String.valueOf(p.exitValue()), new String(out, StandardCharsets.UTF_8),
+                new String(err, StandardCharsets.UTF_8)};
+    }
+
+    private static Issued readCa() {
+        try {
+            return new Issued(PemFiles.readCertificate(cluster.tlsFiles("alice").ca()), null);
+        } catch (io.baton.node.security.CertificateException e) {
+            throw new AssertionError(e.getMessage());
+        }
+    }
+
+    private static CertificateAuthority caOfCluster() {
+        return cluster.certificateAuthority();
+    }
+}
