@@ -75,6 +75,15 @@ class AuditTrailIT {
         assertTrue(before.stream().anyMatch(l -> l.contains("\"kind\":\"granted\"") && l.contains("\"server2\"")),
                 () -> "no grant to server2 in " + before);
 
+        // The operator's command names its caller (the tests' admin certificate); the cluster's own events do not.
+        if (LocalCluster.TLS) {
+            String caller = "\"caller\":\"" + LocalCluster.ADMIN_CERT + " (admin)\"";
+            assertTrue(before.stream().filter(l -> l.contains("\"kind\":\"move\"")).allMatch(l -> l.contains(caller)),
+                    () -> "a move without " + caller + " in " + before);
+            assertTrue(before.stream().filter(l -> l.contains("\"kind\":\"node-up\""))
+                    .allMatch(l -> l.contains("\"caller\":\"\"")), () -> "a node-up with a caller in " + before);
+        }
+
         // The file holds what the replicated state holds, line for line.
         for (Event e : recentEvents()) {
             assertEquals(AuditLine.of(e), before.get((int) e.getSeq() - 1), "event " + e.getSeq());
