@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** {@code 2026-11-24T20:31:02.123Z  granted   web  server2  epoch 7  <message>}. Pure. */
+/**
+ * {@code 2026-11-24T20:31:02.123Z  move  web  server2  epoch 7  <message>  by alice (operator)}: the
+ * caller, when an operator's command caused the event, comes last so that the columns before it stay
+ * where they were. Pure.
+ */
 final class EventLine {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -27,6 +31,9 @@ final class EventLine {
         }
         if (!e.getMessage().isEmpty()) {
             sb.append("  ").append(e.getMessage().strip().replace('\n', ' '));
+        }
+        if (!e.getCaller().isEmpty()) {
+            sb.append("  by ").append(e.getCaller().strip().replace('\n', ' '));
         }
         return sb.toString();
     }

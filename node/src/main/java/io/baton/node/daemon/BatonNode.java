@@ -17,6 +17,7 @@ import io.baton.coordinator.time.MonotonicClock;
 import io.baton.node.admin.AdminLimits;
 import io.baton.node.admin.AdminService;
 import io.baton.node.admin.EventHub;
+import io.baton.node.audit.AuditTrail;
 import io.baton.node.admin.StatusBuilder;
 import io.baton.node.admin.StatusCache;
 import io.baton.node.agent.GroupRuntime;
@@ -56,6 +57,7 @@ public final class BatonNode implements AutoCloseable {
     private final ControllerRunner controller;
     private final NodeAgent agent;
     private final EventHub events;
+    private final AuditTrail audit;
     private final Server admin;
     private final MirrorDisks mirrors;
     private final String nodeId;
@@ -74,7 +76,8 @@ public final class BatonNode implements AutoCloseable {
     /** The node's TLS, whose certificate files are looked at for a renewal; null without TLS. */
     private NodeTls tls;
 
-    private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, Server admin,
+    private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, AuditTrail audit,
+                      Server admin,
                       MirrorDisks mirrors, String nodeId, Topology topology, Duration handOverTimeout,
                       StorageGuard storageGuard, DataDirCheck dataDirCheck, AtomicReference<IntConsumer> exit) {
         this.storageGuard = storageGuard;
@@ -88,6 +91,7 @@ public final class BatonNode implements AutoCloseable {
         this.controller = controller;
         this.agent = agent;
         this.events = events;
+        this.audit = audit;
         this.admin = admin;
     }
 
@@ -185,6 +189,9 @@ public final class BatonNode implements AutoCloseable {
         stateMachine.addListener(controller);
         stateMachine.addListener(agent);
         stateMachine.addListener(events);
+        // Every committed event, also in DATA_DIR/events.jsonl: history beyond the state's 500 (issue 10).
+        AuditTrail audit = AuditTrail.start(stateMachine, dataDir);
+        stateMachine.addListener(audit);
         // A storage failure is a crash (issue 9): fence, one line, exit for systemd to restart the node.
         AtomicReference<IntConsumer> exit = new AtomicReference<>(status -> Runtime.getRuntime().halt(status));
         StorageGuard storageGuard = new StorageGuard(agent::fenceNow, line -> log.error("{}", line),
@@ -204,6 +211,7 @@ public final class BatonNode implements AutoCloseable {
         } catch (IOException e) {
             raft.close();
             mirrors.close();
+            audit.close();
             throw new IOException("cannot start raft " + self.raft() + ": " + e.getMessage(), e);
         }
         try {
@@ -211,13 +219,14 @@ public final class BatonNode implements AutoCloseable {
         } catch (IOException e) {
             raft.close();
             mirrors.close();
+            audit.close();
             throw ListenCheck.cannotListen("admin", self.admin(), e);
         }
         agent.start();
         DataDirCheck dataDirCheck = DataDirCheck.start(raftDir, stateMachine::storageFailed);
         log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
         HostTuning.tcpRtoAdvice(HostTuning.TCP_RTO_MAX_MS).ifPresent(advice -> log.warn("host tuning: {}", advice));
-        BatonNode node = new BatonNode(raft, controller, agent, events, admin, mirrors, nodeId, topology,
+        BatonNode node = new BatonNode(raft, controller, agent, events, audit, admin, mirrors, nodeId, topology,
                 config.lease().plusSeconds(10), storageGuard, dataDirCheck, exit);
         tls.ifPresent(t -> {
             node.tls = t;
@@ -300,6 +309,7 @@ public final class BatonNode implements AutoCloseable {
             log.warn("raft close: {}", e.toString());
         } finally {
             events.close(); // after Raft: no listener is told of an entry any more
+            audit.close(); // writes what Raft applied up to its close
         }
         try {
             admin.awaitTermination(2, TimeUnit.SECONDS);

@@ -25,4 +25,12 @@ class EventLineTest {
         assertEquals("1970-01-01T00:00:00.000Z  force-activate  disk  server2  epoch 8  accepted data loss: replica of"
                 + " server2 was Outdated", EventLine.format(e));
     }
+
+    @Test
+    void anOperatorsEventNamesTheCallerLast() {
+        Event move = Event.newBuilder().setWallTimeMs(0).setKind("move").setGroup("web").setNode("server2")
+                .setMessage("move requested").setCaller("alice (operator)").build();
+        assertEquals("1970-01-01T00:00:00.000Z  move            web  server2  move requested  by alice (operator)",
+                EventLine.format(move));
+    }
 }
