@@ -2,6 +2,7 @@ package io.baton.coordinator.ratis;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,10 +32,21 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.proto.RaftProtos.RaftGroupIdProto;
+import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
+import org.apache.ratis.proto.RaftProtos.RequestVoteReplyProto;
+import org.apache.ratis.proto.RaftProtos.RequestVoteRequestProto;
+import org.apache.ratis.proto.grpc.RaftServerProtocolServiceGrpc;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.io.grpc.ManagedChannel;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
+import org.apache.ratis.thirdparty.io.grpc.netty.GrpcSslContexts;
+import org.apache.ratis.thirdparty.io.grpc.netty.NettyChannelBuilder;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslContext;
 import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,6 +184,46 @@ class RaftTlsTest {
     @Test
     void anOperatorCertificateCannotSubmit() throws IOException {
         assertRefused(withCertificate(TestCertificates.operator(ca, "alice", "admin")), "SSLV3_ALERT_BAD_CERTIFICATE");
+    }
+
+    @Test
+    void theNodeCertificateOfANonMemberCannotSubmit() throws IOException {
+        assertRefused(withCertificate(TestCertificates.node(ca, "intruder", HOSTS.get(0))), "SSLV3_ALERT_BAD_CERTIFICATE");
+    }
+
+    /**
+     * A member's certificate may vote and append only as that member: server2 asking the witness for a
+     * vote as server1 is refused before Ratis reads it; as itself, the same request reaches Ratis.
+     */
+    @Test
+    void aMemberCannotSendAServerRequestAsAnotherMember() throws Exception {
+        Issued server2 = nodes.get("server2");
+        SslContext ssl = GrpcSslContexts.forClient().keyManager(server2.key(), server2.certificate())
+                .trustManager(ca.certificate()).build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress(HOSTS.get(2), cluster.peer("witness").port())
+                .sslContext(ssl).build();
+        try {
+            var stub = RaftServerProtocolServiceGrpc.newBlockingStub(channel);
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS).requestVote(vote("server1")));
+            assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
+            assertEquals("permission denied: node 'server2' sent a request as 'server1'", refused.getStatus().getDescription());
+            // A vote for term 0 is turned down by Ratis: it reached Ratis, and changes nothing.
+            RequestVoteReplyProto reply = stub.withDeadlineAfter(5, TimeUnit.SECONDS).requestVote(vote("server2"));
+            assertFalse(reply.getServerReply().getSuccess());
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        assertEquals(term, leader.raft().currentTerm());
+        assertTrue(leader.raft().isLeaderReady());
+    }
+
+    private static RequestVoteRequestProto vote(String as) {
+        return RequestVoteRequestProto.newBuilder()
+                .setServerRequest(RaftRpcRequestProto.newBuilder().setRequestorId(ByteString.copyFromUtf8(as))
+                        .setReplyId(ByteString.copyFromUtf8("witness")).setCallId(1)
+                        .setRaftGroupId(RaftGroupIdProto.newBuilder().setId(RaftNode.groupId(InProcessCluster.CLUSTER).toByteString())))
+                .setCandidateTerm(0).build();
     }
 
     @Test

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.OpenSsl;
 import org.apache.ratis.thirdparty.io.netty.handler.ssl.OpenSslCertificateException;
 import org.apache.ratis.thirdparty.io.netty.internal.tcnative.CertificateVerifier;
 import org.slf4j.Logger;
@@ -153,10 +154,20 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private void refuse(String who, String problem) throws CertificateException {
         if (problem != null) {
             logRefusal(who, problem);
-            // With the OpenSSL engine Ratis uses, the peer then gets a "bad certificate" alert instead
-            // of "internal error"; with the JDK's engine it is a plain CertificateException.
-            throw new OpenSslCertificateException(problem, CertificateVerifier.X509_V_ERR_CERT_REJECTED);
+            throw rejected(problem);
         }
+    }
+
+    /**
+     * With the OpenSSL engine Ratis uses, the peer gets a "bad certificate" alert rather than "internal
+     * error". CertificateVerifier's constants come from the native library: only touch them once it is
+     * loaded (a failed class initialisation would break every later TLS handshake of the JVM).
+     */
+    private static CertificateException rejected(String problem) {
+        if (OpenSsl.isAvailable()) {
+            return new OpenSslCertificateException(problem, CertificateVerifier.X509_V_ERR_CERT_REJECTED);
+        }
+        return new CertificateException(problem);
     }
 
     private void logRefusal(String who, String problem) {
