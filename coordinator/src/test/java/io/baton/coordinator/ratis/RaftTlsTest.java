@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.baton.coordinator.net.ConnectionLimits;
 import io.baton.coordinator.ratis.InProcessCluster.Member;
@@ -246,6 +247,53 @@ class RaftTlsTest {
         assertEquals(ResultCode.RESULT_OK, cluster.submit("server1", InProcessCluster.heartbeat("server1", 2)).getCode());
         assertEquals(term, leader.raft().currentTerm());
         assertTrue(leader.raft().isLeaderReady());
+    }
+
+    /**
+     * The check documented in docs/security.md: {@code openssl s_client} without a client certificate
+     * does not get through the handshake; with a member's certificate it does (so the failure is the
+     * missing certificate, not something else).
+     */
+    @Test
+    void opensslWithoutAClientCertificateFailsTheHandshake(@TempDir Path files) throws Exception {
+        assumeTrue(onPath("openssl"), "openssl is not installed");
+        Path caFile = pem(files.resolve("ca.crt"), "CERTIFICATE", ca.certificate().getEncoded());
+        Issued server1 = nodes.get("server1");
+        Path cert = pem(files.resolve("server1.crt"), "CERTIFICATE", server1.certificate().getEncoded());
+        Path key = pem(files.resolve("server1.key"), "PRIVATE KEY", server1.key().getEncoded());
+        String connect = HOSTS.get(2) + ":" + cluster.peer("witness").port();
+
+        // -ign_eof: in TLS 1.3 the server's verdict on the client's certificate comes after the client
+        // has finished its side of the handshake; s_client reads until the server closes.
+        String refused = sClient("-connect", connect, "-CAfile", caFile.toString(), "-alpn", "h2", "-ign_eof");
+        assertTrue(refused.contains("alert certificate required"), refused);
+
+        String accepted = sClient("-connect", connect, "-CAfile", caFile.toString(), "-alpn", "h2",
+                "-cert", cert.toString(), "-key", key.toString());
+        assertTrue(accepted.contains("Verify return code: 0 (ok)"), accepted);
+        assertFalse(accepted.contains("alert"), accepted);
+        assertTrue(leader.raft().isLeaderReady());
+    }
+
+    private static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(d -> java.nio.file.Files.isExecutable(Path.of(d, command)));
+    }
+
+    private static Path pem(Path file, String type, byte[] der) throws IOException {
+        String body = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(der);
+        return java.nio.file.Files.writeString(file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
+    }
+
+    /** Runs openssl s_client with nothing to send; its output (stdout and stderr). */
+    private static String sClient(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl", "s_client"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "openssl s_client did not finish");
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The first flight of a TLS client: a ClientHello, as a real client would send it. */

@@ -1,5 +1,6 @@
 package io.baton.node.security;
 
+import io.baton.coordinator.ratis.tls.RaftTls;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.TlsConfig;
 import io.baton.resources.mirror.replication.MirrorTls;
@@ -51,6 +52,14 @@ public final class NodeTls {
         } catch (SSLException e) {
             throw new CertificateException("cannot use the node certificate for TLS: " + e.getMessage());
         }
+    }
+
+    /**
+     * The Raft port's mutual TLS: a peer must present the node certificate of a member, and a server
+     * this node dials the certificate of the member it dialled.
+     */
+    public RaftTls raft() {
+        return new RaftTls(credentials.own().key(), credentials.own().certificate(), credentials.trusted(), NodeTls::nodeOf);
     }
 
     /** The node a certificate names ({@code baton:node:ID}), if any. */
