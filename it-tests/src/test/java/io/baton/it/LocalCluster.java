@@ -44,6 +44,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private final Duration lease;
     private final long mirrorSizeBytes;
+    /** Whether this cluster's file has the {@code tls} block. */
+    private final boolean tls;
 
     /**
      * @param subnet a loopback prefix of three octets, distinct per test class, such as {@code 127.0.21}
@@ -69,7 +71,17 @@ public final class LocalCluster implements AutoCloseable {
      */
     public LocalCluster(Path dir, String subnet, Duration heartbeat, Duration lease, long mirrorSizeBytes,
                         String monitorYaml) throws IOException {
+        this(dir, subnet, heartbeat, lease, mirrorSizeBytes, monitorYaml, TLS);
+    }
+
+    /**
+     * As above, with the cluster file's {@code tls} block or, {@code tls} false, without it and with
+     * {@code insecure: true}, whatever {@link #TLS} says (a benchmark compares both in one run).
+     */
+    public LocalCluster(Path dir, String subnet, Duration heartbeat, Duration lease, long mirrorSizeBytes,
+                        String monitorYaml, boolean tls) throws IOException {
         this.dir = dir;
+        this.tls = tls;
         this.mirrorSizeBytes = mirrorSizeBytes;
         this.lease = lease;
         this.members = List.of(
@@ -91,9 +103,11 @@ public final class LocalCluster implements AutoCloseable {
                 .append("cluster:\n  name: it-").append(subnet.replace('.', '-')).append('\n')
                 .append("  heartbeat_interval: ").append(heartbeat.toMillis()).append("ms\n")
                 .append("  lease: ").append(lease.toMillis()).append("ms\n");
-        if (TLS) {
+        if (tls) {
             writeCertificates(dir.resolve("tls"));
             yaml.append("  tls: {ca: tls/ca.crt, cert: 'tls/${node}.crt', key: 'tls/${node}.key'}\n");
+        } else {
+            yaml.append("  insecure: true\n");
         }
         yaml.append("nodes:\n");
         for (Member m : members) {
