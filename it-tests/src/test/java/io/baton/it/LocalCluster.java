@@ -203,6 +203,16 @@ public final class LocalCluster implements AutoCloseable {
         return dir.resolve("mnt").resolve(node);
     }
 
+    /** Whether the cluster file has the {@code tls} block. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** Where the CA ({@code ca.crt}, {@code ca.key}) and each member's {@code NODE.crt}/{@code NODE.key} are, with {@link #tls()}. */
+    public Path tlsDir() {
+        return dir.resolve("tls");
+    }
+
     public Path configFile() {
         return configFile;
     }
