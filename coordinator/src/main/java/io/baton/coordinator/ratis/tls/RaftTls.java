@@ -41,6 +41,12 @@ public record RaftTls(PrivateKey key, X509Certificate certificate, List<X509Cert
         return new GrpcTlsConfig(keyManager(), new PeerTrust(trusted, nodeOf, membersByAddress), true);
     }
 
+    /** Names the certificate, never the key (settings get logged). */
+    @Override
+    public String toString() {
+        return "RaftTls[" + certificate.getSubjectX500Principal().getName() + ", " + trusted.size() + " CA certificate(s)]";
+    }
+
     /** The key of an address in {@link #grpc}'s map: host without IPv6 brackets, lower case, and port. */
     public static String address(String host, int port) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
