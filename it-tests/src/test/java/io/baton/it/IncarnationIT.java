@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.coordinator.ratis.RaftNode;
+import io.baton.node.security.Issued;
+import io.baton.node.security.PemFiles;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.Heartbeat;
@@ -19,7 +21,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -113,15 +118,27 @@ class IncarnationIT {
         }
     }
 
-    /** Commits {@code command} as anyone who can reach the Raft port can: a plain Ratis client. */
+    /**
+     * Commits {@code command} with a plain Ratis client: without TLS, as anyone who can reach the Raft
+     * port can; with TLS (the Raft port admits only members' node certificates), as a member whose
+     * certificate and key were stolen, here server2's.
+     */
     private CommandResult forge(Command command) throws Exception {
         List<RaftPeer> peers = cluster.members().stream()
                 .map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.ip() + ":7400").build()).toList();
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        Parameters parameters = new Parameters();
+        if (cluster.tls()) {
+            Path tls = cluster.tlsDir();
+            Issued stolen = PemFiles.read(tls.resolve("server2.crt"), tls.resolve("server2.key"));
+            GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(stolen.key(), stolen.certificate(),
+                    PemFiles.readCertificates(tls.resolve("ca.crt")), true));
+        }
         try (RaftClient client = RaftClient.newBuilder()
                 .setRaftGroup(RaftGroup.valueOf(RaftNode.groupId("it-" + SUBNET.replace('.', '-')), peers))
                 .setProperties(p)
+                .setParameters(parameters)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10,
                         TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
                 .build()) {

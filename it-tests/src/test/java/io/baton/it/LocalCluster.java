@@ -54,6 +54,8 @@ public final class LocalCluster implements AutoCloseable {
     private final long mirrorSizeBytes;
     /** The cluster's CA, to issue certificates from; null without TLS. */
     private CertificateAuthority ca;
+    /** Whether this cluster's file has the {@code tls} block. */
+    private final boolean tls;
 
     /**
      * @param subnet a loopback prefix of three octets, distinct per test class, such as {@code 127.0.21}
@@ -79,7 +81,17 @@ public final class LocalCluster implements AutoCloseable {
      */
     public LocalCluster(Path dir, String subnet, Duration heartbeat, Duration lease, long mirrorSizeBytes,
                         String monitorYaml) throws IOException {
+        this(dir, subnet, heartbeat, lease, mirrorSizeBytes, monitorYaml, TLS);
+    }
+
+    /**
+     * As above, with the cluster file's {@code tls} block or, {@code tls} false, without it and with
+     * {@code insecure: true}, whatever {@link #TLS} says (a benchmark compares both in one run).
+     */
+    public LocalCluster(Path dir, String subnet, Duration heartbeat, Duration lease, long mirrorSizeBytes,
+                        String monitorYaml, boolean tls) throws IOException {
         this.dir = dir;
+        this.tls = tls;
         this.mirrorSizeBytes = mirrorSizeBytes;
         this.lease = lease;
         this.members = List.of(
@@ -101,7 +113,7 @@ public final class LocalCluster implements AutoCloseable {
                 .append("cluster:\n  name: it-").append(subnet.replace('.', '-')).append('\n')
                 .append("  heartbeat_interval: ").append(heartbeat.toMillis()).append("ms\n")
                 .append("  lease: ").append(lease.toMillis()).append("ms\n");
-        if (TLS) {
+        if (tls) {
             writeCertificates(dir.resolve("tls"));
             yaml.append("  tls: {ca: tls/ca.crt, cert: 'tls/${node}.crt', key: 'tls/${node}.key'}\n");
         } else {
@@ -174,7 +186,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** A client's credentials for the admin port with certificate {@code name}: TLS, or plaintext without. */
     public ChannelCredentials adminCredentials(String name) {
-        if (!TLS) {
+        if (!tls) {
             return InsecureChannelCredentials.create();
         }
         try {
@@ -188,7 +200,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The environment that gives a batonctl process the tests' admin certificate (empty without TLS). */
     public Map<String, String> ctlEnv() {
-        if (!TLS) {
+        if (!tls) {
             return Map.of();
         }
         TlsConfig.Files f = tlsFiles(ADMIN_CERT);
@@ -242,6 +254,16 @@ public final class LocalCluster implements AutoCloseable {
     /** Where {@code node} mounts the mirror disk while it owns the group. */
     public Path mountPoint(String node) {
         return dir.resolve("mnt").resolve(node);
+    }
+
+    /** Whether the cluster file has the {@code tls} block. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** Where the CA ({@code ca.crt}, {@code ca.key}) and each member's {@code NODE.crt}/{@code NODE.key} are, with {@link #tls()}. */
+    public Path tlsDir() {
+        return dir.resolve("tls");
     }
 
     public Path configFile() {

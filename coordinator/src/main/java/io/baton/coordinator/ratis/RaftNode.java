@@ -2,6 +2,8 @@ package io.baton.coordinator.ratis;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.baton.coordinator.net.ConnectionLimits;
+import io.baton.coordinator.ratis.tls.RaftTls;
+import io.baton.coordinator.ratis.tls.RequestorCheck;
 import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
@@ -13,7 +15,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +31,7 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -55,11 +60,24 @@ public final class RaftNode implements Closeable {
         }
     }
 
-    /** Raft timing, log sizes and the Raft port's connection limits. */
+    /**
+     * Raft timing, log sizes, the Raft port's connection limits and its mutual TLS ({@code tls} null:
+     * plaintext, as without a {@code tls} block in the cluster file).
+     */
     public record Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries,
-                           ConnectionLimits raftPort) {
+                           ConnectionLimits raftPort, RaftTls tls) {
         public Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries) {
-            this(electionTimeoutMax, requestTimeout, snapshotEveryEntries, ConnectionLimits.RAFT_DEFAULT);
+            this(electionTimeoutMax, requestTimeout, snapshotEveryEntries, ConnectionLimits.RAFT_DEFAULT, null);
+        }
+
+        public Settings(Duration electionTimeoutMax, Duration requestTimeout, long snapshotEveryEntries,
+                        ConnectionLimits raftPort) {
+            this(electionTimeoutMax, requestTimeout, snapshotEveryEntries, raftPort, null);
+        }
+
+        /** These settings with mutual TLS on the Raft port. */
+        public Settings withTls(RaftTls tls) {
+            return new Settings(electionTimeoutMax, requestTimeout, snapshotEveryEntries, raftPort, tls);
         }
     }
 
@@ -81,6 +99,8 @@ public final class RaftNode implements Closeable {
      */
     private final ExecutorService heartbeatSenders;
     private final RaftPortGuard raftPort;
+    /** What this node's own Ratis clients are built with: its TLS, if any. */
+    private final Parameters clientParameters;
     private final RaftGroup group;
     private final BatonStateMachine stateMachine;
     private final RaftPeerId selfId;
@@ -123,7 +143,24 @@ public final class RaftNode implements Closeable {
         // Connection limits on the Raft port, through Ratis's hook for its gRPC server builder.
         this.raftPort = new RaftPortGuard(settings.raftPort());
         Parameters parameters = new Parameters();
-        GrpcConfigKeys.Server.setServicesCustomizer(parameters, raftPort);
+        this.clientParameters = new Parameters();
+        if (settings.tls() == null) {
+            GrpcConfigKeys.Server.setServicesCustomizer(parameters, raftPort);
+        } else {
+            // Mutual TLS for every protocol on the port (server-to-server, client, admin) and for this
+            // node's own clients; the handshake admits only member node certificates, and a vote or
+            // append must come from the node of the connection's certificate.
+            GrpcTlsConfig tls = settings.tls().grpc(membersByAddress(peers));
+            for (Parameters each : List.of(parameters, clientParameters)) {
+                GrpcConfigKeys.TLS.setConf(each, tls);
+                GrpcConfigKeys.Server.setTlsConf(each, tls);
+                GrpcConfigKeys.Client.setTlsConf(each, tls);
+                GrpcConfigKeys.Admin.setTlsConf(each, tls);
+            }
+            RequestorCheck requestors = new RequestorCheck(settings.tls().nodeOf());
+            GrpcConfigKeys.Server.setServicesCustomizer(parameters,
+                    (builder, types) -> raftPort.customize(builder, types).intercept(requestors));
+        }
 
         this.server = RaftServer.newBuilder()
                 .setServerId(this.selfId)
@@ -161,6 +198,7 @@ public final class RaftNode implements Closeable {
         return RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(cp)
+                .setParameters(clientParameters)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         attempts, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
@@ -169,6 +207,13 @@ public final class RaftNode implements Closeable {
     /** The Raft group id: derived from the cluster name so that every node computes the same one. */
     public static RaftGroupId groupId(String clusterName) {
         return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("baton:" + clusterName).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Each member's Raft address to its id, as {@link RaftTls#address} spells addresses. */
+    private static Map<String, String> membersByAddress(List<Peer> peers) {
+        Map<String, String> map = new HashMap<>();
+        peers.forEach(p -> map.put(RaftTls.address(p.host(), p.port()), p.id()));
+        return map;
     }
 
     private static RaftPeer toRaftPeer(Peer peer) {

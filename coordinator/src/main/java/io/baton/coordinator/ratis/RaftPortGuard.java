@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * ({@link GrpcServices.Customizer}): a server socket that closes a connection over the per-port or
  * per-address limit as soon as it is accepted, a connection that sends nothing within the
  * first-byte timeout is closed, and one with no call in progress for the idle timeout is closed by
- * gRPC ({@code maxConnectionIdle}). The port gets event loops of its own, closed with {@link #close}.
+ * gRPC ({@code maxConnectionIdle}), and one whose TLS handshake is not done within the first-byte
+ * timeout too ({@code handshakeTimeout}). The port gets event loops of its own, closed with {@link #close}.
  *
  * <p>The same classes exist for the admin port in the node module, against gRPC's own shaded Netty;
  * Ratis ships another copy of Netty, so the two cannot share a channel class.
@@ -52,7 +53,10 @@ final class RaftPortGuard implements GrpcServices.Customizer, AutoCloseable {
         groups.add(workers);
         return builder.channelFactory(() -> new Limited(this))
                 .bossEventLoopGroup(boss).workerEventLoopGroup(workers)
-                .maxConnectionIdle(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                .maxConnectionIdle(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // A TLS handshake left half done would hold its connection for gRPC's default of 120 s:
+                // a peer gets as long to finish it as it gets to send its first byte.
+                .handshakeTimeout(limits.firstByteTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     int openConnections() {

@@ -8,6 +8,7 @@ import io.baton.coordinator.core.GroupState;
 import io.baton.coordinator.core.StateCodec;
 import io.baton.coordinator.core.Timing;
 import io.baton.coordinator.core.Topology;
+import io.baton.coordinator.ratis.tls.RaftTls;
 import io.baton.coordinator.time.MonotonicClock;
 import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,8 @@ final class InProcessCluster implements AutoCloseable {
     private final Path root;
     private final List<RaftNode.Peer> peers;
     private final RaftNode.Settings settings;
+    /** Each member's Raft TLS, or null for plaintext. */
+    private final Function<String, RaftTls> tls;
     private final Map<String, Member> running = new LinkedHashMap<>();
 
     InProcessCluster(Path root, long snapshotEveryEntries) {
@@ -76,14 +80,35 @@ final class InProcessCluster implements AutoCloseable {
 
     /** With a longer election timeout, a loaded machine's pauses do not change the leader by themselves. */
     InProcessCluster(Path root, long snapshotEveryEntries, Duration electionTimeout) {
+        this(root, snapshotEveryEntries, electionTimeout, List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"), null);
+    }
+
+    /**
+     * Members on loopback addresses of their own ({@code hosts}, in the order of {@link #IDS}), each with
+     * the Raft TLS {@code tls} gives for its id (null: plaintext).
+     */
+    InProcessCluster(Path root, long snapshotEveryEntries, Duration electionTimeout, List<String> hosts,
+                     Function<String, RaftTls> tls) {
+        this(root, snapshotEveryEntries, new RaftNode.Settings(electionTimeout, Duration.ofSeconds(2), snapshotEveryEntries),
+                hosts, tls);
+    }
+
+    InProcessCluster(Path root, long snapshotEveryEntries, RaftNode.Settings settings, List<String> hosts,
+                     Function<String, RaftTls> tls) {
         this.root = root;
-        List<Integer> ports = freePorts(IDS.size());
+        List<Integer> ports = freePorts(hosts);
         List<RaftNode.Peer> list = new ArrayList<>();
         for (int i = 0; i < IDS.size(); i++) {
-            list.add(new RaftNode.Peer(IDS.get(i), "127.0.0.1", ports.get(i), IDS.get(i).equals("witness")));
+            list.add(new RaftNode.Peer(IDS.get(i), hosts.get(i), ports.get(i), IDS.get(i).equals("witness")));
         }
         this.peers = List.copyOf(list);
-        this.settings = new RaftNode.Settings(electionTimeout, Duration.ofSeconds(2), snapshotEveryEntries);
+        this.settings = settings;
+        this.tls = tls;
+    }
+
+    /** Member {@code id}'s Raft address. */
+    RaftNode.Peer peer(String id) {
+        return peers.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
     }
 
     /** Starts all three members. */
@@ -113,7 +138,8 @@ final class InProcessCluster implements AutoCloseable {
         Files.createDirectories(dir);
         Core core = new Core(TOPOLOGY);
         BatonStateMachine sm = new BatonStateMachine(core);
-        RaftNode raft = new RaftNode(CLUSTER, id, peers, dir, settings, sm);
+        RaftNode.Settings own = tls == null ? settings : settings.withTls(tls.apply(id));
+        RaftNode raft = new RaftNode(CLUSTER, id, peers, dir, own, sm);
         ControllerRunner controller = new ControllerRunner(raft, new Controller(TOPOLOGY, TIMING),
                 MonotonicClock.SYSTEM, System::currentTimeMillis, Duration.ofMillis(50));
         Recorder recorder = new Recorder(raft);
@@ -299,13 +325,17 @@ final class InProcessCluster implements AutoCloseable {
 
     /** Distinct free ports on 127.0.0.1: all bound at once so that they differ, then released. */
     static List<Integer> freePorts(int n) {
+        return freePorts(java.util.Collections.nCopies(n, "127.0.0.1"));
+    }
+
+    /** A free port on each of {@code hosts}: all bound at once so that they differ, then released. */
+    static List<Integer> freePorts(List<String> hosts) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
-            InetAddress loopback = InetAddress.getByName("127.0.0.1");
-            for (int i = 0; i < n; i++) {
+            for (String host : hosts) {
                 ServerSocket s = new ServerSocket();
                 s.setReuseAddress(true);
-                s.bind(new java.net.InetSocketAddress(loopback, 0));
+                s.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), 0));
                 sockets.add(s);
             }
             return sockets.stream().map(ServerSocket::getLocalPort).toList();

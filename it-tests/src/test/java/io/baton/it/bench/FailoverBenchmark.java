@@ -46,34 +46,12 @@ class FailoverBenchmark {
             List<Double> scripts = new ArrayList<>();
             String owner = "server1";
             for (int i = 0; i < trials; i++) {
-                String target = owner.equals("server1") ? "server2" : "server1";
-                int before = cluster.scriptLog().size();
-                long t0 = System.nanoTime();
-                cluster.admin(target).move(MoveRequest.newBuilder().setGroup("web").setTo(target).build());
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
-                        .until(() -> cluster.probeOpen(target, 50));
-                double ms = (System.nanoTime() - t0) / 1e6;
-                cluster.awaitOnline(target, Duration.ofSeconds(10));
-                double scriptMs = scriptMillis(cluster.scriptLog().subList(before, cluster.scriptLog().size()));
-                moves.add(ms);
-                scripts.add(scriptMs);
-                movesLessScripts.add(ms - scriptMs);
-                owner = target;
+                owner = move(cluster, owner, moves, scripts, movesLessScripts);
             }
 
             List<Double> takeovers = new ArrayList<>();
             for (int i = 0; i < trials; i++) {
-                String survivor = owner.equals("server1") ? "server2" : "server1";
-                cluster.awaitAllUp(Duration.ofSeconds(60));
-                String victim = owner;
-                long t0 = System.nanoTime();
-                cluster.kill(victim);
-                await().atMost(LEASE.multipliedBy(4)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> cluster.probeOpen(survivor, 20));
-                takeovers.add((System.nanoTime() - t0) / 1e6);
-                cluster.awaitOnline(survivor, Duration.ofSeconds(10));
-                cluster.start(victim);
-                owner = survivor;
+                owner = takeover(cluster, owner, takeovers);
             }
 
             double lease = LEASE.toMillis();
@@ -91,6 +69,44 @@ class FailoverBenchmark {
         }
     }
 
+    /**
+     * One move of group web from {@code owner} to the other data node: the time from sending it to the
+     * target's probe port accepting, the exec scripts' run time, and the difference. Returns the new owner.
+     */
+    static String move(LocalCluster cluster, String owner, List<Double> moves, List<Double> scripts,
+                       List<Double> movesLessScripts) throws Exception {
+        String target = owner.equals("server1") ? "server2" : "server1";
+        int before = cluster.scriptLog().size();
+        long t0 = System.nanoTime();
+        cluster.admin(target).move(MoveRequest.newBuilder().setGroup("web").setTo(target).build());
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
+                .until(() -> cluster.probeOpen(target, 50));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        cluster.awaitOnline(target, Duration.ofSeconds(10));
+        double scriptMs = scriptMillis(cluster.scriptLog().subList(before, cluster.scriptLog().size()));
+        moves.add(ms);
+        scripts.add(scriptMs);
+        movesLessScripts.add(ms - scriptMs);
+        return target;
+    }
+
+    /**
+     * One takeover: SIGKILL of {@code owner}'s daemon to the survivor's probe port accepting; the killed
+     * node is started again. Returns the new owner.
+     */
+    static String takeover(LocalCluster cluster, String owner, List<Double> takeovers) throws Exception {
+        String survivor = owner.equals("server1") ? "server2" : "server1";
+        cluster.awaitAllUp(Duration.ofSeconds(60));
+        long t0 = System.nanoTime();
+        cluster.kill(owner);
+        await().atMost(LEASE.multipliedBy(4)).pollInterval(Duration.ofMillis(5))
+                .until(() -> cluster.probeOpen(survivor, 20));
+        takeovers.add((System.nanoTime() - t0) / 1e6);
+        cluster.awaitOnline(survivor, Duration.ofSeconds(10));
+        cluster.start(owner);
+        return survivor;
+    }
+
     /** Sum of the run times of the scripts in these log lines. */
     private static double scriptMillis(List<String> lines) {
         double total = 0;
@@ -101,7 +117,7 @@ class FailoverBenchmark {
         return total;
     }
 
-    private static void row(String name, List<Double> values) {
+    static void row(String name, List<Double> values) {
         System.out.printf("%-30s median %8.1f  p95 %8.1f  max %8.1f  (n=%d)%n", name, pct(values, 50), pct(values, 95),
                 max(values), values.size());
     }

@@ -163,7 +163,8 @@ public final class BatonNode implements AutoCloseable {
         BatonStateMachine stateMachine = new BatonStateMachine(new Core(topology));
         List<RaftNode.Peer> peers = config.nodes().stream()
                 .map(n -> new RaftNode.Peer(n.id(), n.raft().host(), n.raft().port(), n.role() == Role.WITNESS)).toList();
-        RaftNode.Settings settings = new RaftNode.Settings(config.electionTimeout(), config.lease(), 2000);
+        RaftNode.Settings plain = new RaftNode.Settings(config.electionTimeout(), config.lease(), 2000);
+        RaftNode.Settings settings = tls.isPresent() ? plain.withTls(tls.get().raft()) : plain;
         RaftNode raft = new RaftNode(config.name(), nodeId, peers, raftDir, settings, stateMachine);
 
         ControllerRunner controller = new ControllerRunner(raft, new Controller(topology, timing), clock, wall,

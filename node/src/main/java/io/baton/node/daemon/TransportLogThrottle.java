@@ -24,6 +24,8 @@ final class TransportLogThrottle implements Filter {
             java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc.netty.NettyServerTransport"),
             java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc.netty.NettyServerTransport.connections"));
 
+    private static final java.util.regex.Pattern HEX_RUN = java.util.regex.Pattern.compile("[0-9a-fA-F]{16,}");
+
     private final LogThrottle throttle = new LogThrottle(TimeUnit.MINUTES.toNanos(1), 256);
 
     /** Installs the filter on both gRPC servers' transport loggers. */
@@ -40,6 +42,9 @@ final class TransportLogThrottle implements Filter {
         if (dump >= 0) {
             message = message.substring(0, dump);
         }
+        // With TLS, random bytes fail as "not an SSL/TLS record: <the bytes in hex>": one key per
+        // connection unless the bytes go.
+        message = HEX_RUN.matcher(message).replaceAll("...");
         if (message.length() > 120) {
             message = message.substring(0, 120) + "...";
         }

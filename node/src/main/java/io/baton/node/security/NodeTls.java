@@ -1,5 +1,6 @@
 package io.baton.node.security;
 
+import io.baton.coordinator.ratis.tls.RaftTls;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.TlsConfig;
 import io.baton.resources.mirror.replication.MirrorTls;
@@ -123,6 +124,15 @@ public final class NodeTls {
                 .trustManager(credentials.trustManager())
                 .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
                 .build();
+    }
+
+    /**
+     * The Raft port's mutual TLS: a peer must present the node certificate of a member, and a server
+     * this node dials the certificate of the member it dialled.
+     */
+    public RaftTls raft() {
+        return new RaftTls(credentials.current().own().key(), credentials.current().own().certificate(),
+                credentials.current().trusted(), NodeTls::nodeOf);
     }
 
     /** The node a certificate names ({@code baton:node:ID}), if any. */

@@ -14,4 +14,14 @@ class TransportLogThrottleTest {
         assertEquals("admin port: IOException: x".length(),
                 TransportLogThrottle.key("io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport", new IOException("x")).length());
     }
+
+    @Test
+    void bytesThatAreNotTlsMakeOneKeyWhateverTheBytes() {
+        String a = TransportLogThrottle.key("org.apache.ratis.thirdparty.io.grpc.netty.NettyServerTransport",
+                new RuntimeException("not an SSL/TLS record: 5c1f0e9a77d3b2c4aa0193fe"));
+        String b = TransportLogThrottle.key("org.apache.ratis.thirdparty.io.grpc.netty.NettyServerTransport",
+                new RuntimeException("not an SSL/TLS record: 0011223344556677889900aabbccddeeff"));
+        assertEquals("raft port: RuntimeException: not an SSL/TLS record: ...", a);
+        assertEquals(a, b);
+    }
 }
