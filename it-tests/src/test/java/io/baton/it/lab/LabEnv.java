@@ -166,15 +166,23 @@ final class LabEnv implements AutoCloseable {
 
     // ---- files ----
 
+    /**
+     * Whether the lab runs with TLS on every link ({@code -Dbaton.lab.tls=true}). Off by default for
+     * now: with the Raft port in TLS, the witness scenario failed in 3 of 6 runs (an election after the
+     * witness was cut took 2.8 s and the owner fenced; status unanswered for 1.5 s after the witness was
+     * killed), against 0 of 2 without; see docs/lab.md. The loopback tests run with TLS.
+     */
+    static final boolean TLS = Boolean.getBoolean("baton.lab.tls");
+
     /** The operator certificate batonctl and the observer use in the lab (role admin). */
     static final String ADMIN_CERT = "lab-admin";
 
     /**
      * The cluster file's TLS line: a CA of the lab's own, a certificate per node (its lab address) and
-     * the operator's, in {@code dir/tls}; or {@code insecure: true} with {@code -Dbaton.it.tls=false}.
+     * the operator's, in {@code dir/tls}, with {@link #TLS}; else {@code insecure: true}.
      */
     private String tlsYaml() throws IOException {
-        if (!io.baton.it.LocalCluster.TLS) {
+        if (!TLS) {
             return "  insecure: true\n";
         }
         Path tls = Files.createDirectories(dir.resolve("tls"));
