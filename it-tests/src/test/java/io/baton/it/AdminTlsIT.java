@@ -1,5 +1,6 @@
 package io.baton.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +14,11 @@ import io.baton.node.security.Role;
 import io.baton.proto.Event;
 import io.baton.proto.admin.BatonAdminGrpc;
 import io.baton.proto.admin.BatonAdminGrpc.BatonAdminBlockingStub;
+import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.ForceActivateRequest;
 import io.baton.proto.admin.GroupStatus;
 import io.baton.proto.admin.MoveRequest;
+import io.baton.proto.admin.NodeStatus;
 import io.baton.proto.admin.StatusRequest;
 import io.baton.proto.admin.StopRequest;
 import io.baton.proto.admin.WatchRequest;
@@ -110,6 +113,28 @@ class AdminTlsIT {
         assertEquals(group().getOwner(), as("alice").status(StatusRequest.getDefaultInstance()).getGroups(0).getOwner());
         refused(Status.Code.PERMISSION_DENIED, "permission denied: alice (viewer) may not move",
                 () -> as("alice").move(MoveRequest.newBuilder().setGroup("web").setTo("server2").build()));
+    }
+
+    /**
+     * Every node's heartbeats say when its certificates expire, and batonctl status warns: the tests'
+     * certificates last two days, well within the 30 days of the warning.
+     */
+    @Test
+    void statusWarnsOfEachNodesCertificatesThatExpireSoon() throws Exception {
+        ClusterStatus status = await().atMost(Duration.ofSeconds(10)).until(
+                () -> as("alice").status(StatusRequest.getDefaultInstance()),
+                s -> s.getNodesList().stream().allMatch(n -> n.getCertificateNotAfterMs() > 0 && n.getCaNotAfterMs() > 0));
+        long now = System.currentTimeMillis();
+        for (NodeStatus n : status.getNodesList()) {
+            assertTrue(n.getCertificateNotAfterMs() > now && n.getCertificateNotAfterMs() <= now + Duration.ofDays(2).toMillis(),
+                    n.toString());
+            assertTrue(n.getCaNotAfterMs() >= n.getCertificateNotAfterMs(), "a certificate never outlives its CA: " + n);
+        }
+        String[] run = batonctl(cluster.ctlEnv(), "status");
+        assertEquals("0", run[0], run[2]);
+        for (String node : List.of("server1", "server2", "witness")) {
+            assertTrue(run[1].contains("Warning:     " + node + "'s node certificate expires in 1 day ("), run[1]);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.baton.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.coordinator.ratis.RaftNode;
@@ -43,8 +44,9 @@ import org.junit.jupiter.api.Test;
  * with a huge incarnation, made the node's real reports be ignored from then on (a move to it stayed
  * {@code starting}). Here a real cluster: server2 starts with its wall clock a year ahead (the
  * daemon's {@code baton.wall_clock_offset_ms}), restarts with it right, and must still take the
- * group over; then a plain Ratis client forges a heartbeat of server1 with a huge incarnation, and a
- * move back to server1 must still complete.
+ * group over; then a plain Ratis client forges a heartbeat of server1 with a huge incarnation (with
+ * TLS, holding server2's stolen certificate: refused as proposed in another node's name), and a move
+ * back to server1 must still complete.
  */
 class IncarnationIT {
     static final Duration HEARTBEAT = Duration.ofMillis(250);
@@ -97,16 +99,36 @@ class IncarnationIT {
         assertTrue(cluster.probeOpen("server2"));
         assertFalse(cluster.probeOpen("server1"));
 
-        CommandResult forged = forge(Command.newBuilder().setWallTimeMs(System.currentTimeMillis())
+        Command forged = Command.newBuilder().setWallTimeMs(System.currentTimeMillis()).setProposer("server1")
                 .setHeartbeat(Heartbeat.newBuilder().setNode("server1").setIncarnation(Long.MAX_VALUE).setSeq(1))
-                .build());
-        assertEquals(ResultCode.RESULT_STALE, forged.getCode(), forged::toString);
+                .build();
+        if (cluster.tls()) {
+            // With server2's stolen certificate: in server1's name the Raft port refuses it, in server2's
+            // own the state machine does (a node heartbeats only for itself), and nothing changes.
+            Exception refused = assertThrows(Exception.class, () -> forge(forged));
+            assertTrue(chain(refused).contains("permission denied: node 'server2' proposed a command as 'server1'"),
+                    chain(refused));
+            CommandResult asItself = forge(forged.toBuilder().setProposer("server2").build());
+            assertEquals(ResultCode.RESULT_PERMISSION_DENIED, asItself.getCode(), asItself::toString);
+        } else {
+            // Without TLS anyone may claim to be server1: the incarnation check refuses it.
+            CommandResult claimed = forge(forged);
+            assertEquals(ResultCode.RESULT_STALE, claimed.getCode(), claimed::toString);
+        }
 
         cluster.admin("server2").move(MoveRequest.newBuilder().setGroup("web").setTo("server1").build());
         g = online("server1", "after a forged heartbeat of server1 with incarnation " + Long.MAX_VALUE);
         assertEquals(epoch + 2, g.getEpoch());
         assertTrue(cluster.probeOpen("server1"));
         assertFalse(cluster.probeOpen("server2"));
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder s = new StringBuilder();
+        for (; t != null; t = t.getCause()) {
+            s.append(t).append('\n');
+        }
+        return s.toString();
     }
 
     private GroupStatus online(String node, String when) {

@@ -32,12 +32,26 @@ import java.util.stream.Collectors;
  * replica) serves only the failure history: after every accepted command, failure records older than the
  * group's failure timeout expire ({@code failure-expired}) and failovers outside its window stop counting.
  * Ownership never depends on it: a wrong clock can at worst cost an extra retry or a late expiry.
+ *
+ * <p>Before any rule, {@link CommandAuthority} checks who proposed the command; a refusal there is
+ * {@code RESULT_PERMISSION_DENIED} and changes nothing.
  */
 public final class Core {
     private final Topology topology;
+    private final boolean callersRequired;
 
+    /** A core for a cluster that does not authenticate its operators (no TLS). */
     public Core(Topology topology) {
+        this(topology, false);
+    }
+
+    /**
+     * @param callersRequired the cluster authenticates its operators (TLS): an operator's command must
+     *                        carry its caller (the same on every node: it follows the cluster file)
+     */
+    public Core(Topology topology, boolean callersRequired) {
         this.topology = topology;
+        this.callersRequired = callersRequired;
     }
 
     public Topology topology() {
@@ -46,6 +60,10 @@ public final class Core {
 
     /** Applies one committed command at {@code logIndex}. */
     public CommandResult apply(ClusterState state, Command command, long logIndex) {
+        String denied = CommandAuthority.problem(command, state, topology, callersRequired);
+        if (denied != null) {
+            return CommandResult.newBuilder().setCode(ResultCode.RESULT_PERMISSION_DENIED).setMessage(denied).build();
+        }
         Apply a = new Apply(state, command, logIndex);
         CommandResult result;
         try {
@@ -106,6 +124,8 @@ public final class Core {
                 n.incarnation = hb.getIncarnation();
                 n.seq = hb.getSeq();
                 replicaLag(n, hb.getAppliedIndex());
+                n.certificateNotAfterMs = hb.getCertificateNotAfterMs();
+                n.caNotAfterMs = hb.getCaNotAfterMs();
                 for (GroupReport r : hb.getReportsList()) {
                     report(n.id, r, restarted);
                 }

@@ -20,6 +20,9 @@ public final class NodeState {
     boolean standby;
     /** Its own replica's lag, from its heartbeats ({@link ReplicaLag}). */
     ReplicaLag.State lag = ReplicaLag.State.NONE;
+    /** When its TLS node certificate and the CA that issued it expire (ms since the epoch; 0: no TLS), from its heartbeats. */
+    long certificateNotAfterMs;
+    long caNotAfterMs;
 
     NodeState(String id) {
         this.id = id;
@@ -35,11 +38,23 @@ public final class NodeState {
         c.boot = boot;
         c.standby = standby;
         c.lag = lag;
+        c.certificateNotAfterMs = certificateNotAfterMs;
+        c.caNotAfterMs = caNotAfterMs;
         return c;
     }
 
     public String id() {
         return id;
+    }
+
+    /** When its TLS node certificate expires, ms since the epoch, as its last heartbeat said; 0: unknown or no TLS. */
+    public long certificateNotAfterMs() {
+        return certificateNotAfterMs;
+    }
+
+    /** When the CA certificate that issued its node certificate expires; 0: unknown or no TLS. */
+    public long caNotAfterMs() {
+        return caNotAfterMs;
     }
 
     public boolean alive() {

@@ -31,7 +31,8 @@ public final class StateCodec {
                     .setLastHeartbeatWallMs(n.lastHeartbeatWallMs).setIncarnation(n.incarnation).setSeq(n.seq)
                     .setStandby(n.standby).setAssignedIncarnation(n.assignedIncarnation).setBoot(n.boot)
                     .setReplicaBehind(n.lag.behind())
-                    .setLaggingHeartbeats(n.lag.laggingInARow()).setReplicaLag(n.lag.lag()));
+                    .setLaggingHeartbeats(n.lag.laggingInARow()).setReplicaLag(n.lag.lag())
+                    .setCertificateNotAfterMs(n.certificateNotAfterMs).setCaNotAfterMs(n.caNotAfterMs));
         }
         b.addAllEvents(s.events);
         return b.build();
@@ -88,6 +89,8 @@ public final class StateCodec {
             n.assignedIncarnation = np.getAssignedIncarnation();
             n.boot = np.getBoot();
             n.lag = new ReplicaLag.State(np.getLaggingHeartbeats(), np.getReplicaBehind(), np.getReplicaLag());
+            n.certificateNotAfterMs = np.getCertificateNotAfterMs();
+            n.caNotAfterMs = np.getCaNotAfterMs();
         }
         s.events.addAll(p.getEventsList());
         s.nextEventSeq = Math.max(1, p.getNextEventSeq());

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.Core;
 import io.baton.coordinator.core.StateCodec;
+import io.baton.coordinator.net.LogThrottle;
 import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -64,6 +66,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatonStateMachine extends BaseStateMachine {
     private static final Logger log = LoggerFactory.getLogger(BatonStateMachine.class);
+    /** Refused commands are logged once per kind of refusal per minute: a forger could send many. */
+    private final LogThrottle deniedLog = new LogThrottle(TimeUnit.MINUTES.toNanos(1), 64);
 
     /**
      * The largest command accepted into the log, in bytes. Ratis refuses a log entry over its
@@ -256,17 +260,33 @@ public final class BatonStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Refuses a request over {@link #MAX_COMMAND_BYTES} before it reaches the log: the client gets
-     * the reason, and the leader stays (an exception here does not make it step down).
+     * Runs on the leader only, before a request becomes a log entry. Refuses a request over
+     * {@link #MAX_COMMAND_BYTES}: the client gets the reason, and the leader stays (an exception here
+     * does not make it step down). Writes this leader's id into the command's {@code appended_by},
+     * whatever the proposer sent, so that every replica can tell a leader's decision from another
+     * member's forgery ({@link io.baton.coordinator.core.CommandAuthority}).
      */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-        TransactionContext trx = super.startTransaction(request);
-        int size = request.getMessage().getContent().size();
-        if (size > MAX_COMMAND_BYTES) {
-            trx.setException(new IllegalArgumentException(overLimit(size)));
+        ByteString content = request.getMessage().getContent();
+        TransactionContext.Builder builder = TransactionContext.newBuilder().setStateMachine(this)
+                .setClientRequest(request);
+        if (content.size() > MAX_COMMAND_BYTES) {
+            TransactionContext trx = builder.build();
+            trx.setException(new IllegalArgumentException(overLimit(content.size())));
+            return trx;
         }
-        return trx;
+        return builder.setLogData(stamped(content, getId().toString())).build();
+    }
+
+    /** {@code content} with {@code appended_by} set to {@code leader}; as it was if it is not a command. */
+    static ByteString stamped(ByteString content, String leader) {
+        try {
+            Command command = Command.parseFrom(content.toByteArray());
+            return ByteString.copyFrom(command.toBuilder().setAppendedBy(leader).build().toByteArray());
+        } catch (InvalidProtocolBufferException e) {
+            return content; // applied as "not a Baton command", changing nothing
+        }
     }
 
     /** The refusal of a command of {@code size} bytes. */
@@ -291,6 +311,13 @@ public final class BatonStateMachine extends BaseStateMachine {
                             .setMessage("log entry " + index + " is not a Baton command").build()
                     : core.apply(state, command, index);
             updateLastAppliedTermIndex(entry.getTerm(), index);
+        }
+        if (result.getCode() == ResultCode.RESULT_PERMISSION_DENIED) {
+            long held = deniedLog.occurrence(result.getMessage(), System.nanoTime());
+            if (held >= 0) {
+                log.warn("entry {} ({}) refused: {}{}", index, command.getKindCase(), result.getMessage(),
+                        held > 0 ? " (" + held + " more in the last minute)" : "");
+            }
         }
         Command applied = command;
         tell("entry " + index, l -> l.applied(applied, result, index));

@@ -149,6 +149,10 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
             inFlight.remove(subject);
             if (error != null) {
                 log.debug("controller proposal {} not committed: {}", subject, error.toString());
+            } else if (result.getCode() == ResultCode.RESULT_PERMISSION_DENIED && !raft.isLeaderReady()) {
+                // Decided while this node led, appended by the next leader: refused as not the leader's
+                // decision (CommandAuthority), like a stale one; the new leader decides afresh.
+                log.debug("controller proposal {} refused after the leadership moved: {}", subject, result.getMessage());
             } else if (result.getCode() != ResultCode.RESULT_OK && result.getCode() != ResultCode.RESULT_STALE) {
                 log.warn("controller proposal {} refused: {}", subject, result.getMessage());
             }

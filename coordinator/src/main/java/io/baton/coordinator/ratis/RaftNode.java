@@ -255,7 +255,9 @@ public final class RaftNode implements Closeable {
             // The leader would refuse it too (BatonStateMachine.startTransaction): say so without a round trip.
             return CompletableFuture.failedFuture(new IllegalArgumentException(BatonStateMachine.overLimit(size)));
         }
-        Message message = Message.valueOf(ByteString.copyFrom(command.toByteArray()));
+        // Every command names this node as its proposer; with TLS the Raft port checks it (RequestorCheck).
+        Message message = Message.valueOf(ByteString.copyFrom(command.toBuilder().setProposer(selfId.toString())
+                .build().toByteArray()));
         long deadline = System.nanoTime() + timeout.toNanos();
         return CompletableFuture.supplyAsync(() -> {
             while (true) {

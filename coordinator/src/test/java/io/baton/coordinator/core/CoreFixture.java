@@ -48,7 +48,12 @@ public final class CoreFixture {
     }
 
     public CoreFixture(Topology topology) {
-        core = new Core(topology);
+        this(topology, false);
+    }
+
+    /** A core that, like a TLS cluster's, wants a caller on every operator's command. */
+    public CoreFixture(Topology topology, boolean callersRequired) {
+        core = new Core(topology, callersRequired);
         state = ClusterState.initial(topology);
     }
 

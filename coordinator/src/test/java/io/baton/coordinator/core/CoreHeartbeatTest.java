@@ -46,6 +46,17 @@ class CoreHeartbeatTest {
     }
 
     @Test
+    void aHeartbeatRecordsWhenTheNodesCertificatesExpireAndASnapshotKeepsIt() {
+        f.ok(heartbeat("server1", 1, 1).toBuilder().setHeartbeat(heartbeat("server1", 1, 1).getHeartbeat().toBuilder()
+                .setCertificateNotAfterMs(1_800_000_000_000L).setCaNotAfterMs(2_000_000_000_000L)).build());
+        assertEquals(1_800_000_000_000L, f.node("server1").certificateNotAfterMs());
+        assertEquals(2_000_000_000_000L, f.node("server1").caNotAfterMs());
+        ClusterState back = StateCodec.fromProto(StateCodec.toProto(f.state), CoreFixture.TOPOLOGY);
+        assertEquals(1_800_000_000_000L, back.node("server1").orElseThrow().certificateNotAfterMs());
+        assertEquals(2_000_000_000_000L, back.node("server1").orElseThrow().caNotAfterMs());
+    }
+
+    @Test
     void heartbeatOfUnknownNodeIsRefused() {
         f.refused(heartbeat("ghost", 1, 1), ResultCode.RESULT_NOT_FOUND, "ghost", "server1");
     }

@@ -12,6 +12,7 @@ import io.baton.coordinator.ratis.InProcessCluster.Member;
 import io.baton.coordinator.ratis.tls.TestCertificates;
 import io.baton.coordinator.ratis.tls.TestCertificates.Issued;
 import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
 import io.baton.proto.ResultCode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,7 @@ import org.apache.ratis.proto.RaftProtos.RequestVoteReplyProto;
 import org.apache.ratis.proto.RaftProtos.RequestVoteRequestProto;
 import org.apache.ratis.proto.grpc.RaftServerProtocolServiceGrpc;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -217,6 +219,45 @@ class RaftTlsTest {
         }
         assertEquals(term, leader.raft().currentTerm());
         assertTrue(leader.raft().isLeaderReady());
+    }
+
+    /**
+     * A member's certificate proposes only in its member's name, and not the leader's decisions (issue
+     * 10, item 7): server2 proposing as server1 is refused by the Raft port; as itself, a heartbeat for
+     * server1 and a grant are committed but refused when applied, and nothing changes.
+     */
+    @Test
+    void aMemberProposesOnlyInItsOwnNameAndNeverTheLeadersDecisions() throws Exception {
+        InProcessCluster.Applied before = cluster.awaitConverged();
+        Command forged = InProcessCluster.stamped(Command.newBuilder().setProposer("server1").setHeartbeat(
+                io.baton.proto.Heartbeat.newBuilder().setNode("server1").setIncarnation(1).setSeq(99)));
+        try (RaftClient client = outsider(withCertificate(nodes.get("server2")))) {
+            IOException sent = assertThrows(IOException.class,
+                    () -> client.io().send(Message.valueOf(ByteString.copyFrom(forged.toByteArray()))));
+            assertTrue(chain(sent).contains("permission denied: node 'server2' proposed a command as 'server1'"),
+                    chain(sent));
+        }
+        try (RaftClient client = outsider(withCertificate(nodes.get("server2")))) {
+            CommandResult asItself = commit(client, forged.toBuilder().setProposer("server2").build());
+            assertEquals(ResultCode.RESULT_PERMISSION_DENIED, asItself.getCode());
+            assertEquals("permission denied: a heartbeat in the name of 'server1' proposed by server2", asItself.getMessage());
+            Command grant = InProcessCluster.stamped(Command.newBuilder().setProposer("server2").setAppendedBy("server2")
+                    .setGrant(io.baton.proto.Grant.newBuilder().setGroup("web").setNode("server2")));
+            CommandResult granted = commit(client, grant);
+            assertEquals(ResultCode.RESULT_PERMISSION_DENIED, granted.getCode());
+            assertEquals("permission denied: a grant is the leader's decision; proposed by server2 while witness led",
+                    granted.getMessage());
+        }
+        InProcessCluster.Applied after = cluster.awaitConverged();
+        assertEquals(before.state().getGroupsList(), after.state().getGroupsList());
+        assertFalse(after.state().getNodesList().stream().anyMatch(n -> n.getSeq() == 99), after.toString());
+        assertEquals(term, leader.raft().currentTerm());
+    }
+
+    private static CommandResult commit(RaftClient client, Command command) throws IOException {
+        RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())));
+        assertTrue(reply.isSuccess(), reply::toString);
+        return CommandResult.parseFrom(reply.getMessage().getContent().toByteArray());
     }
 
     private static RequestVoteRequestProto vote(String as) {

@@ -231,6 +231,11 @@ final class Invariants {
         if ((c.hasGrant() || c.hasRevoke()) && r.getCode() == ResultCode.RESULT_STALE) {
             staleDecision(c);
         }
+        // Honest nodes propose only what CommandAuthority allows them; only a decision that a former leader
+        // made and the next leader appended may be refused (SimRaft drops those at a term change anyway).
+        if (r.getCode() == ResultCode.RESULT_PERMISSION_DENIED) {
+            fail("an honest proposal refused at #" + index + ": " + describe(c) + " (" + r.getMessage() + ")");
+        }
         List<GroupState> after = List.copyOf(sim.raft.state.groups());
         for (int i = 0; i < after.size(); i++) {
             GroupState g = after.get(i);

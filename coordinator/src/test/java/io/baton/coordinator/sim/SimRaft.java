@@ -23,7 +23,8 @@ final class SimRaft {
     private static final class Proposal {
         final SimNode from;
         final long fromIncarnation;
-        final Command command;
+        /** Stamped with its appender when the leader appends it, as BatonStateMachine.startTransaction does. */
+        Command command;
         final Consumer<CommandResult> onReply;
         final long term;
         long commitAt;
@@ -172,7 +173,9 @@ final class SimRaft {
      * order, each a commit latency after its append at the earliest.
      */
     void submit(SimNode from, Command command, Consumer<CommandResult> onReply) {
-        Command stamped = command.toBuilder().setWallTimeMs(1_700_000_000_000L + sim.scheduler.now() / 1_000_000).build();
+        Command stamped = command.toBuilder().setWallTimeMs(1_700_000_000_000L + sim.scheduler.now() / 1_000_000)
+                .setProposer(from.id).build(); // as RaftNode does
+
         Proposal p = new Proposal(from, from.incarnation, stamped, onReply, term);
         if (!effective() || !connected(from, leader)) {
             reply(p, null);
@@ -187,6 +190,7 @@ final class SimRaft {
             reply(p, null);
             return;
         }
+        p.command = p.command.toBuilder().setAppendedBy(leader.id).build();
         pending.add(p);
         scheduleCommit(p);
     }

@@ -61,10 +61,13 @@ public final class StatusBuilder {
         for (NodeConfig n : config.nodes()) {
             boolean alive = state.node(n.id()).map(NodeState::alive).orElse(false);
             boolean standby = state.node(n.id()).map(NodeState::standby).orElse(false);
+            long certificateNotAfter = state.node(n.id()).map(NodeState::certificateNotAfterMs).orElse(0L);
+            long caNotAfter = state.node(n.id()).map(NodeState::caNotAfterMs).orElse(0L);
             String raftRole = n.id().equals(leader) ? "leader" : leader.isEmpty() ? "unknown" : alive ? "follower" : "unknown";
             b.addNodes(NodeStatus.newBuilder().setId(n.id()).setRole(n.role().name().toLowerCase())
                     .setZone(n.zone() == null ? "" : n.zone()).setAlive(alive).setRaftRole(raftRole)
-                    .setRaftAddress(n.raft().toString()).setAdminAddress(n.admin().toString()).setStandby(standby));
+                    .setRaftAddress(n.raft().toString()).setAdminAddress(n.admin().toString()).setStandby(standby)
+                    .setCertificateNotAfterMs(certificateNotAfter).setCaNotAfterMs(caNotAfter));
         }
         for (GroupConfig g : config.groups()) {
             GroupState gs = state.group(g.name()).orElse(null);

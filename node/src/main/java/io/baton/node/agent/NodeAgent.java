@@ -10,6 +10,7 @@ import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.GroupState;
 import io.baton.coordinator.ratis.StateListener;
 import io.baton.coordinator.time.MonotonicClock;
+import io.baton.node.security.CertificateExpiry;
 import io.baton.proto.ActivityProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private static final int MAX_STEPS_PER_PASS = 64;
 
     private final String nodeId;
+    private volatile Supplier<CertificateExpiry> certificates = () -> CertificateExpiry.NONE;
     private final LocalState replica;
     private final HeartbeatSender heartbeats;
     private final List<GroupRuntime> groups;
@@ -90,6 +93,14 @@ public final class NodeAgent implements StateListener, AutoCloseable {
      * @param replica    this node's replica of the replicated state
      * @param heartbeats commits this node's heartbeats through Raft
      */
+    /**
+     * Where the heartbeats read when this node's TLS certificates expire (they are re-read on renewal,
+     * so a renewed certificate shows in status within a heartbeat); none without TLS.
+     */
+    public void reportCertificates(Supplier<CertificateExpiry> current) {
+        this.certificates = current;
+    }
+
     public NodeAgent(String nodeId, LocalState replica, HeartbeatSender heartbeats, List<GroupRuntime> groups,
                      OwnerLease lease, MonotonicClock clock, LongSupplier wallClockMs, Duration heartbeatInterval,
                      Duration leaseDuration) {
@@ -258,8 +269,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         if (incarnation == 0 && !incarnate()) {
             return;
         }
+        CertificateExpiry expiry = certificates.get();
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq)
-                .setAppliedIndex(replica.appliedIndex());
+                .setAppliedIndex(replica.appliedIndex()).setCertificateNotAfterMs(expiry.certificateNotAfterMs())
+                .setCaNotAfterMs(expiry.caNotAfterMs());
         List<Boolean> maintenance = groups.stream().map(g -> maintenance(g.group)).toList();
         lock.lock();
         try {

@@ -14,12 +14,14 @@ import io.baton.proto.admin.NodeStatus;
 import io.baton.proto.admin.RaftFollower;
 import io.baton.proto.admin.RaftHealth;
 import io.baton.proto.admin.ReplicaStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Renders a ClusterStatus as the human-readable text of {@code batonctl status}. Pure. */
@@ -32,6 +34,11 @@ final class StatusTable {
     }
 
     static String render(ClusterStatus status) {
+        return render(status, Instant.now());
+    }
+
+    /** As above; {@code now} decides which certificates expire soon enough for a warning. */
+    static String render(ClusterStatus status, Instant now) {
         StringBuilder sb = new StringBuilder();
         sb.append("Cluster:     ").append(Names.orDash(status.getCluster())).append('\n');
         sb.append("Leader:      ").append(status.getLeader().isEmpty() ? "(none)" : status.getLeader()).append('\n');
@@ -39,6 +46,9 @@ final class StatusTable {
         sb.append("Answered by: ").append(Names.orDash(status.getAnsweredBy())).append('\n');
         if (!status.getWarning().isEmpty()) {
             sb.append("Warning:     ").append(status.getWarning()).append('\n');
+        }
+        for (String expiring : certificateWarnings(status.getNodesList(), now)) {
+            sb.append("Warning:     ").append(expiring).append('\n');
         }
         List<String> maintenance = status.getGroupsList().stream().filter(GroupStatus::getMaintenance)
                 .map(GroupStatus::getName).toList();
@@ -52,6 +62,35 @@ final class StatusTable {
         appendGroups(sb, status);
         appendGroupLines(sb, status.getGroupsList());
         return sb.toString();
+    }
+
+    /** A certificate within this of its end is a warning (as at the node's start, NodeCredentials). */
+    static final Duration EXPIRY_WARNING = Duration.ofDays(30);
+
+    /** One line per node certificate or CA certificate that expires within {@link #EXPIRY_WARNING} or has expired. */
+    static List<String> certificateWarnings(List<NodeStatus> nodes, Instant now) {
+        List<String> warnings = new ArrayList<>();
+        for (NodeStatus n : nodes) {
+            expiring(n.getId() + "'s node certificate", n.getCertificateNotAfterMs(), now).ifPresent(warnings::add);
+            expiring(n.getId() + "'s CA certificate", n.getCaNotAfterMs(), now).ifPresent(warnings::add);
+        }
+        return warnings;
+    }
+
+    private static Optional<String> expiring(String what, long notAfterMs, Instant now) {
+        if (notAfterMs <= 0) {
+            return Optional.empty(); // no TLS, or not reported yet
+        }
+        Instant end = Instant.ofEpochMilli(notAfterMs);
+        if (end.isAfter(now.plus(EXPIRY_WARNING))) {
+            return Optional.empty();
+        }
+        if (!end.isAfter(now)) {
+            return Optional.of(what + " expired on " + TIME.format(end) + ": issue a new one (docs/security.md)");
+        }
+        long days = Duration.between(now, end).toDays();
+        return Optional.of(what + " expires in " + days + " day" + (days == 1 ? "" : "s") + " ("
+                + TIME.format(end) + "): issue a new one (docs/security.md)");
     }
 
     /**

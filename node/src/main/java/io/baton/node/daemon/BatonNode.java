@@ -160,7 +160,8 @@ public final class BatonNode implements AutoCloseable {
         ListenCheck.canListen("raft", self.raft());
         ListenCheck.canListen("admin", self.admin());
         Path raftDir = DataDirectory.claim(dataDir, config.name(), nodeId);
-        BatonStateMachine stateMachine = new BatonStateMachine(new Core(topology));
+        // With TLS the admin API names every operator, so an operator's command without a caller is refused.
+        BatonStateMachine stateMachine = new BatonStateMachine(new Core(topology, tls.isPresent()));
         List<RaftNode.Peer> peers = config.nodes().stream()
                 .map(n -> new RaftNode.Peer(n.id(), n.raft().host(), n.raft().port(), n.role() == Role.WITNESS)).toList();
         RaftNode.Settings plain = new RaftNode.Settings(config.electionTimeout(), config.lease(), 2000);
@@ -185,6 +186,7 @@ public final class BatonNode implements AutoCloseable {
         NodeAgent agent = new NodeAgent(nodeId, LocalState.of(raft.stateMachine()), raft::submitHeartbeat, groups, lease, clock, wall,
                 config.heartbeatInterval(), config.lease());
         agentRef.set(agent);
+        tls.ifPresent(t -> agent.reportCertificates(() -> t.reloadable().current().expiry()));
         EventHub events = new EventHub(stateMachine);
 
         stateMachine.addListener(controller);

@@ -105,7 +105,10 @@ public final class CertificateAuthority {
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
-            X509v3CertificateBuilder builder = builder(issuer, name(commonName, unit), keys.getPublic(), validity, now)
+            // A certificate never outlives its CA: past the CA's end it could not be verified anyway.
+            Duration untilCaEnds = Duration.between(now, ca.certificate().getNotAfter().toInstant());
+            Duration capped = validity.compareTo(untilCaEnds) > 0 && !untilCaEnds.isNegative() ? untilCaEnds : validity;
+            X509v3CertificateBuilder builder = builder(issuer, name(commonName, unit), keys.getPublic(), capped, now)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))

@@ -60,6 +60,13 @@ public record NodeCredentials(List<X509Certificate> trusted, Issued own) {
         return new NodeCredentials(trusted, own);
     }
 
+    /** When the own certificate and the CA certificate that issued it expire (0 for a CA not in the bundle). */
+    public CertificateExpiry expiry() {
+        X509Certificate cert = own.certificate();
+        long ca = trusted.stream().filter(c -> signs(c, cert)).mapToLong(c -> c.getNotAfter().getTime()).min().orElse(0);
+        return new CertificateExpiry(cert.getNotAfter().getTime(), ca);
+    }
+
     /** Warnings for an operator: certificates that expire within {@link #EXPIRY_WARNING}. */
     public List<String> warnings(TlsConfig.Files files, Instant now) {
         List<String> warnings = new ArrayList<>();

@@ -3,7 +3,10 @@ package io.baton.node.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.baton.coordinator.core.CommandAuthority;
 import io.baton.node.security.Role;
+import io.baton.proto.Command;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Who may call what on the admin API: each role includes the ones before it; a node only reads. */
@@ -47,5 +50,19 @@ class AdminPermissionsTest {
     void aMethodNobodyListedNeedsAdmin() {
         assertEquals("permission denied: bob (operator) may not Replace", AdminPermissions.problem(BOB, "Replace"));
         assertNull(AdminPermissions.problem(CAROL, "Replace"));
+    }
+
+    /**
+     * The admin API refuses a call before anything is proposed; the state machine checks the same role
+     * again when it applies the command (CommandAuthority). The two tables must agree.
+     */
+    @Test
+    void theRoleEachCommandNeedsIsTheSameWhenAppliedAsAtTheAdminApi() {
+        Map<String, Command.KindCase> commands = Map.of("Move", Command.KindCase.MOVE, "Start", Command.KindCase.START,
+                "Stop", Command.KindCase.STOP, "Maintenance", Command.KindCase.SET_MAINTENANCE,
+                "NodeStandby", Command.KindCase.NODE_STANDBY, "Clear", Command.KindCase.CLEAR_FAILURES,
+                "ForceActivate", Command.KindCase.FORCE_ACTIVATE);
+        commands.forEach((method, kind) ->
+                assertEquals(AdminPermissions.rule(method).needs().id(), CommandAuthority.roleNeeded(kind), method));
     }
 }

@@ -11,6 +11,8 @@ import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
 import io.baton.proto.admin.RaftFollower;
 import io.baton.proto.admin.RaftHealth;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class StatusTableTest {
@@ -93,6 +95,25 @@ class StatusTableTest {
         assertTrue(table.contains("Answered by: server2\nWarning:     no leader answered: this is server2's own replica"),
                 table);
         assertFalse(StatusTable.render(Clusters.sample()).contains("Warning"));
+    }
+
+    @Test
+    void warnsOfCertificatesThatExpireWithinThirtyDaysOrHaveExpired() {
+        Instant now = Instant.parse("2026-12-05T12:00:00Z");
+        ClusterStatus.Builder b = Clusters.sample().toBuilder();
+        b.setNodes(0, b.getNodes(0).toBuilder()
+                .setCertificateNotAfterMs(now.plus(Duration.ofDays(12)).toEpochMilli())
+                .setCaNotAfterMs(now.plus(Duration.ofDays(3650)).toEpochMilli()));
+        b.setNodes(1, b.getNodes(1).toBuilder()
+                .setCertificateNotAfterMs(now.plus(Duration.ofDays(31)).toEpochMilli())
+                .setCaNotAfterMs(now.minus(Duration.ofHours(1)).toEpochMilli()));
+        String table = StatusTable.render(b.build(), now);
+        assertTrue(table.contains("Warning:     server1's node certificate expires in 12 days (2026-12-17T12:00:00Z):"
+                + " issue a new one (docs/security.md)\n"), table);
+        assertTrue(table.contains("Warning:     server2's CA certificate expired on 2026-12-05T11:00:00Z"), table);
+        assertEquals(2, table.split("Warning:", -1).length - 1, table);
+        // Without TLS nothing is reported, and nothing is said.
+        assertFalse(StatusTable.render(Clusters.sample(), now).contains("Warning"));
     }
 
     @Test

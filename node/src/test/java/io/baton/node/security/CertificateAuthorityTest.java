@@ -71,6 +71,15 @@ class CertificateAuthorityTest {
     }
 
     @Test
+    void aCertificateNeverOutlivesItsCa() {
+        Instant later = NOW.plus(Duration.ofDays(30));
+        X509Certificate c = ca.issueNode("server1", List.of("10.0.1.10"), Duration.ofDays(100_000), later).certificate();
+        assertEquals(ca.ca().certificate().getNotAfter(), c.getNotAfter());
+        X509Certificate shorter = ca.issueOperator("alice", Role.VIEWER, Duration.ofDays(1), later).certificate();
+        assertEquals(later.plus(Duration.ofDays(1)), shorter.getNotAfter().toInstant());
+    }
+
+    @Test
     void ipLiteralsAreRecognisedWithoutLookingAnythingUp() {
         assertTrue(CertificateAuthority.isIpLiteral("127.0.0.11"));
         assertTrue(CertificateAuthority.isIpLiteral("::1"));

@@ -61,4 +61,18 @@ public final class PeerIdentity {
         }
         return null;
     }
+
+    /**
+     * Null when a client request on a connection whose certificate names {@code named} may propose a
+     * command in the name of {@code proposer}; else why not. A node proposes only in its own name.
+     */
+    public static String proposerProblem(Optional<String> named, String proposer) {
+        if (named.isEmpty()) {
+            return "the connection has no node certificate, yet it proposes a command as '" + proposer + "'";
+        }
+        if (!named.get().equals(proposer)) {
+            return "node '" + named.get() + "' proposed a command as '" + proposer + "'";
+        }
+        return null;
+    }
 }

@@ -1,19 +1,24 @@
 package io.baton.coordinator.ratis.tls;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.baton.coordinator.net.LogThrottle;
+import io.baton.proto.Command;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.proto.RaftProtos.InstallSnapshotRequestProto;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
 import org.apache.ratis.proto.RaftProtos.ReadIndexRequestProto;
 import org.apache.ratis.proto.RaftProtos.RequestVoteRequestProto;
 import org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto;
+import org.apache.ratis.proto.grpc.RaftClientProtocolServiceGrpc;
 import org.apache.ratis.proto.grpc.RaftServerProtocolServiceGrpc;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.thirdparty.io.grpc.ForwardingServerCallListener;
@@ -32,8 +37,11 @@ import org.slf4j.LoggerFactory;
  * connection's certificate. Else the call ends with {@code PERMISSION_DENIED} before Ratis sees the
  * request, so one member's certificate cannot vote or append as another member.
  *
- * <p>Ratis's client and admin protocols carry a self-chosen client id, not a node's: they are left to
- * the handshake, which admits only member node certificates ({@link PeerTrust}).
+ * <p>Ratis's client protocol carries a self-chosen client id, not a node's, so there the command says
+ * who proposes it: a write must name the node of the connection's certificate as its proposer
+ * ({@code Command.proposer}); what that node may propose is the state machine's check
+ * ({@code CommandAuthority}). Ratis's admin protocol is left to the handshake, which admits only member
+ * node certificates ({@link PeerTrust}).
  */
 public final class RequestorCheck implements ServerInterceptor {
     private static final Logger log = LoggerFactory.getLogger(RequestorCheck.class);
@@ -47,11 +55,51 @@ public final class RequestorCheck implements ServerInterceptor {
 
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
-        if (!RaftServerProtocolServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
+        String service = call.getMethodDescriptor().getServiceName();
+        BiFunction<Optional<String>, Object, String> check;
+        if (RaftServerProtocolServiceGrpc.SERVICE_NAME.equals(service)) {
+            check = RequestorCheck::requestorProblem;
+        } else if (RaftClientProtocolServiceGrpc.SERVICE_NAME.equals(service)) {
+            check = RequestorCheck::proposalProblem;
+        } else {
             return next.startCall(call, headers);
         }
         Optional<String> node = nodeOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
-        return new Checked<>(next.startCall(call, headers), call, node);
+        return new Checked<>(next.startCall(call, headers), call, message -> check.apply(node, message));
+    }
+
+    /** Null when a server-to-server message comes from the node of the connection's certificate. */
+    static String requestorProblem(Optional<String> node, Object message) {
+        String requestor = requestorOf(message);
+        return requestor == null ? "unexpected message " + message.getClass().getSimpleName()
+                : PeerIdentity.requestorProblem(node, requestor);
+    }
+
+    /**
+     * Null when a client request may go to Ratis: a read, a watch, or a write whose command names the
+     * node of the connection's certificate as its proposer (the state machine then checks what that
+     * node may propose). Ratis's streaming requests are not Baton's and are refused.
+     */
+    static String proposalProblem(Optional<String> node, Object message) {
+        if (!(message instanceof RaftClientRequestProto request)) {
+            return "unexpected message " + message.getClass().getSimpleName();
+        }
+        switch (request.getTypeCase()) {
+            case READ:
+            case STALEREAD:
+            case WATCH:
+                return null;
+            case WRITE:
+                Command command;
+                try {
+                    command = Command.parseFrom(request.getMessage().getContent().toByteArray());
+                } catch (InvalidProtocolBufferException e) {
+                    return "a write that is not a Baton command";
+                }
+                return PeerIdentity.proposerProblem(node, command.getProposer());
+            default:
+                return "a " + request.getTypeCase() + " request, which Baton does not use";
+        }
     }
 
     private Optional<String> nodeOf(SSLSession session) {
@@ -85,14 +133,14 @@ public final class RequestorCheck implements ServerInterceptor {
 
     private final class Checked<Q, A> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
         private final ServerCall<Q, A> call;
-        private final Optional<String> node;
+        private final Function<Object, String> check;
         /** Set once the call is refused: gRPC calls a listener from one thread at a time. */
         private boolean refused;
 
-        Checked(ServerCall.Listener<Q> delegate, ServerCall<Q, A> call, Optional<String> node) {
+        Checked(ServerCall.Listener<Q> delegate, ServerCall<Q, A> call, Function<Object, String> check) {
             super(delegate);
             this.call = call;
-            this.node = node;
+            this.check = check;
         }
 
         @Override
@@ -100,9 +148,7 @@ public final class RequestorCheck implements ServerInterceptor {
             if (refused) {
                 return;
             }
-            String requestor = requestorOf(message);
-            String problem = requestor == null ? "unexpected message " + message.getClass().getSimpleName()
-                    : PeerIdentity.requestorProblem(node, requestor);
+            String problem = check.apply(message);
             if (problem == null) {
                 super.onMessage(message);
                 return;
