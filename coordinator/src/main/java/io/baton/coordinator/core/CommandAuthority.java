@@ -29,6 +29,9 @@ public final class CommandAuthority {
     /** The words every refusal starts with; scripts and tests outside the project look for them. */
     public static final String DENIED = "permission denied";
 
+    /** The words of a refusal of a leader's decision proposed by another node. */
+    public static final String LEADERS_DECISION = "is the leader's decision";
+
     /** The least role an operator's command needs, and its verb in a refusal. */
     private record Need(String verb, int rank) {}
 
@@ -110,7 +113,7 @@ public final class CommandAuthority {
 
     private static String leaderOnly(String what, String proposer, String leader) {
         return proposer.equals(leader) ? null
-                : DENIED + ": " + what + " is the leader's decision; proposed by " + proposer + " while " + leader + " led";
+                : DENIED + ": " + what + " " + LEADERS_DECISION + "; proposed by " + proposer + " while " + leader + " led";
     }
 
     private static String selfOnly(String what, String named, String proposer) {

@@ -20,9 +20,12 @@ import io.netty.handler.ssl.SslHandler;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +130,41 @@ public final class ReplicaServer implements Closeable {
         }
     }
 
+    /** How many connection refusals this server has logged (the rest were held back: {@link #logRefusal}). */
+    public long refusalsLogged() {
+        return refusalsLogged.get();
+    }
+
+    /**
+     * Logs a closed connection once per minute per peer host and reason: a primary whose certificate is
+     * refused retries every reconnect interval, and a flood of junk would otherwise be a line each.
+     */
+    private void logRefusal(SocketAddress from, String why) {
+        String host = from instanceof InetSocketAddress a && a.getAddress() != null ? a.getAddress().getHostAddress()
+                : String.valueOf(from);
+        // Netty names the junk it read ("not an SSL/TLS record: 1603..."): the bytes are not the reason.
+        int junk = why.indexOf("not an SSL/TLS record");
+        String reason = junk >= 0 ? why.substring(0, junk) + "not an SSL/TLS record" : why;
+        String key = host + " " + reason;
+        long now = System.nanoTime();
+        if (refusalLoggedAt.size() > REFUSAL_KEYS_MAX) {
+            refusalLoggedAt.clear();
+        }
+        Long last = refusalLoggedAt.get(key);
+        if (last != null && now - last < REFUSAL_LOG_PERIOD_NANOS) {
+            return;
+        }
+        refusalLoggedAt.put(key, now);
+        refusalsLogged.incrementAndGet();
+        log.warn("mirror: closing connection from {} to node {}: {} (logged once a minute per host and reason)",
+                host, nodeId, reason);
+    }
+
+    private static final long REFUSAL_LOG_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final int REFUSAL_KEYS_MAX = 256;
+    private final Map<String, Long> refusalLoggedAt = new ConcurrentHashMap<>();
+    private final AtomicLong refusalsLogged = new AtomicLong();
+
     /** One primary's connection: routes frames to its target once the HELLO named it. */
     private final class Connection extends SimpleChannelInboundHandler<FrameFields> {
         private ReplicaTarget target;
@@ -173,7 +211,7 @@ public final class ReplicaServer implements Closeable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.warn("mirror: closing connection from {} to node {}: {}", ctx.channel().remoteAddress(), nodeId,
+            logRefusal(ctx.channel().remoteAddress(),
                     cause.getCause() instanceof FrameException fe ? fe.getMessage() : cause.toString());
             ctx.close();
         }
