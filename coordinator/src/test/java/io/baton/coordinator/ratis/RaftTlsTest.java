@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.baton.coordinator.net.ConnectionLimits;
 import io.baton.coordinator.ratis.InProcessCluster.Member;
+import io.baton.coordinator.ratis.tls.RaftTls;
+import io.baton.coordinator.ratis.tls.SwitchableKeys;
 import io.baton.coordinator.ratis.tls.TestCertificates;
 import io.baton.coordinator.ratis.tls.TestCertificates.Issued;
 import io.baton.proto.Command;
@@ -20,14 +22,21 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
@@ -76,6 +85,9 @@ class RaftTlsTest {
     private InProcessCluster cluster;
     private Member leader;
     private long term;
+    /** server1's certificate and CAs, replaced by {@link #aRenewedCertificateAndASecondCaReachTheRaftPort}. */
+    private SwitchableKeys server1Keys;
+    private final AtomicReference<List<X509Certificate>> server1Trusted = new AtomicReference<>();
 
     @BeforeAll
     void startCluster(@TempDir Path dir) throws IOException {
@@ -85,8 +97,11 @@ class RaftTlsTest {
                 "witness", TestCertificates.node(ca, "witness", HOSTS.get(2)));
         RaftNode.Settings settings = new RaftNode.Settings(ELECTION_TIMEOUT, Duration.ofSeconds(2), 2000,
                 new ConnectionLimits(256, 64, HANDSHAKE_TIMEOUT, Duration.ofMinutes(10)));
+        server1Keys = new SwitchableKeys(nodes.get("server1"));
+        server1Trusted.set(List.of(ca.certificate()));
         cluster = InProcessCluster.start(new InProcessCluster(dir, 2000, settings, HOSTS,
-                id -> TestCertificates.tls(nodes.get(id), ca)));
+                id -> id.equals("server1") ? new RaftTls(server1Keys, server1Trusted::get, TestCertificates::nodeOf)
+                        : TestCertificates.tls(nodes.get(id), ca)));
     }
 
     @AfterAll
@@ -266,6 +281,64 @@ class RaftTlsTest {
                         .setReplyId(ByteString.copyFromUtf8("witness")).setCallId(1)
                         .setRaftGroupId(RaftGroupIdProto.newBuilder().setId(RaftNode.groupId(InProcessCluster.CLUSTER).toByteString())))
                 .setCandidateTerm(0).build();
+    }
+
+    /**
+     * Certificate rotation (item 5): the TLS contexts are built once, but each handshake asks for the
+     * certificate and CAs in use, so a renewed certificate and a second CA reach connections made after
+     * the change, while the connections already open (Raft's own) keep working.
+     */
+    @Test
+    void aRenewedCertificateAndASecondCaReachTheRaftPort() throws Exception {
+        InetSocketAddress server1 = new InetSocketAddress(HOSTS.get(0), cluster.peer("server1").port());
+        Issued first = nodes.get("server1");
+        Issued renewed = TestCertificates.node(ca, "server1", HOSTS.get(0));
+        Issued nextCa = TestCertificates.ca("raft-tls-test next CA");
+        Issued server2OfNextCa = TestCertificates.node(nextCa, "server2", HOSTS.get(1));
+        try {
+            assertEquals(first.certificate(), presentedBy(server1, nodes.get("server2"), ca));
+
+            server1Keys.use(renewed);
+            assertEquals(renewed.certificate(), presentedBy(server1, nodes.get("server2"), ca));
+
+            assertThrows(IOException.class, () -> presentedBy(server1, server2OfNextCa, ca),
+                    "a certificate of a CA server1 does not trust yet");
+            server1Trusted.set(List.of(ca.certificate(), nextCa.certificate()));
+            assertEquals(renewed.certificate(), presentedBy(server1, server2OfNextCa, ca));
+
+            assertEquals(ResultCode.RESULT_OK, cluster.submit("server1", InProcessCluster.heartbeat("server1", 3)).getCode());
+            assertEquals(term, leader.raft().currentTerm());
+        } finally {
+            server1Keys.use(first);
+            server1Trusted.set(List.of(ca.certificate()));
+        }
+    }
+
+    /**
+     * The certificate {@code server} presents to a TLS client with {@code own}'s certificate that trusts
+     * {@code trusted}; throws if the server refuses the client (in TLS 1.3 that comes after the client's
+     * side of the handshake: the server, having accepted, sends its HTTP/2 settings, else an alert).
+     */
+    private static X509Certificate presentedBy(InetSocketAddress server, Issued own, Issued trusted) throws Exception {
+        KeyStore cas = KeyStore.getInstance("PKCS12");
+        cas.load(null, null);
+        cas.setCertificateEntry("ca", trusted.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(cas);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new KeyManager[] {new SwitchableKeys(own)}, tmf.getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"h2"});
+            socket.setSSLParameters(parameters);
+            socket.connect(server, 2000);
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            if (socket.getInputStream().read() < 0) {
+                throw new IOException("the server closed the connection after the handshake");
+            }
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
     }
 
     @Test

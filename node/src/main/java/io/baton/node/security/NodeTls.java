@@ -128,11 +128,11 @@ public final class NodeTls {
 
     /**
      * The Raft port's mutual TLS: a peer must present the node certificate of a member, and a server
-     * this node dials the certificate of the member it dialled.
+     * this node dials the certificate of the member it dialled. Like the other links it uses the
+     * certificate and CAs in use at each handshake, so a reload reaches it too.
      */
     public RaftTls raft() {
-        return new RaftTls(credentials.current().own().key(), credentials.current().own().certificate(),
-                credentials.current().trusted(), NodeTls::nodeOf);
+        return new RaftTls(credentials.keyManager(), () -> credentials.current().trusted(), NodeTls::nodeOf);
     }
 
     /** The node a certificate names ({@code baton:node:ID}), if any. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -39,18 +40,35 @@ import org.slf4j.LoggerFactory;
 final class PeerTrust extends X509ExtendedTrustManager {
     private static final Logger log = LoggerFactory.getLogger(PeerTrust.class);
 
-    private final X509ExtendedTrustManager pkix;
+    private final Supplier<List<X509Certificate>> trusted;
+    /** The JDK's checks for the CA certificates they were built for; rebuilt when those change. */
+    private volatile Pkix pkix;
     private final Function<X509Certificate, Optional<String>> nodeOf;
     private final Map<String, String> membersByAddress;
     private final Set<String> members;
     private final LogThrottle refusals = new LogThrottle(TimeUnit.MINUTES.toNanos(1), 256);
 
-    PeerTrust(List<X509Certificate> trusted, Function<X509Certificate, Optional<String>> nodeOf,
+    private record Pkix(List<X509Certificate> trusted, X509ExtendedTrustManager checks) {}
+
+    PeerTrust(Supplier<List<X509Certificate>> trusted, Function<X509Certificate, Optional<String>> nodeOf,
               Map<String, String> membersByAddress) {
-        this.pkix = pkix(trusted);
+        this.trusted = trusted;
+        List<X509Certificate> now = trusted.get();
+        this.pkix = new Pkix(now, pkix(now));
         this.nodeOf = nodeOf;
         this.membersByAddress = Map.copyOf(membersByAddress);
         this.members = Set.copyOf(membersByAddress.values());
+    }
+
+    /** The JDK's checks against the CA certificates in use now (a reload may have changed them). */
+    private X509ExtendedTrustManager pkix() {
+        Pkix p = pkix;
+        List<X509Certificate> now = trusted.get();
+        if (!now.equals(p.trusted())) {
+            p = new Pkix(List.copyOf(now), pkix(now));
+            pkix = p;
+        }
+        return p.checks();
     }
 
     private static X509ExtendedTrustManager pkix(List<X509Certificate> trusted) {
@@ -77,19 +95,19 @@ final class PeerTrust extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        refuseIfThrows("a connecting peer", chain, () -> pkix.checkClientTrusted(chain, authType, engine));
+        refuseIfThrows("a connecting peer", chain, () -> pkix().checkClientTrusted(chain, authType, engine));
         accepted(chain);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        refuseIfThrows("a connecting peer", chain, () -> pkix.checkClientTrusted(chain, authType, socket));
+        refuseIfThrows("a connecting peer", chain, () -> pkix().checkClientTrusted(chain, authType, socket));
         accepted(chain);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        refuseIfThrows("a connecting peer", chain, () -> pkix.checkClientTrusted(chain, authType));
+        refuseIfThrows("a connecting peer", chain, () -> pkix().checkClientTrusted(chain, authType));
         accepted(chain);
     }
 
@@ -103,7 +121,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         String address = RaftTls.address(String.valueOf(engine.getPeerHost()), engine.getPeerPort());
-        refuseIfThrows(address, chain, () -> pkix.checkServerTrusted(chain, authType, engine));
+        refuseIfThrows(address, chain, () -> pkix().checkServerTrusted(chain, authType, engine));
         dialled(chain, address);
     }
 
@@ -111,7 +129,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
         String address = socket.getRemoteSocketAddress() instanceof InetSocketAddress a
                 ? RaftTls.address(a.getHostString(), a.getPort()) : String.valueOf(socket.getRemoteSocketAddress());
-        refuseIfThrows(address, chain, () -> pkix.checkServerTrusted(chain, authType, socket));
+        refuseIfThrows(address, chain, () -> pkix().checkServerTrusted(chain, authType, socket));
         dialled(chain, address);
     }
 
@@ -129,7 +147,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return pkix.getAcceptedIssuers();
+        return pkix().getAcceptedIssuers();
     }
 
     // --- refusals

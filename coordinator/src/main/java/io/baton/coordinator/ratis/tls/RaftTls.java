@@ -1,5 +1,6 @@
 package io.baton.coordinator.ratis.tls;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -8,26 +9,41 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import javax.net.ssl.KeyManager;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509KeyManager;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 
 /**
- * What the Raft port's mutual TLS needs from the node: its key and certificate, the cluster's CA
- * certificates (one, or two during a roll-over), and how a certificate names its node. The coordinator
- * does not know the certificate format: {@code nodeOf} is the node module's.
+ * What the Raft port's mutual TLS needs from the node: the key manager that presents its certificate,
+ * the cluster's CA certificates (one, or two during a roll-over), and how a certificate names its node.
+ * Both may change while the node runs (a renewed certificate, a CA roll-over): the TLS contexts are built
+ * once, at start, but every handshake asks {@code keys} for the certificate and {@code trusted} for the
+ * CAs, so connections made after a change use the new ones. The coordinator does not know the
+ * certificate format: {@code nodeOf} is the node module's.
  *
- * @param nodeOf the node a certificate names, if any (empty for an operator's certificate)
+ * @param keys    presents this node's certificate; asked at every handshake
+ * @param trusted the CA certificates in use now; asked at every handshake
+ * @param nodeOf  the node a certificate names, if any (empty for an operator's certificate)
  */
-public record RaftTls(PrivateKey key, X509Certificate certificate, List<X509Certificate> trusted,
+public record RaftTls(X509KeyManager keys, Supplier<List<X509Certificate>> trusted,
                       Function<X509Certificate, Optional<String>> nodeOf) {
     public RaftTls {
-        trusted = List.copyOf(trusted);
-        if (trusted.isEmpty()) {
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(nodeOf, "nodeOf");
+        if (trusted.get().isEmpty()) {
             throw new IllegalArgumentException("the Raft port's TLS needs at least one CA certificate");
         }
+    }
+
+    /** TLS with a certificate and CAs that never change (tests, tools). */
+    public static RaftTls fixed(PrivateKey key, X509Certificate certificate, List<X509Certificate> trusted,
+                                Function<X509Certificate, Optional<String>> nodeOf) {
+        List<X509Certificate> cas = List.copyOf(trusted);
+        return new RaftTls(keyManager(key, certificate), () -> cas, nodeOf);
     }
 
     /**
@@ -38,13 +54,13 @@ public record RaftTls(PrivateKey key, X509Certificate certificate, List<X509Cert
      * @param membersByAddress each member's Raft address ({@link #address}) to its id
      */
     public GrpcTlsConfig grpc(Map<String, String> membersByAddress) {
-        return new GrpcTlsConfig(keyManager(), new PeerTrust(trusted, nodeOf, membersByAddress), true);
+        return new GrpcTlsConfig(keys, new PeerTrust(trusted, nodeOf, membersByAddress), true);
     }
 
-    /** Names the certificate, never the key (settings get logged). */
+    /** Never the key (settings get logged). */
     @Override
     public String toString() {
-        return "RaftTls[" + certificate.getSubjectX500Principal().getName() + ", " + trusted.size() + " CA certificate(s)]";
+        return "RaftTls[" + trusted.get().size() + " CA certificate(s)]";
     }
 
     /** The key of an address in {@link #grpc}'s map: host without IPv6 brackets, lower case, and port. */
@@ -53,7 +69,7 @@ public record RaftTls(PrivateKey key, X509Certificate certificate, List<X509Cert
         return h.toLowerCase(Locale.ROOT) + ":" + port;
     }
 
-    private KeyManager keyManager() {
+    private static X509KeyManager keyManager(PrivateKey key, X509Certificate certificate) {
         try {
             char[] password = new char[0];
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -61,8 +77,8 @@ public record RaftTls(PrivateKey key, X509Certificate certificate, List<X509Cert
             store.setKeyEntry("node", key, password, new Certificate[] {certificate});
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, password);
-            return factory.getKeyManagers()[0];
-        } catch (GeneralSecurityException | java.io.IOException e) {
+            return (X509KeyManager) factory.getKeyManagers()[0];
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot use the node's key and certificate for TLS: " + e.getMessage(), e);
         }
     }

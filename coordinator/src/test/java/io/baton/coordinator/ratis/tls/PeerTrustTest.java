@@ -41,7 +41,7 @@ class PeerTrustTest {
     void aServerPresentingAnotherMembersCertificateIsRefused() throws Exception {
         try (SSLServerSocket server = server(server2)) {
             String address = RaftTls.address(HOST, server.getLocalPort());
-            PeerTrust trust = new PeerTrust(List.of(ca.certificate()), TestCertificates::nodeOf,
+            PeerTrust trust = new PeerTrust(() -> List.of(ca.certificate()), TestCertificates::nodeOf,
                     Map.of(address, "server1"));
             SSLHandshakeException refused = assertThrows(SSLHandshakeException.class, () -> handshake(server, trust));
             assertTrue(String.valueOf(refused.getMessage()).contains(
@@ -53,7 +53,7 @@ class PeerTrustTest {
     void theServerDialledIsAccepted() throws Exception {
         try (SSLServerSocket server = server(server1)) {
             String address = RaftTls.address(HOST, server.getLocalPort());
-            PeerTrust trust = new PeerTrust(List.of(ca.certificate()), TestCertificates::nodeOf,
+            PeerTrust trust = new PeerTrust(() -> List.of(ca.certificate()), TestCertificates::nodeOf,
                     Map.of(address, "server1"));
             assertEquals("TLSv1.3", handshake(server, trust));
         }
@@ -62,7 +62,7 @@ class PeerTrustTest {
     @Test
     void aServerAtNoMembersAddressIsRefused() throws Exception {
         try (SSLServerSocket server = server(server1)) {
-            PeerTrust trust = new PeerTrust(List.of(ca.certificate()), TestCertificates::nodeOf,
+            PeerTrust trust = new PeerTrust(() -> List.of(ca.certificate()), TestCertificates::nodeOf,
                     Map.of(RaftTls.address(HOST, 1), "server1"));
             SSLHandshakeException refused = assertThrows(SSLHandshakeException.class, () -> handshake(server, trust));
             assertTrue(String.valueOf(refused.getMessage()).contains("is not the Raft address of any member"),

@@ -89,7 +89,7 @@ public final class TestCertificates {
 
     /** The Raft port's TLS for a node holding {@code own}, trusting {@code ca}. */
     public static RaftTls tls(Issued own, Issued ca) {
-        return new RaftTls(own.key(), own.certificate(), List.of(ca.certificate()), TestCertificates::nodeOf);
+        return RaftTls.fixed(own.key(), own.certificate(), List.of(ca.certificate()), TestCertificates::nodeOf);
     }
 
     private static X500Name issuer(Issued ca) {
