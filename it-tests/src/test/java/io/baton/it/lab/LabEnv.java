@@ -366,12 +366,17 @@ final class LabEnv implements AutoCloseable {
         if (old != null && old.isAlive()) {
             throw new IllegalStateException(id + " is running");
         }
-        List<String> java = List.of(
+        List<String> java = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
+                "-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        // -Dlab.node.jvmArgs="-Dlogback.configurationFile=..." and the like, to look into a run.
+        String extra = System.getProperty("lab.node.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            java.addAll(List.of(extra.split("\\s+")));
+        }
+        java.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.baton.node.NodeMain", "--config", config.toString(), "--node", id,
-                "--data-dir", dir.resolve("data").resolve(id).toString());
+                "--data-dir", dir.resolve("data").resolve(id).toString()));
         Path log = dir.resolve("logs").resolve(id + ".log");
         Files.writeString(log, String.format(Locale.ROOT, "---- lab: started at %.3f (monotonic ms)%n", LabObserver.now()),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
