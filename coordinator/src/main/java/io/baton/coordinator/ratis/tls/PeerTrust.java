@@ -48,13 +48,17 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private final Set<String> members;
     private final LogThrottle refusals = new LogThrottle(TimeUnit.MINUTES.toNanos(1), 256);
 
-    private record Pkix(List<X509Certificate> trusted, X509ExtendedTrustManager checks) {}
+    private record Pkix(List<X509Certificate> trusted, X509ExtendedTrustManager checks) {
+        static Pkix of(List<X509Certificate> trusted) {
+            List<X509Certificate> cas = List.copyOf(trusted);
+            return new Pkix(cas, pkix(cas));
+        }
+    }
 
     PeerTrust(Supplier<List<X509Certificate>> trusted, Function<X509Certificate, Optional<String>> nodeOf,
               Map<String, String> membersByAddress) {
         this.trusted = trusted;
-        List<X509Certificate> now = trusted.get();
-        this.pkix = new Pkix(now, pkix(now));
+        this.pkix = Pkix.of(trusted.get());
         this.nodeOf = nodeOf;
         this.membersByAddress = Map.copyOf(membersByAddress);
         this.members = Set.copyOf(membersByAddress.values());
@@ -65,7 +69,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
         Pkix p = pkix;
         List<X509Certificate> now = trusted.get();
         if (!now.equals(p.trusted())) {
-            p = new Pkix(List.copyOf(now), pkix(now));
+            p = Pkix.of(now);
             pkix = p;
         }
         return p.checks();
