@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.ClientFactory;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -40,6 +43,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -90,8 +94,10 @@ public final class RaftNode implements Closeable {
     private static final long STEPPING_DOWN_RETRY_MS = 50;
 
     private final RaftServer server;
-    private final RaftClient client;
-    private final RaftClient heartbeatClient;
+    private final SteeredClient<RaftClient> client;
+    private final SteeredClient<RaftClient> heartbeatClient;
+    /** The transports {@link #client} and {@link #heartbeatClient} keep across the clients they build. */
+    private final List<ConnectionKeepingRpc> transports = new ArrayList<>();
     private final ExecutorService senders;
     /**
      * Heartbeat sends run here, never on {@link #senders}: admin and controller requests share that
@@ -192,16 +198,36 @@ public final class RaftNode implements Closeable {
         });
     }
 
-    private RaftClient newClient(Duration requestTimeout, int attempts) {
+    /**
+     * A client that starts at the leader this server knows of (see {@link SteeredClient}), with
+     * {@code attempts} tries of {@code requestTimeout} each per request.
+     */
+    private SteeredClient<RaftClient> newClient(Duration requestTimeout, int attempts) {
         RaftProperties cp = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(cp, TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
-        return RaftClient.newBuilder()
-                .setRaftGroup(group)
-                .setProperties(cp)
-                .setParameters(clientParameters)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        attempts, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                .build();
+        ClientId clientId = ClientId.randomId();
+        ConnectionKeepingRpc transport = new ConnectionKeepingRpc(ClientFactory.cast(
+                SupportedRpcType.GRPC.newFactory(clientParameters)).newRaftClientRpc(clientId, cp));
+        transports.add(transport);
+        return new SteeredClient<>(this::serverLeader, leader -> {
+            RaftClient.Builder b = RaftClient.newBuilder()
+                    .setClientId(clientId)
+                    .setRaftGroup(group)
+                    .setProperties(cp)
+                    .setClientRpc(transport)
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                            attempts, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+            leader.ifPresent(b::setLeaderId);
+            return b.build();
+        });
+    }
+
+    private Optional<RaftPeerId> serverLeader() {
+        try {
+            return Optional.ofNullable(server.getDivision(group.getGroupId()).getInfo().getLeaderId());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The Raft group id: derived from the cluster name so that every node computes the same one. */
@@ -248,7 +274,7 @@ public final class RaftNode implements Closeable {
         return send(heartbeatClient, heartbeat, timeout, heartbeatSenders);
     }
 
-    private CompletableFuture<CommandResult> send(RaftClient via, Command command, Duration timeout,
+    private CompletableFuture<CommandResult> send(SteeredClient<RaftClient> via, Command command, Duration timeout,
                                                   ExecutorService pool) {
         int size = command.getSerializedSize();
         if (size > BatonStateMachine.MAX_COMMAND_BYTES) {
@@ -262,7 +288,7 @@ public final class RaftNode implements Closeable {
         return CompletableFuture.supplyAsync(() -> {
             while (true) {
                 try {
-                    RaftClientReply reply = via.io().send(message);
+                    RaftClientReply reply = via.get().io().send(message);
                     if (reply.getLeaderSteppingDownException() != null) {
                         throw reply.getLeaderSteppingDownException();
                     }
@@ -325,7 +351,7 @@ public final class RaftNode implements Closeable {
     public CompletableFuture<LeaderState> queryLeader(Duration timeout) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                RaftClientReply reply = client.io().sendReadOnly(LEADER_VIEW_QUERY);
+                RaftClientReply reply = client.get().io().sendReadOnly(LEADER_VIEW_QUERY);
                 if (!reply.isSuccess()) {
                     throw new CompletionException(reply.getException() != null
                             ? reply.getException() : new IOException("read failed"));
@@ -352,7 +378,7 @@ public final class RaftNode implements Closeable {
     public CompletableFuture<Void> transferLeadership(String peerId, Duration timeout) {
         return CompletableFuture.runAsync(() -> {
             try {
-                RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(peerId), timeout.toMillis());
+                RaftClientReply reply = client.get().admin().transferLeadership(RaftPeerId.valueOf(peerId), timeout.toMillis());
                 if (!reply.isSuccess()) {
                     throw new CompletionException(reply.getException() != null
                             ? reply.getException() : new IOException("transfer failed"));
@@ -365,12 +391,7 @@ public final class RaftNode implements Closeable {
 
     /** The leader this server knows of, if any. */
     public Optional<String> leaderId() {
-        try {
-            RaftPeerId leader = server.getDivision(group.getGroupId()).getInfo().getLeaderId();
-            return Optional.ofNullable(leader).map(RaftPeerId::toString);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return serverLeader().map(RaftPeerId::toString);
     }
 
     /** Whether this server is leader and ready to serve (has applied everything before its term). */
@@ -397,8 +418,9 @@ public final class RaftNode implements Closeable {
         try {
             senders.shutdownNow();
             heartbeatSenders.shutdownNow();
-            client.close();
-            heartbeatClient.close();
+            for (ConnectionKeepingRpc transport : transports) {
+                transport.closeShared();
+            }
         } finally {
             try {
                 server.close();
