@@ -45,6 +45,12 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
     /** Hand-overs are tried at most this often: a failed one (witness behind) is retried later. */
     private static final long TRANSFER_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private long lastTransferNanos = Long.MIN_VALUE / 2;
+    /**
+     * How long a hand-over may take. While it is pending the leader refuses every write, heartbeats
+     * included, so it must stay well inside lease − stop budget; a hand-over to a follower in step
+     * takes about one round trip and an election.
+     */
+    static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(1);
     /** When this node last gave up its leadership to repair a follower's replication (Controller.replicationToRepair). */
     private long lastRepairNanos = Long.MIN_VALUE / 2;
 
@@ -116,13 +122,15 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
                 lastTransferNanos = now;
                 log.warn("a follower's replica stays behind under this leader: handing the leadership to {}"
                         + " so that a new leader replicates to it afresh", repairTo.get());
-                raft.transferLeadership(repairTo.get(), Duration.ofSeconds(3)).whenComplete((ok, error) -> {
+                raft.transferLeadership(repairTo.get(), TRANSFER_TIMEOUT).whenComplete((ok, error) -> {
                     if (error != null) {
                         log.info("leadership not handed to {}: {}", repairTo.get(), error.toString());
                     }
                 });
             } else if (now - lastTransferNanos >= TRANSFER_RETRY_NANOS) {
-                controller.leaderToPrefer(state, raft.selfId(), liveness, now).ifPresent(this::handOver);
+                // Only to a witness in step with this leader: see RaftContacts.inStep.
+                controller.leaderToPrefer(state, raft.selfId(), liveness, now)
+                        .filter(raft::followerInStep).ifPresent(this::handOver);
             }
         } catch (RuntimeException e) {
             log.warn("controller tick failed", e);
@@ -132,7 +140,7 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
     private void handOver(String witness) {
         lastTransferNanos = clock.nanos();
         log.info("this leader is a data node: handing the leadership to {}", witness);
-        raft.transferLeadership(witness, Duration.ofSeconds(3)).whenComplete((ok, error) -> {
+        raft.transferLeadership(witness, TRANSFER_TIMEOUT).whenComplete((ok, error) -> {
             if (error != null) {
                 log.info("leadership not handed to {}: {}", witness, error.toString());
             }

@@ -36,6 +36,21 @@ final class RaftContacts {
         return Optional.of(b.build());
     }
 
+    /**
+     * Whether {@code follower} keeps step with the leader of {@code contact}: it answered within
+     * {@code maxSilenceMs} and its commit index, as the leader knows it, is at most {@code maxLag}
+     * entries behind the leader's. A leadership transfer refuses every write until the transferee
+     * has caught up (or the transfer times out), so the leadership is handed only to a follower
+     * that is in step already: one whose connection is still in TCP backoff after a link came back,
+     * or that is replaying a log, would hold the heartbeats up for the whole transfer timeout.
+     */
+    static boolean inStep(RaftContact contact, String follower, long maxSilenceMs, long maxLag) {
+        return contact.getFollowersList().stream()
+                .filter(f -> f.getNode().equals(follower))
+                .anyMatch(f -> f.getLastHeardMs() <= maxSilenceMs && f.getCommitIndex() >= 0
+                        && contact.getCommitIndex() - f.getCommitIndex() <= maxLag);
+    }
+
     private static long commitIndex(Collection<CommitInfoProto> commits, String node) {
         return commits.stream().filter(c -> c.getServer().getId().toStringUtf8().equals(node))
                 .mapToLong(CommitInfoProto::getCommitIndex).findFirst().orElse(-1);

@@ -110,11 +110,13 @@ public final class RaftNode implements Closeable {
     private final RaftGroup group;
     private final BatonStateMachine stateMachine;
     private final RaftPeerId selfId;
+    private final long electionTimeoutMaxMs;
 
     public RaftNode(String clusterName, String selfId, List<Peer> peers, Path storageDir, Settings settings,
                     BatonStateMachine stateMachine) throws IOException {
         this.stateMachine = stateMachine;
         this.selfId = RaftPeerId.valueOf(selfId);
+        this.electionTimeoutMaxMs = settings.electionTimeoutMax().toMillis();
         Peer self = peers.stream().filter(p -> p.id().equals(selfId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("node " + selfId + " is not a peer"));
         this.group = RaftGroup.valueOf(groupId(clusterName), peers.stream().map(RaftNode::toRaftPeer).toList());
@@ -403,6 +405,24 @@ public final class RaftNode implements Closeable {
             return false;
         }
     }
+
+    /**
+     * Whether this server leads and {@code peerId} keeps step with it (see {@link RaftContacts#inStep}):
+     * heard within an election timeout, at most {@link #IN_STEP_MAX_LAG} entries behind.
+     */
+    public boolean followerInStep(String peerId) {
+        try {
+            RaftServer.Division division = server.getDivision(group.getGroupId());
+            return RaftContacts.of(division.getInfo().getRoleInfoProto(), division.getCommitInfos())
+                    .map(c -> RaftContacts.inStep(c, peerId, electionTimeoutMaxMs, IN_STEP_MAX_LAG))
+                    .orElse(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Entries a follower may be behind and still count as in step: a few heartbeats' worth. */
+    static final long IN_STEP_MAX_LAG = 20;
 
     /** The current Raft term as this server knows it (-1 if unknown). */
     public long currentTerm() {
