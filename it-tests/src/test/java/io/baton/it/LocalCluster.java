@@ -122,7 +122,8 @@ public final class LocalCluster implements AutoCloseable {
         yaml.append("nodes:\n");
         for (Member m : members) {
             yaml.append("  - {id: ").append(m.id).append(", role: ").append(m.role).append(", zone: zone-")
-                    .append(m.id).append(", raft: ").append(m.ip).append(":7400, admin: ").append(m.ip).append(":7401");
+                    .append(m.id).append(", raft: ").append(m.ip).append(":7400, admin: ").append(m.ip).append(":7401")
+                    .append(", http: ").append(m.ip).append(':').append(HTTP_PORT);
             if (mirrorSizeBytes > 0 && m.role.equals("data")) {
                 yaml.append(", mirror: ").append(m.ip).append(":7402");
             }
@@ -182,6 +183,34 @@ public final class LocalCluster implements AutoCloseable {
     public TlsConfig.Files tlsFiles(String name) {
         Path tls = dir.resolve("tls");
         return new TlsConfig.Files(tls.resolve("ca.crt"), tls.resolve(name + ".crt"), tls.resolve(name + ".key"));
+    }
+
+    /** Each node's HTTP port (/metrics, /healthz, /readyz), on its own address. */
+    public static final int HTTP_PORT = 7403;
+
+    /** The base URL of {@code node}'s HTTP port: https with TLS. */
+    public String httpUrl(String node) {
+        return (tls ? "https://" : "http://") + member(node).ip() + ":" + HTTP_PORT;
+    }
+
+    /**
+     * An HTTP client for the nodes' HTTP ports that trusts the cluster CA and presents certificate
+     * {@code name} ({@code null}: none); a plain client without TLS.
+     */
+    public java.net.http.HttpClient httpClient(String name) {
+        java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2));
+        if (!tls) {
+            return b.build();
+        }
+        try {
+            NodeCredentials c = NodeCredentials.loadAnyIdentity(tlsFiles(name == null ? ADMIN_CERT : name), Instant.now());
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(name == null ? null : KeyStores.keyManagers(c.own()), KeyStores.trustManagers(c.trusted()), null);
+            return b.sslContext(context).build();
+        } catch (io.baton.node.security.CertificateException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** A client's credentials for the admin port with certificate {@code name}: TLS, or plaintext without. */

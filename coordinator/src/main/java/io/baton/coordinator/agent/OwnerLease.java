@@ -4,6 +4,7 @@ import io.baton.proto.HeldGrant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -53,6 +54,15 @@ public final class OwnerLease {
     /** The confirmed grant of {@code group}, while the lease is live. */
     public Optional<HeldGrant> held(String group, long nowNanos) {
         return live(nowNanos) ? Optional.ofNullable(held.get(group)) : Optional.empty();
+    }
+
+    /**
+     * How long the confirmed grant of {@code group} has left before the lease itself ends (not the
+     * earlier fence point), while the lease is live; empty otherwise. For metrics.
+     */
+    public OptionalLong remainingNanos(String group, long nowNanos) {
+        return held(group, nowNanos).isPresent()
+                ? OptionalLong.of(confirmedSendNanos + leaseNanos - nowNanos) : OptionalLong.empty();
     }
 
     /** Forgets every confirmation, as after the node learned it lost quorum. */

@@ -310,6 +310,7 @@ public final class Core {
                 event("move-cancelled", g.name, target, g.epoch, notGrantable.get());
             } else if (target != null) {
                 grantTo(g, target, "moved from " + node);
+                g.moves++;
             } else {
                 g.owner = null;
                 g.phase = Phase.OFFLINE;
@@ -344,7 +345,12 @@ public final class Core {
             // The controller picks only UpToDate replicas, but the owner may have recorded this one
             // behind after the decision.
             requireGrantable(g, n, ResultCode.RESULT_STALE);
+            // The controller grants a group that has an owner only once that owner's lease ran out.
+            boolean takeover = g.owner != null;
             grantTo(g, n.id, c.getReason());
+            if (takeover) {
+                g.takeovers++;
+            }
             return ok("granted " + g.name + " to " + n.id, g.epoch);
         }
 

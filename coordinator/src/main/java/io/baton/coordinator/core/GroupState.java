@@ -39,6 +39,9 @@ public final class GroupState {
     String hold;
     /** ClearFailures applied so far: an owner stuck on a failing stop retries when this grows. */
     long clears;
+    /** Grants after the owner's lease ran out, and moves ended by a grant to their target (metrics). */
+    long takeovers;
+    long moves;
     /** The latest report of each member node. */
     final Map<String, GroupReport> reports = new TreeMap<>();
     /**
@@ -63,6 +66,8 @@ public final class GroupState {
         c.maintenance = maintenance;
         c.hold = hold;
         c.clears = clears;
+        c.takeovers = takeovers;
+        c.moves = moves;
         c.reports.putAll(reports);
         c.replicas.putAll(replicas);
         return c;
@@ -118,6 +123,16 @@ public final class GroupState {
     }
 
     /** Why the group is held, or null when it is not. */
+    /** How many times another node was granted the group after its owner's lease ran out. */
+    public long takeovers() {
+        return takeovers;
+    }
+
+    /** How many moves ended with the group granted to their target. */
+    public long moves() {
+        return moves;
+    }
+
     /** How many times an operator cleared the group's failures ('batonctl clear'). */
     public long clears() {
         return clears;

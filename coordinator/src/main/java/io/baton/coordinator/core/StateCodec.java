@@ -19,7 +19,8 @@ public final class StateCodec {
                     .setPhase(g.phase.toProto()).setMoveTarget(g.moveTarget == null ? "" : g.moveTarget)
                     .setAdminStopped(g.adminStopped).addAllFailedOn(g.failures.keySet())
                     .setMaintenance(g.maintenance).addAllFailoverWallMs(g.failoverWallMs)
-                    .setHold(g.hold == null ? "" : g.hold).setClears(g.clears);
+                    .setHold(g.hold == null ? "" : g.hold).setClears(g.clears)
+                    .setTakeovers(g.takeovers).setMoves(g.moves);
             g.failures.values().forEach(f -> gb.addFailures(FailureRecord.newBuilder()
                     .setNode(f.node()).setWallTimeMs(f.wallTimeMs()).setReason(f.reason())));
             g.reports.forEach((node, r) -> gb.addReports(NodeReportEntry.newBuilder().setNode(node).setReport(r)));
@@ -67,6 +68,8 @@ public final class StateCodec {
             g.maintenance = gp.getMaintenance();
             g.hold = gp.getHold().isEmpty() ? null : gp.getHold();
             g.clears = gp.getClears();
+            g.takeovers = gp.getTakeovers();
+            g.moves = gp.getMoves();
             gp.getReportsList().forEach(e -> g.reports.put(e.getNode(), e.getReport()));
             for (ReplicaEntry e : gp.getReplicasList()) {
                 Replica r = Replica.fromProto(e.getState());

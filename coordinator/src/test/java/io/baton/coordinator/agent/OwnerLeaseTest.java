@@ -31,6 +31,15 @@ class OwnerLeaseTest {
     }
 
     @Test
+    void remainingCountsToTheLeaseEndForAHeldGroupWhileLive() {
+        lease.confirmed(1_000 * MS, List.of(held("web", 4)));
+        assertEquals(java.util.OptionalLong.of(2_500 * MS), lease.remainingNanos("web", 1_500 * MS));
+        assertEquals(java.util.OptionalLong.empty(), lease.remainingNanos("db", 1_500 * MS));
+        // Past the fence point the lease no longer allows anything: nothing is left to show.
+        assertEquals(java.util.OptionalLong.empty(), lease.remainingNanos("web", 3_000 * MS));
+    }
+
+    @Test
     void leaseEndsAtSendTimePlusLeaseMinusStopBudget() {
         long send = -5_000 * MS; // monotonic clocks may be negative
         lease.confirmed(send, List.of(held("web", 4)));

@@ -44,10 +44,13 @@ class CoreGrantRevokeTest {
     @Test
     void grantTakesOverFromAnOwnerAtTheEpochAndHeartbeatItWasDecidedOn() {
         f.webOnlineOnServer1();
+        assertEquals(0, f.group("web").takeovers, "the first grant took the group from nobody");
         f.ok(grant("web", "server2", 1, 1, f.node("server1").seq));
         assertEquals("server2", f.group("web").owner);
         assertEquals(2, f.group("web").epoch);
         assertEquals(Phase.STARTING, f.group("web").phase);
+        assertEquals(1, f.group("web").takeovers);
+        assertEquals(0, f.group("web").moves);
     }
 
     @Test

@@ -110,5 +110,7 @@ class CoreMoveTest {
         assertEquals("server1", f.group("web").owner);
         assertEquals(2, f.group("web").epoch);
         assertNull(f.group("web").moveTarget);
+        assertEquals(1, f.group("web").moves, "a move that ended in a grant to its target counts");
+        assertEquals(0, f.group("web").takeovers);
     }
 }

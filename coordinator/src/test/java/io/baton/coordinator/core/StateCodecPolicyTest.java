@@ -46,6 +46,25 @@ class StateCodecPolicyTest {
     }
 
     @Test
+    void takeoverAndMoveCountsRoundTripAndAreZeroInAnOldSnapshot() {
+        CoreFixture f = PolicyFixture.allAlive();
+        PolicyFixture.online(f, "app", "a");
+        f.group("app").takeovers = 2;
+        f.group("app").moves = 5;
+        ClusterStateProto p = StateCodec.toProto(f.state);
+        assertEquals(2, p.getGroups(0).getTakeovers());
+        assertEquals(5, p.getGroups(0).getMoves());
+        GroupState back = StateCodec.fromProto(p, PolicyFixture.TOPOLOGY).group("app").orElseThrow();
+        assertEquals(2, back.takeovers());
+        assertEquals(5, back.moves());
+        GroupState old = StateCodec.fromProto(ClusterStateProto.newBuilder()
+                .addGroups(GroupStateProto.newBuilder().setName("app").setEpoch(3)).build(), PolicyFixture.TOPOLOGY)
+                .group("app").orElseThrow();
+        assertEquals(0, old.takeovers());
+        assertEquals(0, old.moves());
+    }
+
+    @Test
     void anOldSnapshotsFailedOnBecomesRecordsOfUnknownAge() {
         ClusterStateProto old = ClusterStateProto.newBuilder()
                 .addGroups(GroupStateProto.newBuilder().setName("app").setEpoch(3).setPhase(PhaseProto.PHASE_FAILED)

@@ -78,6 +78,7 @@ public final class StatusBuilder {
                         .setMoveTarget(gs.moveTarget() == null ? "" : gs.moveTarget())
                         .setAdminStopped(gs.adminStopped()).addAllFailedOn(gs.failedOn())
                         .setMaintenance(gs.maintenance()).setHeld(gs.held())
+                        .setTakeovers(gs.takeovers()).setMoves(gs.moves())
                         .setHoldReason(gs.held() ? gs.holdReason() : "");
                 for (Failure f : gs.failures()) {
                     gb.addFailures(FailureRecord.newBuilder().setNode(f.node()).setWallTimeMs(f.wallTimeMs())

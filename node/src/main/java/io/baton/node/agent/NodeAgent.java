@@ -26,6 +26,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -158,6 +160,34 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** For each group this node holds under a live lease, how long the lease has left (metrics). */
+    public Map<String, Long> leaseRemainingNanos() {
+        lock.lock();
+        try {
+            long now = clock.nanos();
+            Map<String, Long> out = new TreeMap<>();
+            for (GroupRuntime g : groups) {
+                lease.remainingNanos(g.group, now).ifPresent(n -> out.put(g.group, n));
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** For each group with a probe port here, how many health checks it has accepted since start. */
+    public Map<String, Long> probeChecks() {
+        Map<String, Long> out = new TreeMap<>();
+        for (GroupRuntime g : groups) {
+            for (var r : g.resources) {
+                if (r instanceof io.baton.resources.probeport.ProbePortResource p) {
+                    out.merge(g.group, p.probesSeen(), Long::sum);
+                }
+            }
+        }
+        return out;
     }
 
     /** Whether {@code group} is active here under a live lease (the HTTP probe answers 200 only then). */

@@ -110,7 +110,7 @@ final class ClusterReader {
     }
 
     private static NodeConfig node(YamlMap m) throws ConfigException {
-        m.allowOnly("id", "role", "zone", "raft", "admin", "mirror");
+        m.allowOnly("id", "role", "zone", "raft", "admin", "mirror", "http");
         String id = m.requiredName("id");
         String roleText = m.requiredString("role");
         Role role = Role.fromYaml(roleText).orElseThrow(() -> m.error("role",
@@ -128,7 +128,8 @@ final class ClusterReader {
         if (mirror != null && role != Role.DATA) {
             throw m.error("mirror", "a witness holds no replica; remove mirror from witness '" + id + "'");
         }
-        return new NodeConfig(id, role, zone, raft, admin, mirror);
+        HostPort http = m.has("http") ? m.requiredHostPort("http") : null;
+        return new NodeConfig(id, role, zone, raft, admin, mirror, http);
     }
 
     private static GroupConfig group(YamlMap m) throws ConfigException {

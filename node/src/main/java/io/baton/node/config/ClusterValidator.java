@@ -71,6 +71,9 @@ final class ClusterValidator {
             if (node.mirror() != null) {
                 address(addresses, node.mirror(), path + ".mirror", node);
             }
+            if (node.http() != null) {
+                address(addresses, node.http(), path + ".http", node);
+            }
         }
     }
 
@@ -80,7 +83,7 @@ final class ClusterValidator {
         String earlier = used.putIfAbsent(key, path + " (node '" + node.id() + "')");
         if (earlier != null) {
             throw error(path, "address " + address + " is already used by " + earlier
-                    + "; every raft, admin and mirror address must be different");
+                    + "; every raft, admin, mirror and http address must be different");
         }
     }
 

@@ -13,11 +13,18 @@ import java.util.Objects;
  * @param admin where batonctl reaches this node's admin API
  * @param mirror where the owner of a mirrored group reaches this node's mirror replica; null when
  *               the node is a member of no group with a mirror disk
+ * @param http   where this node serves /metrics, /healthz, /readyz and the web console; null: no
+ *               HTTP port
  */
-public record NodeConfig(String id, Role role, String zone, HostPort raft, HostPort admin, HostPort mirror) {
+public record NodeConfig(String id, Role role, String zone, HostPort raft, HostPort admin, HostPort mirror,
+                         HostPort http) {
 
     public NodeConfig(String id, Role role, String zone, HostPort raft, HostPort admin) {
-        this(id, role, zone, raft, admin, null);
+        this(id, role, zone, raft, admin, null, null);
+    }
+
+    public NodeConfig(String id, Role role, String zone, HostPort raft, HostPort admin, HostPort mirror) {
+        this(id, role, zone, raft, admin, mirror, null);
     }
 
     public NodeConfig {

@@ -20,6 +20,9 @@ import io.baton.node.admin.EventHub;
 import io.baton.node.audit.AuditTrail;
 import io.baton.node.admin.StatusBuilder;
 import io.baton.node.admin.StatusCache;
+import io.baton.node.http.HttpPort;
+import io.baton.node.metrics.LocalView;
+import io.baton.node.metrics.NodeMetrics;
 import io.baton.node.agent.GroupRuntime;
 import io.baton.node.agent.LocalState;
 import io.baton.node.agent.NodeAgent;
@@ -75,6 +78,8 @@ public final class BatonNode implements AutoCloseable {
     private final AtomicReference<IntConsumer> exit;
     /** The node's TLS, whose certificate files are looked at for a renewal; null without TLS. */
     private NodeTls tls;
+    /** The HTTP port, when the node's entry has {@code http}. */
+    private HttpPort http;
 
     private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, AuditTrail audit,
                       Server admin,
@@ -159,6 +164,9 @@ public final class BatonNode implements AutoCloseable {
         TransportLogThrottle.install();
         ListenCheck.canListen("raft", self.raft());
         ListenCheck.canListen("admin", self.admin());
+        if (self.http() != null) {
+            ListenCheck.canListen("http", self.http());
+        }
         Path raftDir = DataDirectory.claim(dataDir, config.name(), nodeId);
         // With TLS the admin API names every operator, so an operator's command without a caller is refused.
         BatonStateMachine stateMachine = new BatonStateMachine(new Core(topology, tls.isPresent()));
@@ -225,12 +233,33 @@ public final class BatonNode implements AutoCloseable {
             audit.close();
             throw ListenCheck.cannotListen("admin", self.admin(), e);
         }
+        HttpPort http = null;
+        if (self.http() != null) {
+            try {
+                NodeMetrics metrics = new NodeMetrics(() -> statusNow(statusCache),
+                        () -> new LocalView(nodeId, agent.leaseRemainingNanos(), agent.probeChecks()));
+                http = HttpPort.start(new InetSocketAddress(self.http().host(), self.http().port()),
+                        tls.isPresent() ? Optional.of(tls.get().httpServer()) : Optional.empty(), metrics,
+                        () -> readiness(statusCache));
+            } catch (IOException | CertificateException e) {
+                admin.shutdownNow();
+                raft.close();
+                mirrors.close();
+                audit.close();
+                if (e instanceof CertificateException) {
+                    throw new StartFailure(e.getMessage());
+                }
+                throw ListenCheck.cannotListen("http", self.http(), (IOException) e);
+            }
+        }
         agent.start();
         DataDirCheck dataDirCheck = DataDirCheck.start(raftDir, stateMachine::storageFailed);
-        log.info("node {} started: raft {}, admin {}, data {}", nodeId, self.raft(), self.admin(), dataDir);
+        log.info("node {} started: raft {}, admin {}{}, data {}", nodeId, self.raft(), self.admin(),
+                self.http() == null ? "" : ", http " + self.http(), dataDir);
         HostTuning.tcpRtoAdvice(HostTuning.TCP_RTO_MAX_MS).ifPresent(advice -> log.warn("host tuning: {}", advice));
         BatonNode node = new BatonNode(raft, controller, agent, events, audit, admin, mirrors, nodeId, topology,
                 config.lease().plusSeconds(10), storageGuard, dataDirCheck, exit);
+        node.http = http;
         tls.ifPresent(t -> {
             node.tls = t;
             t.startReloading();
@@ -254,6 +283,30 @@ public final class BatonNode implements AutoCloseable {
     /** Stops this node as if it had crashed (see {@link StorageGuard}): its storage failed. */
     public void failStop(io.baton.coordinator.ratis.StorageFailure failure) {
         storageGuard.accept(failure);
+    }
+
+    /** The cached status, for a scrape: a leader's answer, or this node's own replica with a warning. */
+    private static ClusterStatus statusNow(StatusCache cache) {
+        try {
+            return cache.get().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no status: " + e);
+        }
+    }
+
+    /** Ready: a Raft leader answered this node's last status query. */
+    private static HttpPort.Readiness readiness(StatusCache cache) {
+        try {
+            ClusterStatus s = statusNow(cache);
+            return s.getWarning().isEmpty()
+                    ? new HttpPort.Readiness(true, "ready: Raft leader " + s.getLeader() + ", term " + s.getRaft().getTerm())
+                    : new HttpPort.Readiness(false, "not ready: " + s.getWarning());
+        } catch (RuntimeException e) {
+            return new HttpPort.Readiness(false, "not ready: " + e.getMessage());
+        }
     }
 
     /**
@@ -292,6 +345,9 @@ public final class BatonNode implements AutoCloseable {
     @Override
     public void close() {
         dataDirCheck.close();
+        if (http != null) {
+            http.close();
+        }
         if (tls != null) {
             tls.close();
         }

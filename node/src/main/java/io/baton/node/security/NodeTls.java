@@ -127,6 +127,21 @@ public final class NodeTls {
     }
 
     /**
+     * The HTTP port's TLS: the node's certificate; a client certificate of the cluster's CA asked for
+     * and checked when given (the HTTP port decides per path whether one is needed).
+     */
+    public javax.net.ssl.SSLContext httpServer() throws CertificateException {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(new javax.net.ssl.KeyManager[] {credentials.keyManager()},
+                    new javax.net.ssl.TrustManager[] {credentials.trustManager()}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new CertificateException("cannot use the node certificate for HTTPS: " + e.getMessage());
+        }
+    }
+
+    /**
      * The Raft port's mutual TLS: a peer must present the node certificate of a member, and a server
      * this node dials the certificate of the member it dialled. Like the other links it uses the
      * certificate and CAs in use at each handshake, so a reload reaches it too.

@@ -89,7 +89,7 @@ class MirrorDiskConfigTest {
                 + " a mirror address (mirror: host:port), where the owner sends its writes",
                 error(edit(", mirror: 198.18.0.2:7402}", "}")));
         assertEquals("cluster.yaml: nodes[1].mirror: address 198.18.0.1:7402 is already used by nodes[0].mirror"
-                + " (node 'a'); every raft, admin and mirror address must be different",
+                + " (node 'a'); every raft, admin, mirror and http address must be different",
                 error(edit("mirror: 198.18.0.2:7402", "mirror: 198.18.0.1:7402")));
         assertEquals("cluster.yaml: nodes[2].mirror: a witness holds no replica; remove mirror from witness 'w'",
                 error(edit("admin: 198.18.0.3:7401}", "admin: 198.18.0.3:7401, mirror: 198.18.0.3:7402}")));

@@ -30,10 +30,10 @@ class NodeValidationTest {
 
     @Test
     void unknownKey() {
-        assertEquals("cluster.yaml: nodes[1].hostname: unknown key 'hostname'; allowed keys: id, role, zone, raft, admin, mirror",
+        assertEquals("cluster.yaml: nodes[1].hostname: unknown key 'hostname'; allowed keys: id, role, zone, raft, admin, mirror, http",
                 error(valid("{id: server2,", "{hostname: x, id: server2,")));
         assertEquals("cluster.yaml: nodes[1].zones: unknown key 'zones' (did you mean 'zone'?);"
-                        + " allowed keys: id, role, zone, raft, admin, mirror",
+                        + " allowed keys: id, role, zone, raft, admin, mirror, http",
                 error(valid("zone: us-east-1b", "zones: us-east-1b")));
     }
 
@@ -88,23 +88,26 @@ class NodeValidationTest {
     @Test
     void duplicateAddressesNameBothPlaces() {
         assertEquals("cluster.yaml: nodes[1].raft: address 198.18.0.1:7400 is already used by nodes[0].raft"
-                        + " (node 'server1'); every raft, admin and mirror address must be different",
+                        + " (node 'server1'); every raft, admin, mirror and http address must be different",
                 error(valid("raft: 198.18.0.2:7400", "raft: 198.18.0.1:7400")));
         assertEquals("cluster.yaml: nodes[0].admin: address 198.18.0.1:7400 is already used by nodes[0].raft"
-                        + " (node 'server1'); every raft, admin and mirror address must be different",
+                        + " (node 'server1'); every raft, admin, mirror and http address must be different",
                 error(valid("admin: 198.18.0.1:7401", "admin: 198.18.0.1:7400")));
         assertEquals("cluster.yaml: nodes[2].raft: address 198.18.0.2:7401 is already used by nodes[1].admin"
-                        + " (node 'server2'); every raft, admin and mirror address must be different",
+                        + " (node 'server2'); every raft, admin, mirror and http address must be different",
                 error(valid("raft: 198.18.0.3:7400", "raft: 198.18.0.2:7401")));
+        assertEquals("cluster.yaml: nodes[0].http: address 198.18.0.1:7401 is already used by nodes[0].admin"
+                        + " (node 'server1'); every raft, admin, mirror and http address must be different",
+                error(valid("admin: 198.18.0.1:7401", "admin: 198.18.0.1:7401, http: 198.18.0.1:7401")));
     }
 
     @Test
     void duplicateAddressesAreFoundAcrossSpellings() {
         assertEquals("cluster.yaml: nodes[1].raft: address Host-A:7400 is already used by nodes[0].raft"
-                        + " (node 'server1'); every raft, admin and mirror address must be different",
+                        + " (node 'server1'); every raft, admin, mirror and http address must be different",
                 error(valid("raft: 198.18.0.1:7400", "raft: host-a:7400", "raft: 198.18.0.2:7400", "raft: Host-A:7400")));
         assertEquals("cluster.yaml: nodes[1].raft: address [fd00:0::1]:7400 is already used by nodes[0].raft"
-                        + " (node 'server1'); every raft, admin and mirror address must be different",
+                        + " (node 'server1'); every raft, admin, mirror and http address must be different",
                 error(valid("raft: 198.18.0.1:7400", "raft: '[FD00::1]:7400'",
                         "raft: 198.18.0.2:7400", "raft: '[fd00:0::1]:7400'")));
     }
