@@ -1,172 +1,222 @@
 package io.baton.node.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsExchange;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import io.baton.node.metrics.NodeMetrics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's HTTP port, on the JDK's own HTTP server (no web framework in the node's classpath).
- * A few threads serve it: every answer is computed from what the node has at hand (the status is
- * cached, one leader query per heartbeat interval), so a flood of requests costs CPU, not threads.
+ * The node's HTTP port, on Netty (already the mirror link's transport): one event-loop thread reads
+ * every connection without blocking, so a client that sends half a request, random bytes or half a
+ * TLS handshake holds a socket, never a thread. (The JDK's built-in server, tried first, does the TLS
+ * handshake with blocking reads on its worker threads: four such clients stopped the port.)
+ * Answers are computed on two threads of their own (a scrape may wait up to 2 s for the status).
+ *
+ * <p>Bounds: {@value #MAX_CONNECTIONS} connections (more are closed at once), a handshake must end
+ * within {@value #HANDSHAKE_TIMEOUT_MS} ms, a connection that sends nothing for
+ * {@value #IDLE_TIMEOUT_S} s is closed, a request line and headers of at most 8 KiB, a body of at most
+ * {@value #MAX_BODY} bytes.
  */
 public final class HttpPort implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpPort.class);
-    private static final int THREADS = 4;
+    static final int MAX_CONNECTIONS = 128;
+    static final int HANDSHAKE_TIMEOUT_MS = 5_000;
+    static final int IDLE_TIMEOUT_S = 30;
+    static final int MAX_BODY = 16 * 1024;
 
     /** Whether the node is in contact with a Raft leader, and a line that says so or why not. */
     public record Readiness(boolean ready, String line) {}
 
-    private final HttpServer server;
-    private final ExecutorService threads;
+    private final EventLoopGroup loop;
+    private final ExecutorService answers;
+    private final Channel server;
     private final boolean tls;
     private final NodeMetrics metrics;
     private final Supplier<Readiness> readiness;
+    private final AtomicInteger open = new AtomicInteger();
 
-    private HttpPort(HttpServer server, ExecutorService threads, boolean tls, NodeMetrics metrics,
-                     Supplier<Readiness> readiness) {
-        this.server = server;
-        this.threads = threads;
-        this.tls = tls;
+    private HttpPort(InetSocketAddress address, Optional<SslContext> tls, NodeMetrics metrics,
+                     Supplier<Readiness> readiness) throws IOException {
+        this.tls = tls.isPresent();
         this.metrics = metrics;
         this.readiness = readiness;
+        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("baton-http", true), NioIoHandler.newFactory());
+        this.answers = Executors.newFixedThreadPool(2, new DefaultThreadFactory("baton-http-answer", true));
+        try {
+            this.server = new ServerBootstrap()
+                    .group(loop)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                                open.decrementAndGet();
+                                ch.close();
+                                return;
+                            }
+                            ch.closeFuture().addListener(f -> open.decrementAndGet());
+                            if (tls.isPresent()) {
+                                SslHandler ssl = tls.get().newHandler(ch.alloc());
+                                ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
+                                ch.pipeline().addLast(ssl);
+                            }
+                            ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_TIMEOUT_S),
+                                    new HttpServerCodec(4096, 8192, 8192),
+                                    new HttpObjectAggregator(MAX_BODY),
+                                    new Requests());
+                        }
+                    })
+                    .bind(address).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /**
      * Binds {@code address} (HTTPS with {@code tls}: the node's certificate, client certificates of
      * the cluster CA asked for and checked when given) and starts serving.
      */
-    public static HttpPort start(InetSocketAddress address, Optional<SSLContext> tls, NodeMetrics metrics,
+    public static HttpPort start(InetSocketAddress address, Optional<SslContext> tls, NodeMetrics metrics,
                                  Supplier<Readiness> readiness) throws IOException {
-        limitSlowClients();
-        HttpServer server;
-        if (tls.isPresent()) {
-            HttpsServer https = HttpsServer.create(address, 64);
-            SSLContext context = tls.get();
-            https.setHttpsConfigurator(new HttpsConfigurator(context) {
-                @Override
-                public void configure(HttpsParameters params) {
-                    SSLParameters p = context.getDefaultSSLParameters();
-                    p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-                    p.setWantClientAuth(true);
-                    params.setSSLParameters(p);
-                }
-            });
-            server = https;
-        } else {
-            server = HttpServer.create(address, 64);
-        }
-        ExecutorService threads = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "baton-http");
-            t.setDaemon(true);
-            return t;
-        });
-        HttpPort port = new HttpPort(server, threads, tls.isPresent(), metrics, readiness);
-        server.createContext("/", port::handle);
-        server.setExecutor(threads);
-        server.start();
-        return port;
-    }
-
-    /**
-     * The JDK server drops a request that takes longer than this to arrive or to be answered (its
-     * defaults wait forever). Read once, when the JDK's server class loads: set before the first server.
-     */
-    private static void limitSlowClients() {
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", "10");
-        }
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-            System.setProperty("sun.net.httpserver.maxRspTime", "30");
-        }
+        return new HttpPort(address, tls, metrics, readiness);
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return (InetSocketAddress) server.localAddress();
     }
 
-    private void handle(HttpExchange exchange) {
-        try (exchange) {
-            HttpRoutes.Route route = HttpRoutes.route(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    tls, hasClientCertificate(exchange));
-            switch (route) {
-                case HEALTH -> send(exchange, 200, "text/plain; charset=utf-8", "ok\n");
-                case READY -> {
-                    Readiness r = readiness.get();
-                    send(exchange, r.ready() ? 200 : 503, "text/plain; charset=utf-8", r.line() + "\n");
-                }
-                case METRICS -> {
-                    byte[] body;
-                    try {
-                        body = metrics.scrape();
-                    } catch (RuntimeException e) {
-                        send(exchange, 503, "text/plain; charset=utf-8", "metrics unavailable: " + e + "\n");
-                        return;
-                    }
-                    send(exchange, 200, NodeMetrics.CONTENT_TYPE, body);
-                }
-                case CERTIFICATE_REQUIRED -> send(exchange, 403, "text/plain; charset=utf-8",
-                        "permission denied: /metrics needs a client certificate of this cluster's CA"
-                                + " (batonctl certs issue --name prometheus --role viewer)\n");
-                case METHOD_NOT_ALLOWED -> {
-                    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                    send(exchange, 405, "text/plain; charset=utf-8", "only GET and HEAD\n");
-                }
-                default -> send(exchange, 404, "text/plain; charset=utf-8", "not found; try /metrics, /healthz or /readyz\n");
-            }
-        } catch (IOException | RuntimeException e) {
-            // A client that went away, or a failure computing an answer: never the node's problem.
-            log.debug("http {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+    /** An answer: status, content type, body. */
+    private record Answer(HttpResponseStatus status, String type, byte[] body, String allow) {
+        static Answer text(HttpResponseStatus status, String body) {
+            return new Answer(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), null);
         }
     }
 
-    private static boolean hasClientCertificate(HttpExchange exchange) {
-        if (!(exchange instanceof HttpsExchange https)) {
+    private final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            boolean head = request.method().name().equals("HEAD");
+            if (!request.decoderResult().isSuccess()) {
+                reply(ctx, Answer.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false, false);
+                return;
+            }
+            HttpRoutes.Route route = HttpRoutes.route(request.method().name(),
+                    new QueryStringDecoder(request.uri()).path(), tls, hasClientCertificate(ctx));
+            try {
+                answers.execute(() -> reply(ctx, answer(route), keepAlive, head));
+            } catch (RejectedExecutionException e) {
+                ctx.close(); // closing down
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Junk, a failed handshake, a client gone, a read timeout: close, never the node's problem.
+            log.debug("http {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private Answer answer(HttpRoutes.Route route) {
+        return switch (route) {
+            case HEALTH -> Answer.text(HttpResponseStatus.OK, "ok\n");
+            case READY -> {
+                Readiness r = readiness.get();
+                yield Answer.text(r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, r.line() + "\n");
+            }
+            case METRICS -> {
+                try {
+                    yield new Answer(HttpResponseStatus.OK, NodeMetrics.CONTENT_TYPE, metrics.scrape(), null);
+                } catch (IOException | RuntimeException e) {
+                    yield Answer.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "metrics unavailable: " + e.getMessage() + "\n");
+                }
+            }
+            case CERTIFICATE_REQUIRED -> Answer.text(HttpResponseStatus.FORBIDDEN,
+                    "permission denied: /metrics needs a client certificate of this cluster's CA"
+                            + " (batonctl certs issue --name prometheus --role viewer)\n");
+            case METHOD_NOT_ALLOWED -> new Answer(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                    "only GET and HEAD\n".getBytes(StandardCharsets.UTF_8), "GET, HEAD");
+            default -> Answer.text(HttpResponseStatus.NOT_FOUND, "not found; try /metrics, /healthz or /readyz\n");
+        };
+    }
+
+    private static void reply(ChannelHandlerContext ctx, Answer a, boolean keepAlive, boolean head) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, a.status(),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(a.body()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.type())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, a.body().length);
+        if (a.allow() != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, a.allow());
+        }
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static boolean hasClientCertificate(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null) {
             return false;
         }
         try {
-            // Given only if it chains to the cluster CA: the handshake's trust manager checked it.
-            return https.getSSLSession().getPeerCertificates().length > 0;
+            // Present only if it chained to the cluster CA: the handshake's trust manager checked it.
+            return ssl.engine().getSession().getPeerCertificates().length > 0;
         } catch (SSLPeerUnverifiedException e) {
             return false;
         }
     }
 
-    private static void send(HttpExchange exchange, int code, String type, String body) throws IOException {
-        send(exchange, code, type, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int code, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(code, head ? -1 : body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        if (server != null) {
+            server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        answers.shutdownNow();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 }

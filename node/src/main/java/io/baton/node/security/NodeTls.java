@@ -130,13 +130,19 @@ public final class NodeTls {
      * The HTTP port's TLS: the node's certificate; a client certificate of the cluster's CA asked for
      * and checked when given (the HTTP port decides per path whether one is needed).
      */
-    public javax.net.ssl.SSLContext httpServer() throws CertificateException {
+    public io.netty.handler.ssl.SslContext httpServer() throws CertificateException {
+        return httpServer(credentials);
+    }
+
+    /** {@link #httpServer()} for these credentials (their key and CAs as in use at each handshake). */
+    public static io.netty.handler.ssl.SslContext httpServer(ReloadableCredentials credentials) throws CertificateException {
         try {
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(new javax.net.ssl.KeyManager[] {credentials.keyManager()},
-                    new javax.net.ssl.TrustManager[] {credentials.trustManager()}, null);
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
+            return io.netty.handler.ssl.SslContextBuilder.forServer(credentials.keyManager())
+                    .trustManager(credentials.trustManager())
+                    .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (javax.net.ssl.SSLException e) {
             throw new CertificateException("cannot use the node certificate for HTTPS: " + e.getMessage());
         }
     }
