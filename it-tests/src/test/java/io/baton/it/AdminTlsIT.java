@@ -152,6 +152,34 @@ class AdminTlsIT {
                         .setAcceptDataLoss(true).build()));
     }
 
+    /**
+     * The check docs/security.md gives for every port, on the admin port of a real node: openssl
+     * s_client without a client certificate fails the handshake; with the operator's it gets through.
+     */
+    @Test
+    void opensslWithoutAClientCertificateFailsTheHandshake() throws Exception {
+        assumeTrue(java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "openssl"))), "openssl is not installed");
+        var files = cluster.tlsFiles(LocalCluster.ADMIN_CERT);
+        String connect = cluster.member("server1").ip() + ":7401";
+        String refused = sClient("-connect", connect, "-CAfile", files.ca().toString(), "-alpn", "h2", "-ign_eof");
+        assertTrue(refused.contains("alert certificate required"), refused);
+        String accepted = sClient("-connect", connect, "-CAfile", files.ca().toString(), "-alpn", "h2",
+                "-cert", files.cert().toString(), "-key", files.key().toString());
+        assertTrue(accepted.contains("Verify return code: 0 (ok)"), accepted);
+        assertTrue(!accepted.contains("alert"), accepted);
+    }
+
+    /** Runs openssl s_client with nothing to send; its output (stdout and stderr). */
+    private static String sClient(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "openssl s_client did not finish");
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
     @Test
     void plaintextAnotherCaAndAnExpiredCertificateAreRefusedInTheHandshake() {
         refused(Status.Code.UNAVAILABLE, null,
