@@ -45,6 +45,8 @@ public final class ClusterMetrics {
         GaugeSnapshot.Builder phase = gauge("baton_group_phase", "1 for the group's current phase, 0 for the others");
         GaugeSnapshot.Builder maintenance = gauge("baton_group_maintenance", "1 while the group is in maintenance");
         GaugeSnapshot.Builder held = gauge("baton_group_held", "1 while the group is held FAILED (on_failure stop, failover limit)");
+        GaugeSnapshot.Builder probeWait = gauge("baton_group_probe_wait",
+                "1 while the owner's probe port has had no health check for longer than its probe_wait");
         CounterSnapshot.Builder takeovers = counter("baton_takeovers",
                 "grants to another node after the owner's lease ran out, since the group was created");
         CounterSnapshot.Builder moves = counter("baton_moves", "moves that ended in a grant to their target, since the group was created");
@@ -68,6 +70,7 @@ public final class ClusterMetrics {
             }
             maintenance.dataPoint(point(group, g.getMaintenance() ? 1 : 0));
             held.dataPoint(point(group, g.getHeld() ? 1 : 0));
+            probeWait.dataPoint(point(group, g.getWarningsList().stream().anyMatch(w -> w.startsWith("probe-wait")) ? 1 : 0));
             takeovers.dataPoint(count(group, g.getTakeovers()));
             moves.dataPoint(count(group, g.getMoves()));
             if (g.getMirrored()) {
@@ -90,6 +93,7 @@ public final class ClusterMetrics {
         out.add(phase.build());
         out.add(maintenance.build());
         out.add(held.build());
+        out.add(probeWait.build());
         out.add(takeovers.build());
         out.add(moves.build());
         out.add(replica.build());

@@ -62,6 +62,10 @@ class ClusterMetricsTest {
         assertTrue(t.contains("baton_group_phase{group=\"web\",phase=\"failed\"} 0.0\n"), t);
         assertTrue(t.contains("# TYPE baton_takeovers_total counter\nbaton_takeovers_total{group=\"web\"} 2.0\n"), t);
         assertTrue(t.contains("baton_moves_total{group=\"web\"} 1.0\n"), t);
+        assertTrue(t.contains("baton_group_probe_wait{group=\"web\"} 0.0\n"), t);
+        String waiting = text(status().toBuilder().setGroups(0, status().getGroups(0).toBuilder()
+                .addWarnings("probe-wait: no health check from the load balancer for 45 s")).build(), OWNER);
+        assertTrue(waiting.contains("baton_group_probe_wait{group=\"web\"} 1.0\n"), waiting);
     }
 
     @Test
