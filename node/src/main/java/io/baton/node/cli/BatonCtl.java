@@ -28,7 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Operator CLI for a Baton cluster.",
         subcommands = {StatusCommand.class, MoveCommand.class, StartCommand.class, StopCommand.class,
                 EventsCommand.class, MirrorCommand.class, ForceActivateCommand.class, MaintenanceCommand.class,
-                NodeCommand.class, ClearCommand.class, CertsCommand.class, CommandLine.HelpCommand.class})
+                NodeCommand.class, ClearCommand.class, CertsCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BatonCtl implements Callable<Integer> {
 
     @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,HOST:PORT...]",

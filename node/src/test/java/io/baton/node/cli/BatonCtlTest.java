@@ -433,4 +433,22 @@ class BatonCtlTest {
         assertEquals(0, version.code());
         assertEquals("baton 0.1.0\n", version.out());
     }
+
+    @Test
+    void completionForBashCompletesCommandsInARealShell(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Result r = run("completion", "bash");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("complete -F"), r.out());
+        java.nio.file.Path script = java.nio.file.Files.writeString(dir.resolve("batonctl.bash"), r.out());
+        Process p = new ProcessBuilder("bash", "-c", "source " + script
+                + "; compopt() { :; };" // only callable inside a real completion; its options do not matter here
+                + " COMP_WORDS=(batonctl mo); COMP_CWORD=1; COMP_LINE='batonctl mo'; COMP_POINT=11;"
+                + " _complete_batonctl batonctl mo batonctl; echo \"${COMPREPLY[*]}\"").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("move", out);
+        Result bad = run("completion", "fish");
+        assertEquals(1, bad.code());
+        assertEquals("batonctl: completion: unknown shell 'fish'; give bash (zsh uses it through bashcompinit)", bad.err().trim());
+    }
 }
