@@ -185,6 +185,11 @@ public final class LocalCluster implements AutoCloseable {
         return new TlsConfig.Files(tls.resolve("ca.crt"), tls.resolve(name + ".crt"), tls.resolve(name + ".key"));
     }
 
+    /** Appends {@code yaml} (top-level sections such as {@code alerts:}) to the cluster file, before the nodes start. */
+    public void appendConfig(String yaml) throws IOException {
+        Files.writeString(configFile, Files.readString(configFile) + yaml);
+    }
+
     /** Each node's HTTP port (/metrics, /healthz, /readyz), on its own address. */
     public static final int HTTP_PORT = 7403;
 

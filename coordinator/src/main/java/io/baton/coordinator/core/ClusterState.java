@@ -22,6 +22,8 @@ public final class ClusterState {
     final Map<String, NodeState> nodes = new LinkedHashMap<>();
     final Deque<Event> events = new ArrayDeque<>();
     long nextEventSeq = 1;
+    /** Every event up to this seq has been delivered to the alerts (AlertsDelivered). */
+    long alertsDeliveredSeq;
 
     /** The initial state for a topology: every group offline, every node not yet heard from. */
     public static ClusterState initial(Topology topology) {
@@ -42,6 +44,7 @@ public final class ClusterState {
         nodes.forEach((k, v) -> c.nodes.put(k, v.copy()));
         c.events.addAll(events);
         c.nextEventSeq = nextEventSeq;
+        c.alertsDeliveredSeq = alertsDeliveredSeq;
         return c;
     }
 
@@ -68,6 +71,11 @@ public final class ClusterState {
 
     public List<Event> events() {
         return new ArrayList<>(events);
+    }
+
+    /** The alert cursor: every event up to this seq has been delivered to the alerts. */
+    public long alertsDeliveredSeq() {
+        return alertsDeliveredSeq;
     }
 
     public long nextEventSeq() {

@@ -91,6 +91,8 @@ public final class CommandAuthority {
                 return leaderOnly("a revoke", proposer, leader);
             case LIVENESS:
                 return leaderOnly("a liveness change", proposer, leader);
+            case ALERTS_DELIVERED:
+                return leaderOnly("the alert cursor", proposer, leader);
             case HEARTBEAT:
                 return selfOnly("a heartbeat", cmd.getHeartbeat().getNode(), proposer);
             case INCARNATE:

@@ -81,6 +81,7 @@ public final class Core {
                 case NODE_STANDBY -> a.standby();
                 case CLEAR_FAILURES -> a.clearFailures();
                 case INCARNATE -> a.incarnate();
+                case ALERTS_DELIVERED -> a.alertsDelivered();
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
         } catch (Refusal r) {
@@ -755,6 +756,23 @@ public final class Core {
                 g.phase = Phase.RELEASING;
                 g.moveTarget = target;
             }
+        }
+
+        /**
+         * The leader delivered the events up to a seq to the alerts. The cursor only moves forward
+         * and never past the last event; it makes no event of its own (that would be alerted again).
+         */
+        CommandResult alertsDelivered() throws Refusal {
+            long through = cmd.getAlertsDelivered().getThroughSeq();
+            if (through >= s.nextEventSeq) {
+                throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "alert cursor " + through
+                        + " is past the last event, " + (s.nextEventSeq - 1));
+            }
+            if (through <= s.alertsDeliveredSeq) {
+                throw new Refusal(ResultCode.RESULT_STALE, "alerts already delivered through " + s.alertsDeliveredSeq);
+            }
+            s.alertsDeliveredSeq = through;
+            return ok("alerts delivered through " + through, 0);
         }
 
         private void grantTo(GroupState g, String node, String reason) {

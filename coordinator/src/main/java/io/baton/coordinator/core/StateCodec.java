@@ -12,7 +12,8 @@ public final class StateCodec {
     private StateCodec() {}
 
     public static ClusterStateProto toProto(ClusterState s) {
-        ClusterStateProto.Builder b = ClusterStateProto.newBuilder().setNextEventSeq(s.nextEventSeq);
+        ClusterStateProto.Builder b = ClusterStateProto.newBuilder().setNextEventSeq(s.nextEventSeq)
+                .setAlertsDeliveredSeq(s.alertsDeliveredSeq);
         for (GroupState g : s.groups.values()) {
             GroupStateProto.Builder gb = GroupStateProto.newBuilder()
                     .setName(g.name).setOwner(g.owner == null ? "" : g.owner).setEpoch(g.epoch)
@@ -97,6 +98,7 @@ public final class StateCodec {
         }
         s.events.addAll(p.getEventsList());
         s.nextEventSeq = Math.max(1, p.getNextEventSeq());
+        s.alertsDeliveredSeq = p.getAlertsDeliveredSeq();
         return s;
     }
 }

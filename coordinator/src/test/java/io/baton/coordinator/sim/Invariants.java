@@ -361,6 +361,7 @@ final class Invariants {
                     + (c.getClearFailures().getNode().isEmpty() ? "" : " on " + c.getClearFailures().getNode());
             case HEARTBEAT -> "heartbeat " + c.getHeartbeat().getNode();
             case INCARNATE -> "incarnate " + c.getIncarnate().getNode() + " boot " + c.getIncarnate().getBoot();
+            case ALERTS_DELIVERED -> "alerts delivered through " + c.getAlertsDelivered().getThroughSeq();
             case KIND_NOT_SET -> "empty";
         };
     }

@@ -38,7 +38,8 @@ public record ClusterConfig(
         List<GroupConfig> groups,
         TlsConfig tls,
         boolean insecure,
-        List<String> warnings) {
+        List<String> warnings,
+        List<AlertConfig> alerts) {
 
     /** ρ when the file gives none: 1%. */
     public static final double DEFAULT_MAX_CLOCK_DRIFT = 0.01;
@@ -56,6 +57,7 @@ public record ClusterConfig(
         Objects.requireNonNull(electionTimeout, "electionTimeout");
         nodes = List.copyOf(nodes);
         groups = List.copyOf(groups);
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
         warnings = List.copyOf(warnings);
     }
 
@@ -91,6 +93,6 @@ public record ClusterConfig(
 
     ClusterConfig withWarnings(List<String> newWarnings) {
         return new ClusterConfig(source, name, heartbeatInterval, lease, maxClockDrift, takeoverMargin,
-                stopBudget, electionTimeout, nodes, groups, tls, insecure, newWarnings);
+                stopBudget, electionTimeout, nodes, groups, tls, insecure, newWarnings, alerts);
     }
 }

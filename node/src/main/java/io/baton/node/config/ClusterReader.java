@@ -30,7 +30,7 @@ final class ClusterReader {
                     + YamlMap.describe(root));
         }
         YamlMap top = YamlMap.of(root, "", source);
-        top.allowOnly("cluster", "nodes", "groups");
+        top.allowOnly("cluster", "nodes", "groups", "alerts");
 
         YamlMap cluster = top.requiredMap("cluster");
         cluster.allowOnly("name", "heartbeat_interval", "lease", "max_clock_drift", "takeover_margin",
@@ -57,8 +57,53 @@ final class ClusterReader {
             groups.add(group(YamlMap.of(groupItems.get(i), FieldPath.index("groups", i), source)));
         }
 
+        List<AlertConfig> alerts = new ArrayList<>();
+        List<JsonNode> alertItems = top.optionalList("alerts");
+        for (int i = 0; i < alertItems.size(); i++) {
+            alerts.add(alert(YamlMap.of(alertItems.get(i), FieldPath.index("alerts", i), source)));
+        }
+
         return new ClusterConfig(file, name, heartbeat, lease, drift, takeoverMargin, stopBudget,
-                electionTimeout, nodes, groups, tls, insecure, List.of());
+                electionTimeout, nodes, groups, tls, insecure, List.of(), alerts);
+    }
+
+    /** One alert: {@code {type: exec, command: ...}} or {@code {type: webhook, url: ...}}, optional events and timeout. */
+    private static AlertConfig alert(YamlMap m) throws ConfigException {
+        String type = m.requiredString("type");
+        java.util.Set<String> events = new java.util.LinkedHashSet<>();
+        List<JsonNode> items = m.optionalList("events");
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = FieldPath.index(m.pathOf("events"), i);
+            String kind = m.stringItem(items.get(i), itemPath);
+            if (!AlertConfig.KINDS.contains(kind)) {
+                String hint = YamlMap.closest(kind, AlertConfig.KINDS);
+                throw new ConfigException(m.source(), itemPath, "unknown event kind '" + kind + "'"
+                        + (hint == null ? "" : " (did you mean '" + hint + "'?)") + "; kinds: " + String.join(", ", AlertConfig.KINDS));
+            }
+            events.add(kind);
+        }
+        java.time.Duration timeout = m.optionalDuration("timeout", AlertConfig.DEFAULT_TIMEOUT);
+        switch (type) {
+            case "exec" -> {
+                m.allowOnly("type", "command", "events", "timeout");
+                return new AlertConfig(AlertConfig.Type.EXEC, m.requiredString("command"), null, events, timeout);
+            }
+            case "webhook" -> {
+                m.allowOnly("type", "url", "events", "timeout");
+                String text = m.requiredString("url");
+                java.net.URI url;
+                try {
+                    url = new java.net.URI(text);
+                } catch (java.net.URISyntaxException e) {
+                    throw m.error("url", "is not a URL: " + e.getReason());
+                }
+                if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+                    throw m.error("url", "must be an http:// or https:// URL with a host, got '" + text + "'");
+                }
+                return new AlertConfig(AlertConfig.Type.WEBHOOK, null, url, events, timeout);
+            }
+            default -> throw m.error("type", "must be exec or webhook, got '" + type + "'");
+        }
     }
 
     /** The {@code tls} block: three paths, each of which may use {@code ${node}} and no other variable. */

@@ -316,7 +316,7 @@ final class YamlMap {
     }
 
     /** The allowed key a typo most likely meant (one edit away, two for longer keys), or null. */
-    private static String closest(String key, List<String> allowed) {
+    static String closest(String key, List<String> allowed) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : allowed) {

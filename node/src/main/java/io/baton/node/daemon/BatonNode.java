@@ -20,6 +20,9 @@ import io.baton.node.admin.EventHub;
 import io.baton.node.audit.AuditTrail;
 import io.baton.node.admin.StatusBuilder;
 import io.baton.node.admin.StatusCache;
+import io.baton.node.alerts.AlertDispatcher;
+import io.baton.node.alerts.AlertSenders;
+import io.baton.node.alerts.RaftAlertCluster;
 import io.baton.node.http.HttpPort;
 import io.baton.node.metrics.LocalView;
 import io.baton.node.metrics.NodeMetrics;
@@ -80,6 +83,8 @@ public final class BatonNode implements AutoCloseable {
     private NodeTls tls;
     /** The HTTP port, when the node's entry has {@code http}. */
     private HttpPort http;
+    /** Delivers events to the cluster's alerts while this node leads; null without alerts. */
+    private AlertDispatcher alerts;
 
     private BatonNode(RaftNode raft, ControllerRunner controller, NodeAgent agent, EventHub events, AuditTrail audit,
                       Server admin,
@@ -252,7 +257,17 @@ public final class BatonNode implements AutoCloseable {
                 throw ListenCheck.cannotListen("http", self.http(), (IOException) e);
             }
         }
+        AlertDispatcher alerts = null;
+        if (!config.alerts().isEmpty()) {
+            alerts = new AlertDispatcher(config.alerts(), new RaftAlertCluster(raft, wall),
+                    new AlertSenders(config.name()), System::nanoTime);
+            stateMachine.addListener(alerts);
+            events.subscribe(alerts.wakeOnEvent());
+        }
         agent.start();
+        if (alerts != null) {
+            alerts.start();
+        }
         DataDirCheck dataDirCheck = DataDirCheck.start(raftDir, stateMachine::storageFailed);
         log.info("node {} started: raft {}, admin {}{}, data {}", nodeId, self.raft(), self.admin(),
                 self.http() == null ? "" : ", http " + self.http(), dataDir);
@@ -260,6 +275,7 @@ public final class BatonNode implements AutoCloseable {
         BatonNode node = new BatonNode(raft, controller, agent, events, audit, admin, mirrors, nodeId, topology,
                 config.lease().plusSeconds(10), storageGuard, dataDirCheck, exit);
         node.http = http;
+        node.alerts = alerts;
         tls.ifPresent(t -> {
             node.tls = t;
             t.startReloading();
@@ -347,6 +363,9 @@ public final class BatonNode implements AutoCloseable {
         dataDirCheck.close();
         if (http != null) {
             http.close();
+        }
+        if (alerts != null) {
+            alerts.close();
         }
         if (tls != null) {
             tls.close();

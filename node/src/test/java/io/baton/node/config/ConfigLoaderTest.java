@@ -190,6 +190,9 @@ class ConfigLoaderTest {
         ExecResourceConfig app = (ExecResourceConfig) c.group("web").orElseThrow().resources().get(1);
         assertEquals(MonitorType.HTTP, app.monitor().type());
         assertEquals(new RestartPolicy(2, Duration.ofMinutes(10)), app.restart());
+        assertEquals(2, c.alerts().size());
+        assertEquals(AlertConfig.Type.WEBHOOK, c.alerts().get(1).type());
+        assertEquals(7403, c.node("witness").orElseThrow().http().port());
     }
 
     @Test
