@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +46,7 @@ class AuditTrailIT {
     @BeforeEach
     void workDir() throws Exception {
         // Kept after the run (under target/) so that a failure's node logs and files can be read.
-        dir = Path.of("target", "it-runs", "audit-trail").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = RunDirs.fresh("audit-trail");
     }
 
     @AfterEach

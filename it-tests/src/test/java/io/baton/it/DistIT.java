@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +41,7 @@ class DistIT {
         Path tarball = Path.of(System.getProperty("baton.home", ".."), "dist", "target",
                 "baton-" + System.getProperty("baton.version", "0.1.0-SNAPSHOT") + ".tar.gz").toAbsolutePath().normalize();
         assertTrue(Files.isRegularFile(tarball), tarball + " is missing: 'mvn -B package' (or verify) builds it");
-        dir = Path.of("target", "it-runs", "dist").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        dir = RunDirs.fresh("dist");
         Files.createDirectories(dir.resolve("unpacked"));
         run(List.of("tar", "-xzf", tarball.toString(), "-C", dir.resolve("unpacked").toString()), Map.of(), 60);
         try (var entries = Files.list(dir.resolve("unpacked"))) {

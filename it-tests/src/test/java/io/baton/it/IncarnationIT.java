@@ -17,7 +17,6 @@ import io.baton.proto.admin.MoveRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
@@ -62,13 +61,7 @@ class IncarnationIT {
     @BeforeEach
     void workDir() throws Exception {
         // Kept after the run (under target/) so that a failure's node logs can be read.
-        dir = Path.of("target", "it-runs", "incarnation").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = RunDirs.fresh("incarnation");
     }
 
     @AfterEach

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +45,7 @@ class MetricsIT {
 
     @BeforeEach
     void workDir() throws Exception {
-        dir = Path.of("target", "it-runs", "metrics").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = RunDirs.fresh("metrics");
     }
 
     @AfterEach

@@ -28,7 +28,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -63,13 +62,7 @@ class MirrorIT {
         } catch (IOException e) {
             Assumptions.abort(e.getMessage());
         }
-        dir = Path.of("target", "it-runs", "mirror-" + info.getTestMethod().orElseThrow().getName()).toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = io.baton.it.RunDirs.fresh("mirror-" + info.getTestMethod().orElseThrow().getName());
     }
 
     @AfterEach

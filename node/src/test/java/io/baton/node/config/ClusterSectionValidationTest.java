@@ -15,9 +15,9 @@ class ClusterSectionValidationTest {
     @Test
     void unknownKeys() {
         assertEquals("cluster.yaml: clusters: unknown key 'clusters' (did you mean 'cluster'?);"
-                        + " allowed keys: cluster, nodes, groups",
+                        + " allowed keys: cluster, nodes, groups, alerts",
                 error(valid("cluster:", "clusters:")));
-        assertEquals("cluster.yaml: extra: unknown key 'extra'; allowed keys: cluster, nodes, groups",
+        assertEquals("cluster.yaml: extra: unknown key 'extra'; allowed keys: cluster, nodes, groups, alerts",
                 error(Yaml.VALID + "extra: 1\n"));
         assertEquals("cluster.yaml: cluster.leese: unknown key 'leese' (did you mean 'lease'?); allowed keys: "
                         + CLUSTER_KEYS,
