@@ -147,7 +147,7 @@ class DataDirFailureIT {
         cluster.awaitOnline("server1", STARTUP);
         observer = new ProbeObserver(cluster, 120_000);
         observer.awaitFreshRound();
-        assertTrue(observer.open("server1"), "server1 owns the group at first");
+        observer.awaitOpen("server1"); // server1 owns the group at first
     }
 
     private void ownerStopsAndServer2TakesOver(String reason) throws Exception {
@@ -176,7 +176,7 @@ class DataDirFailureIT {
         cluster.awaitOnline("server2", Duration.ofSeconds(30));
         long onlineMs = (System.nanoTime() - failedAt) / 1_000_000;
         observer.awaitFreshRound();
-        assertTrue(observer.open("server2"));
+        observer.awaitOpen("server2");
         assertFalse(observer.open("server1"));
         assertTrue(cluster.appRunning("server2"));
         assertEquals(List.of(), observer.violations(), () -> "S1 violated\n" + cluster.logTail(60));

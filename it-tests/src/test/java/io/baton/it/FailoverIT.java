@@ -82,7 +82,7 @@ class FailoverIT {
     void moveHandsTheGroupOverInOrder() throws Exception {
         start("127.0.21");
         observer.awaitFreshRound();
-        assertTrue(observer.open("server1"));
+        observer.awaitOpen("server1");
         assertTrue(cluster.appRunning("server1"));
         long epoch = cluster.group().orElseThrow().getEpoch();
 
@@ -91,7 +91,7 @@ class FailoverIT {
 
         assertEquals(epoch + 1, g.getEpoch());
         observer.awaitFreshRound();
-        assertTrue(observer.open("server2"));
+        observer.awaitOpen("server2");
         assertFalse(observer.open("server1"));
         assertTrue(cluster.appRunning("server2"));
         assertFalse(cluster.appRunning("server1"));

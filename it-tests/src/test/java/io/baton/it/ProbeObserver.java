@@ -47,6 +47,17 @@ public final class ProbeObserver implements AutoCloseable {
         return node.equals("server1") ? open1 : open2;
     }
 
+    /**
+     * Waits (at most 5 s) until a round sees {@code node}'s probe port open. One round that sees an
+     * open port closed is not a state change: the listener's backlog is one connection, so a connect
+     * that arrives while the node is slow to accept the previous one has its SYN dropped and times
+     * out (a load balancer's second check, fall 2, gets through). Only "open" is evidence.
+     */
+    public void awaitOpen(String node) {
+        org.awaitility.Awaitility.await(node + "'s probe port open").atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(10)).until(() -> open(node));
+    }
+
     /** Waits for a fresh round so that {@link #open} describes the present. */
     public void awaitFreshRound() {
         long r = rounds;
