@@ -257,19 +257,7 @@ class AdminTlsIT {
     }
 
     private static String[] batonctl(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("baton.home"), "bin", "batonctl").toString(),
-                "--endpoint", cluster.member("server1").ip() + ":7401", "--timeout", "5s"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(cmd);
-        builder.environment().keySet().removeIf(k -> k.startsWith("BATON_"));
-        builder.environment().put("XDG_CONFIG_HOME", cluster.configFile().getParent().resolve("no-settings").toString());
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new String[] {String.valueOf(p.exitValue()), new String(out, StandardCharsets.UTF_8),
-                new String(err, StandardCharsets.UTF_8)};
+        return cluster.batonctl(env, args);
     }
 
     private static Issued readCa() {

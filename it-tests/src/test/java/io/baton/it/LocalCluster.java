@@ -23,6 +23,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -234,11 +235,39 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The environment that gives a batonctl process the tests' admin certificate (empty without TLS). */
     public Map<String, String> ctlEnv() {
+        return ctlEnv(ADMIN_CERT);
+    }
+
+    /** The environment that gives a batonctl process the certificate {@code name} (empty without TLS). */
+    public Map<String, String> ctlEnv(String name) {
         if (!tls) {
             return Map.of();
         }
-        TlsConfig.Files f = tlsFiles(ADMIN_CERT);
+        TlsConfig.Files f = tlsFiles(name);
         return Map.of("BATON_CA", f.ca().toString(), "BATON_CERT", f.cert().toString(), "BATON_KEY", f.key().toString());
+    }
+
+    /**
+     * Runs bin/batonctl against server1's admin port with {@code env} (and no BATON_ variable or
+     * settings file of the machine): {exit status, stdout, stderr}.
+     */
+    public String[] batonctl(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("baton.home"), "bin", "batonctl").toString(),
+                "--endpoint", member("server1").ip() + ":7401", "--timeout", "5s"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().keySet().removeIf(k -> k.startsWith("BATON_"));
+        builder.environment().put("XDG_CONFIG_HOME", configFile().getParent().resolve("no-settings").toString());
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("batonctl " + String.join(" ", args) + " did not end within 60 s");
+        }
+        return new String[] {String.valueOf(p.exitValue()), new String(out, StandardCharsets.UTF_8),
+                new String(err, StandardCharsets.UTF_8)};
     }
 
     /** The port the monitored application listens on. */

@@ -17,6 +17,8 @@ public final class AdminPermissions {
     private static final Map<String, Rule> RULES = Map.of(
             "Status", new Rule("read the status", Role.VIEWER),
             "Watch", new Rule("read the events", Role.VIEWER),
+            // The console's session carries the caller's role; each of its actions is checked as here.
+            "ConsoleLogin", new Rule("open the web console", Role.VIEWER),
             "Move", new Rule("move", Role.OPERATOR),
             "Start", new Rule("start", Role.OPERATOR),
             "Stop", new Rule("stop", Role.OPERATOR),

@@ -55,14 +55,80 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
     private final Supplier<CompletableFuture<ClusterStatus>> status;
     private final EventHub events;
     private final LongSupplier wallClockMs;
+    private final ConsoleLinks console;
 
     /** {@code status} never blocks: it answers a snapshot, or the fetch that will bring one. */
     public AdminService(RaftNode raft, Supplier<CompletableFuture<ClusterStatus>> status, EventHub events,
                         LongSupplier wallClockMs) {
+        this(raft, status, events, wallClockMs, null);
+    }
+
+    /** As above, with sign-in links to this node's web console ({@code null}: the node has no HTTP port). */
+    public AdminService(RaftNode raft, Supplier<CompletableFuture<ClusterStatus>> status, EventHub events,
+                        LongSupplier wallClockMs, ConsoleLinks console) {
         this.raft = raft;
         this.status = status;
         this.events = events;
         this.wallClockMs = wallClockMs;
+        this.console = console;
+    }
+
+    /**
+     * Makes the write call {@code method} (Move, Start, Stop or Maintenance) in this process as
+     * {@code caller}, under the admin port's rules: refused as PERMISSION_DENIED when the caller's role
+     * does not allow it, the caller recorded in the audit trail. {@code caller} is null only on a
+     * cluster without TLS, where the admin port lets anyone make any call. For the web console.
+     */
+    public CompletableFuture<OpReply> callAs(AdminCaller caller, String method, com.google.protobuf.Message request) {
+        if (caller != null) {
+            String problem = AdminPermissions.problem(caller, method);
+            if (problem != null) {
+                return CompletableFuture.failedFuture(Status.PERMISSION_DENIED.withDescription(problem).asException());
+            }
+        }
+        CompletableFuture<OpReply> answer = new CompletableFuture<>();
+        StreamObserver<OpReply> observer = new StreamObserver<>() {
+            @Override
+            public void onNext(OpReply reply) {
+                answer.complete(reply);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                answer.completeExceptionally(new IllegalStateException("no reply"));
+            }
+        };
+        Runnable call = switch (method) {
+            case "Move" -> () -> move((MoveRequest) request, observer);
+            case "Start" -> () -> start((StartRequest) request, observer);
+            case "Stop" -> () -> stop((StopRequest) request, observer);
+            case "Maintenance" -> () -> maintenance((MaintenanceRequest) request, observer);
+            default -> throw new IllegalArgumentException("not a console call: " + method);
+        };
+        io.grpc.Context.current().withValue(AdminAuth.CALLER, caller).run(call);
+        return answer;
+    }
+
+    /** The recent events, newest last, for the web console. */
+    public java.util.List<Event> recentEvents(int count) {
+        return events.recent(0, count);
+    }
+
+    @Override
+    public void consoleLogin(io.baton.proto.admin.ConsoleLoginRequest request,
+                             StreamObserver<io.baton.proto.admin.ConsoleLoginReply> response) {
+        if (console == null) {
+            response.onError(Status.FAILED_PRECONDITION.withDescription("this node has no web console: give its entry"
+                    + " in the cluster file an http: HOST:PORT (docs/console.md)").asException());
+            return;
+        }
+        response.onNext(console.link(AdminAuth.CALLER.get()));
+        response.onCompleted();
     }
 
     /** The admin gRPC server for {@code service} on {@code address}, with the default limits; not started. */

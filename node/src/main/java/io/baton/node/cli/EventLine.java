@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
  * caller, when an operator's command caused the event, comes last so that the columns before it stay
  * where they were. Pure.
  */
-final class EventLine {
+public final class EventLine {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -19,7 +19,7 @@ final class EventLine {
 
     private static final int KIND_WIDTH = 16;
 
-    static String format(Event e) {
+    public static String format(Event e) {
         StringBuilder sb = new StringBuilder();
         sb.append(TIME.format(Instant.ofEpochMilli(e.getWallTimeMs()))).append("  ");
         String kind = e.getKind().isEmpty() ? "?" : e.getKind();

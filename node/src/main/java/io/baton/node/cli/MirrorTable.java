@@ -8,7 +8,7 @@ import io.baton.proto.admin.ReplicaStatus;
 import java.util.List;
 
 /** Renders the replicas of mirrored groups as the text of {@code batonctl mirror status}. Pure. */
-final class MirrorTable {
+public final class MirrorTable {
     private MirrorTable() {
     }
 
@@ -50,7 +50,7 @@ final class MirrorTable {
     }
 
     /** UpToDate, Outdated, Inconsistent, or "Syncing 42% (1.2 GiB behind)" while the owner resyncs it. */
-    static String state(ReplicaStatus r) {
+    public static String state(ReplicaStatus r) {
         if (r.hasPeer() && r.getPeer().getSyncing()) {
             MirrorPeerReport p = r.getPeer();
             return "Syncing " + p.getProgressPercent() + "% (" + Bytes.format(p.getBytesBehind()) + " behind)";

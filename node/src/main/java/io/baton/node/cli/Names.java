@@ -6,27 +6,27 @@ import io.baton.proto.admin.GroupStatus;
 import java.util.Locale;
 
 /** Lower-case display names of phases and activities. */
-final class Names {
+public final class Names {
     private Names() {
     }
 
-    static String phase(PhaseProto phase) {
+    public static String phase(PhaseProto phase) {
         return phase == PhaseProto.UNRECOGNIZED ? "unknown" : strip(phase.name(), "PHASE_");
     }
 
     /** The group's phase, or "stopped" for an offline group an operator stopped. */
-    static String phase(GroupStatus group) {
+    public static String phase(GroupStatus group) {
         if (group.getAdminStopped() && group.getPhase() == PhaseProto.PHASE_OFFLINE) {
             return "stopped";
         }
         return phase(group.getPhase());
     }
 
-    static String activity(ActivityProto activity) {
+    public static String activity(ActivityProto activity) {
         return activity == ActivityProto.UNRECOGNIZED ? "unknown" : strip(activity.name(), "ACTIVITY_");
     }
 
-    static String orDash(String text) {
+    public static String orDash(String text) {
         return text.isEmpty() ? "-" : text;
     }
 

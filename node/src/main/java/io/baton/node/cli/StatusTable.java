@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Renders a ClusterStatus as the human-readable text of {@code batonctl status}. Pure. */
-final class StatusTable {
+public final class StatusTable {
     private static final String NODE_INDENT = "    ";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
@@ -68,7 +68,7 @@ final class StatusTable {
     static final Duration EXPIRY_WARNING = Duration.ofDays(30);
 
     /** One line per node certificate or CA certificate that expires within {@link #EXPIRY_WARNING} or has expired. */
-    static List<String> certificateWarnings(List<NodeStatus> nodes, Instant now) {
+    public static List<String> certificateWarnings(List<NodeStatus> nodes, Instant now) {
         List<String> warnings = new ArrayList<>();
         for (NodeStatus n : nodes) {
             expiring(n.getId() + "'s node certificate", n.getCertificateNotAfterMs(), now).ifPresent(warnings::add);
@@ -97,7 +97,7 @@ final class StatusTable {
      * Whether the leader hears every voter: "in contact" means the cluster survives the loss of as many
      * nodes as the quorum allows; "DEGRADED" names the voters the leader has not heard lately.
      */
-    static String raft(RaftHealth h) {
+    public static String raft(RaftHealth h) {
         if (!h.getKnown()) {
             return "unknown (no report from the leader)";
         }
@@ -181,7 +181,7 @@ final class StatusTable {
     }
 
     /** "MAINTENANCE", "HELD", "degraded", "moving to X" and "failed on A, B", joined by "; ". */
-    static String note(GroupStatus g) {
+    public static String note(GroupStatus g) {
         List<String> notes = new ArrayList<>();
         if (g.getMaintenance()) {
             notes.add("MAINTENANCE");
@@ -202,7 +202,7 @@ final class StatusTable {
     }
 
     /** {@link #note(GroupStatus)}, and why a mirrored group waits offline. */
-    static String note(ClusterStatus status, GroupStatus g) {
+    public static String note(ClusterStatus status, GroupStatus g) {
         String note = note(g);
         if (!waitsForUpToDateReplica(status, g)) {
             return note;
@@ -271,14 +271,14 @@ final class StatusTable {
         return new String[] {n.getNode(), activity, resources};
     }
 
-    static String resource(ResourceReport res) {
+    public static String resource(ResourceReport res) {
         String text = res.getName() + "=" + (res.getState().isEmpty() ? "unknown" : res.getState());
         text = res.getDetail().isEmpty() ? text : text + " (" + res.getDetail().strip().replace('\n', ' ') + ")";
         return res.hasMonitor() ? text + " [" + monitor(res.getMonitor()) + "]" : text;
     }
 
     /** "monitor healthy", "monitor failing: 1 check in a row, connection refused; 1 restart", ... */
-    static String monitor(MonitorReport m) {
+    public static String monitor(MonitorReport m) {
         String verdict = m.getVerdict().isEmpty() ? "unknown" : m.getVerdict();
         StringBuilder b = new StringBuilder("monitor ").append(verdict);
         if ((verdict.equals("failing") || verdict.equals("failed")) && m.getConsecutiveFailures() > 0) {

@@ -23,6 +23,9 @@ import io.baton.node.admin.StatusCache;
 import io.baton.node.alerts.AlertDispatcher;
 import io.baton.node.alerts.AlertSenders;
 import io.baton.node.alerts.RaftAlertCluster;
+import io.baton.node.console.ConsoleSessions;
+import io.baton.node.console.SignInLinks;
+import io.baton.node.console.WebConsole;
 import io.baton.node.http.HttpPort;
 import io.baton.node.metrics.LocalView;
 import io.baton.node.metrics.NodeMetrics;
@@ -217,7 +220,11 @@ public final class BatonNode implements AutoCloseable {
         // Status is one leader query per heartbeat interval, shared by every caller (issue 9, finding 2).
         StatusCache statusCache = new StatusCache(() -> status(config, topology, raft, nodeId),
                 config.heartbeatInterval().toNanos(), System::nanoTime);
-        AdminService adminService = new AdminService(raft, statusCache::get, events, wall);
+        ConsoleSessions consoleSessions = ConsoleSessions.system();
+        AdminService adminService = new AdminService(raft, statusCache::get, events, wall, self.http() == null ? null
+                : new SignInLinks(nodeId, self.http().toString(), tls.isPresent(), consoleSessions));
+        WebConsole console = new WebConsole(nodeId, config.name(), tls.isPresent(), consoleSessions,
+                WebConsole.backend(adminService, statusCache::get));
         InetSocketAddress adminAddress = new InetSocketAddress(self.admin().host(), self.admin().port());
         Server admin = tls.isPresent()
                 ? AdminService.server(adminAddress, adminService, AdminLimits.DEFAULT, tls.get().adminServer())
@@ -245,7 +252,7 @@ public final class BatonNode implements AutoCloseable {
                         () -> new LocalView(nodeId, agent.leaseRemainingNanos(), agent.probeChecks()));
                 http = HttpPort.start(new InetSocketAddress(self.http().host(), self.http().port()),
                         tls.isPresent() ? Optional.of(tls.get().httpServer()) : Optional.empty(), metrics,
-                        () -> readiness(statusCache));
+                        () -> readiness(statusCache), console);
             } catch (IOException | CertificateException e) {
                 admin.shutdownNow();
                 raft.close();

@@ -2,6 +2,7 @@ package io.baton.node.http;
 
 import io.baton.node.metrics.NodeMetrics;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -31,8 +32,13 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -65,19 +71,29 @@ public final class HttpPort implements AutoCloseable {
     /** Whether the node is in contact with a Raft leader, and a line that says so or why not. */
     public record Readiness(boolean ready, String line) {}
 
+    /** Answers the web console's paths; must not block (it answers a future). */
+    public interface Console {
+        CompletableFuture<HttpAnswer> answer(HttpCall call);
+    }
+
+    /** When the console has not answered within this, the request is answered 503. */
+    static final long CONSOLE_TIMEOUT_S = 10;
+
     private final EventLoopGroup loop;
     private final ExecutorService answers;
     private final Channel server;
     private final boolean tls;
     private final NodeMetrics metrics;
     private final Supplier<Readiness> readiness;
+    private final Console console;
     private final AtomicInteger open = new AtomicInteger();
 
     private HttpPort(InetSocketAddress address, Optional<SslContext> tls, NodeMetrics metrics,
-                     Supplier<Readiness> readiness) throws IOException {
+                     Supplier<Readiness> readiness, Console console) throws IOException {
         this.tls = tls.isPresent();
         this.metrics = metrics;
         this.readiness = readiness;
+        this.console = console;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("baton-http", true), NioIoHandler.newFactory());
         this.answers = Executors.newFixedThreadPool(2, new DefaultThreadFactory("baton-http-answer", true));
         try {
@@ -118,19 +134,19 @@ public final class HttpPort implements AutoCloseable {
      */
     public static HttpPort start(InetSocketAddress address, Optional<SslContext> tls, NodeMetrics metrics,
                                  Supplier<Readiness> readiness) throws IOException {
-        return new HttpPort(address, tls, metrics, readiness);
+        return new HttpPort(address, tls, metrics, readiness, null);
+    }
+
+    /** As above, with the web console at {@code /} and under {@code /console/}. */
+    public static HttpPort start(InetSocketAddress address, Optional<SslContext> tls, NodeMetrics metrics,
+                                 Supplier<Readiness> readiness, Console console) throws IOException {
+        return new HttpPort(address, tls, metrics, readiness, console);
     }
 
     public InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
     }
 
-    /** An answer: status, content type, body. */
-    private record Answer(HttpResponseStatus status, String type, byte[] body, String allow) {
-        static Answer text(HttpResponseStatus status, String body) {
-            return new Answer(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), null);
-        }
-    }
 
     private final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
@@ -138,11 +154,19 @@ public final class HttpPort implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             boolean head = request.method().name().equals("HEAD");
             if (!request.decoderResult().isSuccess()) {
-                reply(ctx, Answer.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false, false);
+                reply(ctx, HttpAnswer.text(400, "bad request\n"), false, false);
                 return;
             }
-            HttpRoutes.Route route = HttpRoutes.route(request.method().name(),
-                    new QueryStringDecoder(request.uri()).path(), tls, hasClientCertificate(ctx));
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            Optional<X509Certificate> certificate = clientCertificate(ctx);
+            HttpRoutes.Route route = HttpRoutes.route(request.method().name(), uri.path(), tls, certificate.isPresent());
+            if (route == HttpRoutes.Route.CONSOLE && console != null) {
+                HttpCall call = new HttpCall(request.method().name(), uri.path(), uri.parameters(), headers(request),
+                        ByteBufUtil.getBytes(request.content()), certificate, tls);
+                askConsole(call).whenComplete((answer, error) -> reply(ctx, error == null ? answer
+                        : HttpAnswer.text(503, "console unavailable: " + why(error) + "\n"), keepAlive, head));
+                return;
+            }
             try {
                 answers.execute(() -> reply(ctx, answer(route), keepAlive, head));
             } catch (RejectedExecutionException e) {
@@ -158,38 +182,60 @@ public final class HttpPort implements AutoCloseable {
         }
     }
 
-    private Answer answer(HttpRoutes.Route route) {
+    /** The console's answer, or a 503 when it throws or takes longer than {@value #CONSOLE_TIMEOUT_S} s. */
+    private CompletableFuture<HttpAnswer> askConsole(HttpCall call) {
+        try {
+            return console.answer(call).orTimeout(CONSOLE_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            log.warn("web console: {} {}: {}", call.method(), call.path(), e.toString());
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static String why(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return cause instanceof java.util.concurrent.TimeoutException ? "no answer within " + CONSOLE_TIMEOUT_S + " s"
+                : String.valueOf(cause.getMessage());
+    }
+
+    private static Map<String, String> headers(FullHttpRequest request) {
+        Map<String, String> headers = new HashMap<>();
+        for (Map.Entry<String, String> h : request.headers()) {
+            headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+        }
+        return headers;
+    }
+
+    private HttpAnswer answer(HttpRoutes.Route route) {
         return switch (route) {
-            case HEALTH -> Answer.text(HttpResponseStatus.OK, "ok\n");
+            case HEALTH -> HttpAnswer.text(200, "ok\n");
             case READY -> {
                 Readiness r = readiness.get();
-                yield Answer.text(r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, r.line() + "\n");
+                yield HttpAnswer.text(r.ready() ? 200 : 503, r.line() + "\n");
             }
             case METRICS -> {
                 try {
-                    yield new Answer(HttpResponseStatus.OK, NodeMetrics.CONTENT_TYPE, metrics.scrape(), null);
+                    yield new HttpAnswer(200, NodeMetrics.CONTENT_TYPE, metrics.scrape(), Map.of());
                 } catch (IOException | RuntimeException e) {
-                    yield Answer.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "metrics unavailable: " + e.getMessage() + "\n");
+                    yield HttpAnswer.text(503, "metrics unavailable: " + e.getMessage() + "\n");
                 }
             }
-            case CERTIFICATE_REQUIRED -> Answer.text(HttpResponseStatus.FORBIDDEN,
+            case CERTIFICATE_REQUIRED -> HttpAnswer.text(403,
                     "permission denied: /metrics needs a client certificate of this cluster's CA"
                             + " (batonctl certs issue --name prometheus --role viewer)\n");
-            case METHOD_NOT_ALLOWED -> new Answer(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
-                    "only GET and HEAD\n".getBytes(StandardCharsets.UTF_8), "GET, HEAD");
-            default -> Answer.text(HttpResponseStatus.NOT_FOUND, "not found; try /metrics, /healthz or /readyz\n");
+            case METHOD_NOT_ALLOWED -> HttpAnswer.text(405, "only GET and HEAD\n").with("Allow", "GET, HEAD");
+            default -> HttpAnswer.text(404, "not found; try /, /metrics, /healthz or /readyz\n");
         };
     }
 
-    private static void reply(ChannelHandlerContext ctx, Answer a, boolean keepAlive, boolean head) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, a.status(),
+    private static void reply(ChannelHandlerContext ctx, HttpAnswer a, boolean keepAlive, boolean head) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(a.body()));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.type())
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType())
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, a.body().length);
-        if (a.allow() != null) {
-            response.headers().set(HttpHeaderNames.ALLOW, a.allow());
-        }
+        a.headers().forEach((name, value) -> response.headers().set(name, value));
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
@@ -198,16 +244,17 @@ public final class HttpPort implements AutoCloseable {
         }
     }
 
-    private static boolean hasClientCertificate(ChannelHandlerContext ctx) {
+    private static Optional<X509Certificate> clientCertificate(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl == null) {
-            return false;
+            return Optional.empty();
         }
         try {
             // Present only if it chained to the cluster CA: the handshake's trust manager checked it.
-            return ssl.engine().getSession().getPeerCertificates().length > 0;
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? Optional.of(leaf) : Optional.empty();
         } catch (SSLPeerUnverifiedException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -26,4 +26,12 @@ class HttpRoutesTest {
         assertEquals(Route.NOT_FOUND, HttpRoutes.route("GET", "/metrics/", true, true));
         assertEquals(Route.NOT_FOUND, HttpRoutes.route("GET", "/../etc/passwd", false, false));
     }
+
+    @Test
+    void theRootAndEverythingUnderConsoleIsTheConsolesToDecide() {
+        assertEquals(Route.CONSOLE, HttpRoutes.route("GET", "/", true, false));
+        assertEquals(Route.CONSOLE, HttpRoutes.route("POST", "/console/action", true, false));
+        assertEquals(Route.CONSOLE, HttpRoutes.route("GET", "/console/nothing", false, false));
+        assertEquals(Route.NOT_FOUND, HttpRoutes.route("GET", "/console", false, false));
+    }
 }
