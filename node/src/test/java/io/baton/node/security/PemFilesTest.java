@@ -67,6 +67,33 @@ class PemFilesTest {
         assertEquals(List.of(ca.ca().certificate(), next.ca().certificate()), PemFiles.readCertificates(bundle));
     }
 
+    /** openssl's own forms (SEC1 "EC PRIVATE KEY", with the curve's parameters) are read too, through BouncyCastle. */
+    @Test
+    void anOpensslStyleKeyReadsBack() throws Exception {
+        Issued node = ca.issueNode("server1", List.of("127.0.0.1"), Duration.ofDays(30), Instant.now());
+        // What `openssl ecparam -genkey -name prime256v1` writes: the key with its curve's name.
+        var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(node.key().getEncoded());
+        var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        byte[] der = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(),
+                info.getPrivateKeyAlgorithm().getParameters()).getEncoded();
+        Path sec1 = Files.writeString(dir.resolve("sec1.key"), "-----BEGIN EC PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END EC PRIVATE KEY-----\n");
+        assertEquals("-----BEGIN EC PRIVATE KEY-----", Files.readAllLines(sec1).get(0));
+        assertEquals(true, PemFiles.matches(node.certificate(), PemFiles.readKey(sec1)));
+    }
+
+    @Test
+    void onlyPlainBlocksAreReadWithoutBouncyCastle() {
+        assertEquals(List.of("CERTIFICATE", "PRIVATE KEY"), PemFiles.PemBlock.parse(
+                "junk before\n-----BEGIN CERTIFICATE-----\nAAEC\n-----END CERTIFICATE-----\n"
+                        + "-----BEGIN PRIVATE KEY-----\r\nAwQF\r\n-----END PRIVATE KEY-----\n").stream()
+                .map(PemFiles.PemBlock::type).toList());
+        assertEquals(List.of(), PemFiles.PemBlock.parse("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nAAEC\n"
+                + "-----END RSA PRIVATE KEY-----\n"), "encrypted: BouncyCastle says so");
+        assertEquals(List.of(), PemFiles.PemBlock.parse("-----BEGIN CERTIFICATE-----\nAAEC\n"), "no END");
+        assertEquals(List.of(), PemFiles.PemBlock.parse("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n"));
+    }
+
     private String pem(CertificateAuthority authority) throws Exception {
         Path f = dir.resolve("one.crt");
         PemFiles.writeCertificate(f, authority.ca().certificate());
