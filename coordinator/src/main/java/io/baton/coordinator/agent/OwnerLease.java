@@ -41,6 +41,11 @@ public final class OwnerLease {
         held = grants.stream().collect(Collectors.toUnmodifiableMap(HeldGrant::getGroup, Function.identity()));
     }
 
+    /** The grants of the latest confirmation, by group (whether or not the lease is still live). */
+    public Map<String, HeldGrant> heldGrants() {
+        return held;
+    }
+
     /** When the node must have begun stopping everything: lease end minus the stop budget. */
     public long fenceAtNanos() {
         return confirmedSendNanos == Long.MIN_VALUE ? Long.MIN_VALUE : confirmedSendNanos + leaseNanos - stopBudgetNanos;

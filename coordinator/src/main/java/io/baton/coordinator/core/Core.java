@@ -92,6 +92,69 @@ public final class Core {
         return result;
     }
 
+    /**
+     * A heartbeat sent as a read at {@code readIndex} (see {@link HeartbeatReads}): OK with the grants the
+     * node holds if committing it would change nothing that counts, else {@code RESULT_WRITE_NEEDED} with
+     * the reason; {@code RESULT_PERMISSION_DENIED} if it is not the proposer's own heartbeat. Changes nothing.
+     */
+    public CommandResult confirm(ClusterState state, Command command, long readIndex) {
+        if (!command.hasHeartbeat()) {
+            return CommandResult.newBuilder().setCode(ResultCode.RESULT_INVALID_ARGUMENT)
+                    .setMessage("only a heartbeat can be confirmed by a read").build();
+        }
+        String node = command.getHeartbeat().getNode();
+        if (!command.getProposer().equals(node)) {
+            return CommandResult.newBuilder().setCode(ResultCode.RESULT_PERMISSION_DENIED)
+                    .setMessage(CommandAuthority.DENIED + ": '" + command.getProposer() + "' sent the heartbeat of node '"
+                            + node + "'").build();
+        }
+        Optional<String> why = HeartbeatReads.whyWrite(topology, state, command, readIndex);
+        if (why.isPresent()) {
+            return CommandResult.newBuilder().setCode(ResultCode.RESULT_WRITE_NEEDED).setMessage(why.get()).build();
+        }
+        return held(state, node);
+    }
+
+    /** OK, with the grants {@code node} holds in {@code s}: a heartbeat's answer. */
+    private static CommandResult held(ClusterState s, String node) {
+        CommandResult.Builder result = CommandResult.newBuilder().setCode(ResultCode.RESULT_OK);
+        for (GroupState g : s.groups.values()) {
+            if (node.equals(g.owner)) {
+                result.addHeld(HeldGrant.newBuilder().setGroup(g.name).setEpoch(g.epoch).setPhase(g.phase.toProto()));
+            }
+        }
+        return result.build();
+    }
+
+    /**
+     * Whether the owner's report {@code r} of its current epoch leaves a group in {@code phase} where it is:
+     * exactly when {@code Apply.report}'s switch below does nothing with it.
+     */
+    static boolean settled(Phase phase, GroupReport r) {
+        ActivityProto a = r.getActivity();
+        return switch (phase) {
+            case STARTING -> a != ActivityProto.ACTIVITY_ACTIVE && a != ActivityProto.ACTIVITY_FAILED;
+            case ONLINE -> a == ActivityProto.ACTIVITY_ACTIVE;
+            case RELEASING -> !r.getReleased();
+            case OFFLINE, FAILED -> true;
+        };
+    }
+
+    /** Whether a command with this wall time would expire a failure record or a counted failover (expireFailures). */
+    static boolean failuresExpire(Topology topology, ClusterState s, long nowWallMs) {
+        if (nowWallMs <= 0) {
+            return false;
+        }
+        for (GroupState g : s.groups.values()) {
+            GroupPolicy p = topology.policy(g.name);
+            if (g.failoverWallMs.stream().anyMatch(t -> !p.countsFailover(t, nowWallMs))
+                    || g.failures.values().stream().anyMatch(f -> p.expired(f.wallTimeMs(), nowWallMs))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One application of one command: holds what every rule needs, so the rules stay short. */
     private final class Apply {
         final ClusterState s;
@@ -131,14 +194,7 @@ public final class Core {
                     report(n.id, r, restarted);
                 }
             }
-            CommandResult.Builder result = CommandResult.newBuilder().setCode(ResultCode.RESULT_OK);
-            for (GroupState g : s.groups.values()) {
-                if (n.id.equals(g.owner)) {
-                    result.addHeld(HeldGrant.newBuilder()
-                            .setGroup(g.name).setEpoch(g.epoch).setPhase(g.phase.toProto()));
-                }
-            }
-            return result.build();
+            return held(s, n.id);
         }
 
         /**
@@ -190,6 +246,7 @@ public final class Core {
                 return;
             }
             ActivityProto activity = r.getActivity();
+            // Core.settled says when this switch does nothing: keep the two in step.
             switch (g.phase) {
                 case STARTING -> {
                     if (activity == ActivityProto.ACTIVITY_ACTIVE) {

@@ -81,6 +81,15 @@ public final class NodeState {
         return lag.lag();
     }
 
+    /** The incarnation and sequence number of its last heartbeat through the log. */
+    public long incarnation() {
+        return incarnation;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
     public long lastHeartbeatWallMs() {
         return lastHeartbeatWallMs;
     }

@@ -90,6 +90,25 @@ public final class BatonStateMachine extends BaseStateMachine {
     private final AtomicBoolean storageFailed = new AtomicBoolean();
     /** Where Ratis keeps this replica's log: the path named when a failure does not name one. */
     private volatile String storageDir = "";
+    /** Who decides whether a heartbeat read confirms its node: the controller, on the ready leader. */
+    private volatile ReadConfirmer readConfirmer = (node, incarnation, seq) -> false;
+
+    /**
+     * The leader's side of heartbeats answered as reads ({@link io.baton.coordinator.core.HeartbeatReads}):
+     * {@link ControllerRunner}. Until one is set, every such read is answered "write it".
+     */
+    @FunctionalInterface
+    public interface ReadConfirmer {
+        /**
+         * Whether a read of {@code node}'s heartbeat, answered from a state where its last committed
+         * heartbeat is {@code (incarnation, seq)}, confirms it now (it then counts as heard now).
+         */
+        boolean confirmed(String node, long incarnation, long seq);
+    }
+
+    public void setReadConfirmer(ReadConfirmer confirmer) {
+        this.readConfirmer = confirmer;
+    }
 
     public BatonStateMachine(Core core) {
         this.core = core;
@@ -334,13 +353,13 @@ public final class BatonStateMachine extends BaseStateMachine {
     /**
      * Answers with the whole state as this replica has applied it: alone for an empty query; for a
      * {@link LeaderQuery} with {@code raft_contact}, in a {@link LeaderView} with what this server, if
-     * it leads, knows of its followers.
+     * it leads, knows of its followers; for one with {@code confirm}, only the heartbeat's confirmation.
      */
     @Override
     public CompletableFuture<Message> query(Message request) {
-        ClusterStateProto proto = read(StateCodec::toProto);
         ByteString content = request.getContent();
         if (content.isEmpty()) {
+            ClusterStateProto proto = read(StateCodec::toProto);
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(proto.toByteArray())));
         }
         LeaderQuery q;
@@ -349,11 +368,38 @@ public final class BatonStateMachine extends BaseStateMachine {
         } catch (InvalidProtocolBufferException e) {
             return CompletableFuture.failedFuture(new IOException("not a Baton query: " + e.getMessage()));
         }
+        if (q.hasConfirm()) {
+            LeaderView view = LeaderView.newBuilder().setConfirmation(confirm(q.getConfirm())).build();
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(view.toByteArray())));
+        }
+        ClusterStateProto proto = read(StateCodec::toProto);
         LeaderView.Builder view = LeaderView.newBuilder().setState(proto);
         if (q.getRaftContact()) {
             raftContact().ifPresent(view::setRaft);
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(view.build().toByteArray())));
+    }
+
+    /**
+     * A heartbeat read (Ratis has made it linearizable: this replica has applied everything committed
+     * before it arrived): what {@link Core#confirm} answers from this state, unless the leader's
+     * controller does not confirm the node now.
+     */
+    private CommandResult confirm(Command heartbeat) {
+        record Answer(CommandResult result, long incarnation, long seq) {}
+        Answer answer = read(s -> {
+            TermIndex applied = getLastAppliedTermIndex();
+            CommandResult result = core.confirm(s, heartbeat, applied == null ? 0 : applied.getIndex());
+            var node = s.node(heartbeat.getHeartbeat().getNode());
+            return new Answer(result, node.map(n -> n.incarnation()).orElse(0L), node.map(n -> n.seq()).orElse(0L));
+        });
+        if (answer.result().getCode() == ResultCode.RESULT_OK
+                && !readConfirmer.confirmed(heartbeat.getHeartbeat().getNode(), answer.incarnation(), answer.seq())) {
+            return CommandResult.newBuilder().setCode(ResultCode.RESULT_WRITE_NEEDED)
+                    .setMessage("not confirmed by a read here: not the ready leader, or it decided the lease is over")
+                    .build();
+        }
+        return answer.result();
     }
 
     /** This server's view of its followers if it is the leader. */

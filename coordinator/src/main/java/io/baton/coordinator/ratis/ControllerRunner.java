@@ -2,13 +2,13 @@ package io.baton.coordinator.ratis;
 
 import io.baton.coordinator.core.Controller;
 import io.baton.coordinator.core.FailbackWatch;
+import io.baton.coordinator.core.LeaseConfirmations;
 import io.baton.coordinator.core.Liveness;
 import io.baton.coordinator.time.MonotonicClock;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.ResultCode;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the pure {@link Controller} while this server is the ready Raft leader: it keeps the leader's
  * own record of when each node was last heard (on the monotonic clock, when the leader applies the
- * node's heartbeat), asks the controller what to do every tick, and proposes the answer. One
- * proposal per subject is in flight at a time; a decision that lost a race is refused as stale when
- * applied, which is harmless.
+ * node's heartbeat or answers it as a read, {@link LeaseConfirmations}), asks the controller what to
+ * do every tick, and proposes the answer. One proposal per subject is in flight at a time; a decision
+ * that lost a race is refused as stale when applied, which is harmless.
  */
-public final class ControllerRunner implements StateListener, AutoCloseable {
+public final class ControllerRunner implements StateListener, BatonStateMachine.ReadConfirmer, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControllerRunner.class);
 
     private final RaftNode raft;
@@ -34,7 +34,7 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
     private final MonotonicClock clock;
     private final LongSupplier wallClockMs;
     private final ScheduledExecutorService executor;
-    private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+    private final LeaseConfirmations confirmations = new LeaseConfirmations();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     /** Touched only by the controller thread. */
@@ -65,6 +65,7 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        raft.stateMachine().setReadConfirmer(this);
         long tickMs = Math.max(5, tick.toMillis());
         executor.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
@@ -74,8 +75,15 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
         // Only a ready leader's applies say "heard now": a follower, or a server replaying its log at
         // start, applies heartbeats long after they were sent, and would count dead nodes as alive.
         if (command.hasHeartbeat() && result.getCode() == ResultCode.RESULT_OK && raft.isLeaderReady()) {
-            lastHeard.put(command.getHeartbeat().getNode(), clock.nanos());
+            confirmations.heard(command.getHeartbeat().getNode(), clock.nanos());
         }
+    }
+
+    /** A heartbeat read: confirmed only by the ready leader, and not once it decided the node's lease is over. */
+    @Override
+    public boolean confirmed(String node, long incarnation, long seq) {
+        return !closed && raft.isLeaderReady() && raft.leadsAFreshMajority()
+                && confirmations.confirmRead(node, incarnation, seq, clock.nanos());
     }
 
     /**
@@ -96,7 +104,9 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
         long term = raft.currentTerm();
         if (term != leaderTerm) {
             leaderTerm = term;
-            leaderSince = now;
+            // A deposed leader may confirm heartbeat reads for up to readFreshness after this one's
+            // election (RaftNode.readFreshness): count every node as confirmed that much later.
+            leaderSince = now + raft.readFreshness().toNanos();
             failback = FailbackWatch.NONE;
             log.info("leader ready in term {}: controller running", term);
         }
@@ -110,10 +120,10 @@ public final class ControllerRunner implements StateListener, AutoCloseable {
                 return;
             }
             var state = raft.stateMachine().copyState();
-            Liveness liveness = new Liveness(leaderSince, lastHeard);
+            Liveness liveness = confirmations.liveness(leaderSince);
             Controller.Decision decision = controller.decide(state, liveness, failback, now);
             failback = decision.failback();
-            for (Command c : decision.commands()) {
+            for (Command c : confirmations.admit(state, decision.commands(), liveness)) {
                 propose(c);
             }
             Optional<String> repairTo = controller.replicationToRepair(state, raft.selfId(), liveness, lastRepairNanos, now);

@@ -51,6 +51,16 @@ final class RaftContacts {
                         && contact.getCommitIndex() - f.getCommitIndex() <= maxLag);
     }
 
+    /**
+     * Whether the leader of {@code contact} heard a majority of the voters (itself one of them) within
+     * {@code withinMs}. A follower that has joined a newer term stops answering this leader, so a
+     * deposed leader stops passing this within {@code withinMs} of the newer leader's election.
+     */
+    static boolean majorityHeardWithin(RaftContact contact, long withinMs) {
+        long heard = 1 + contact.getFollowersList().stream().filter(f -> f.getLastHeardMs() <= withinMs).count();
+        return heard > (contact.getFollowersCount() + 1) / 2;
+    }
+
     private static long commitIndex(Collection<CommitInfoProto> commits, String node) {
         return commits.stream().filter(c -> c.getServer().getId().toStringUtf8().equals(node))
                 .mapToLong(CommitInfoProto::getCommitIndex).findFirst().orElse(-1);

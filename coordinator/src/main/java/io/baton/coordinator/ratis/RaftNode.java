@@ -10,6 +10,7 @@ import io.baton.proto.CommandResult;
 import io.baton.proto.LeaderQuery;
 import io.baton.proto.LeaderView;
 import io.baton.proto.RaftContact;
+import io.baton.proto.ResultCode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +148,10 @@ public final class RaftNode implements Closeable {
         GrpcConfigKeys.setMessageSizeMax(p, RAFT_MESSAGE_MAX);
         RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SNAPSHOT_CHUNK_MAX);
         RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(60, TimeUnit.SECONDS));
+        // Reads are linearizable (ReadIndex: a heartbeat round proves the leadership after the read
+        // arrived): a heartbeat that reports nothing new is confirmed by one instead of a log entry.
+        // Ratis's leader lease (a read without that round) stays off: it trusts clock rates.
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 
         // Connection limits on the Raft port, through Ratis's hook for its gRPC server builder.
         this.raftPort = new RaftPortGuard(settings.raftPort());
@@ -276,6 +281,31 @@ public final class RaftNode implements Closeable {
         return send(heartbeatClient, heartbeat, timeout, heartbeatSenders);
     }
 
+    /**
+     * Sends a heartbeat that reports nothing new as a linearizable read to the leader instead of a log
+     * entry ({@link io.baton.coordinator.core.HeartbeatReads}); completes with what a committed heartbeat
+     * would have answered, or {@code RESULT_WRITE_NEEDED} when it must be committed after all (also from
+     * a leader that does not answer such reads). Fails like {@link #submitHeartbeat}.
+     */
+    public CompletableFuture<CommandResult> confirmHeartbeat(Command heartbeat, Duration timeout) {
+        Message query = Message.valueOf(ByteString.copyFrom(LeaderQuery.newBuilder()
+                .setConfirm(heartbeat.toBuilder().setProposer(selfId.toString())).build().toByteArray()));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                RaftClientReply reply = heartbeatClient.get().io().sendReadOnly(query);
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException() != null
+                            ? reply.getException() : new IOException("read failed"));
+                }
+                LeaderView view = LeaderView.parseFrom(reply.getMessage().getContent().toByteArray());
+                return view.hasConfirmation() ? view.getConfirmation() : CommandResult.newBuilder()
+                        .setCode(ResultCode.RESULT_WRITE_NEEDED).setMessage("the leader does not confirm heartbeats by a read").build();
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, heartbeatSenders).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private CompletableFuture<CommandResult> send(SteeredClient<RaftClient> via, Command command, Duration timeout,
                                                   ExecutorService pool) {
         int size = command.getSerializedSize();
@@ -353,7 +383,9 @@ public final class RaftNode implements Closeable {
     public CompletableFuture<LeaderState> queryLeader(Duration timeout) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                RaftClientReply reply = client.get().io().sendReadOnly(LEADER_VIEW_QUERY);
+                // The leader's own view, without a ReadIndex round: status must answer quickly, and
+                // during a partition a deposed leader's view is still worth showing.
+                RaftClientReply reply = client.get().io().sendReadOnlyNonLinearizable(LEADER_VIEW_QUERY);
                 if (!reply.isSuccess()) {
                     throw new CompletionException(reply.getException() != null
                             ? reply.getException() : new IOException("read failed"));
@@ -419,6 +451,32 @@ public final class RaftNode implements Closeable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether this server leads and heard a majority of the voters within {@link #readFreshness()}: what
+     * a heartbeat read needs besides Ratis's ReadIndex. (A follower's "not leader" answer also counts as
+     * heard, but Ratis steps the leader down on it at once, on the same thread.)
+     */
+    public boolean leadsAFreshMajority() {
+        try {
+            RaftServer.Division division = server.getDivision(group.getGroupId());
+            return division.getInfo().isLeader() && RaftContacts.of(division.getInfo().getRoleInfoProto(), List.of())
+                    .map(c -> RaftContacts.majorityHeardWithin(c, readFreshness().toMillis())).orElse(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * How long after a newer leader's election a deposed leader may still confirm a heartbeat read:
+     * half an election timeout, the shortest one ({@link #leadsAFreshMajority}); Ratis's leader sends
+     * to each follower every quarter. Ratis's ReadIndex alone does not bound it: in 3.2 a read at a
+     * commit index that an earlier heartbeat round acknowledged is answered without a new round, so an
+     * idle deposed leader that has not yet noticed would answer at once.
+     */
+    public Duration readFreshness() {
+        return Duration.ofMillis(Math.max(50, electionTimeoutMaxMs / 2));
     }
 
     /** Entries a follower may be behind and still count as in step: a few heartbeats' worth. */

@@ -50,4 +50,12 @@ class RaftContactsTest {
         RaftContact c = leaderAt(100, follower("server1", 10, 100));
         assertFalse(RaftContacts.inStep(c, "witness", 300, 20));
     }
+
+    @Test
+    void aLeaderHeardByOneOfTwoFollowersWithinTheBoundHasAFreshMajority() {
+        assertTrue(RaftContacts.majorityHeardWithin(leaderAt(10, follower("a", 80, 10), follower("b", 5_000, 10)), 300));
+        assertFalse(RaftContacts.majorityHeardWithin(leaderAt(10, follower("a", 301, 10), follower("b", 5_000, 10)), 300));
+        assertFalse(RaftContacts.majorityHeardWithin(leaderAt(10, follower("a", 10, 10), follower("b", 400, 10),
+                follower("c", 400, 10), follower("d", 400, 10)), 300), "2 of 5 is no majority");
+    }
 }

@@ -269,6 +269,33 @@ class RaftTlsTest {
         assertEquals(term, leader.raft().currentTerm());
     }
 
+    /**
+     * A heartbeat read confirms a lease as a committed heartbeat does, so it too speaks only for the
+     * node of the connection's certificate: server2 confirming server1's heartbeat is refused by the
+     * Raft port as server1, and by the state machine as itself.
+     */
+    @Test
+    void aMemberConfirmsOnlyItsOwnHeartbeatByARead() throws Exception {
+        Command forged = InProcessCluster.stamped(Command.newBuilder().setProposer("server1").setHeartbeat(
+                io.baton.proto.Heartbeat.newBuilder().setNode("server1").setIncarnation(1).setSeq(99)));
+        try (RaftClient client = outsider(withCertificate(nodes.get("server2")))) {
+            IOException read = assertThrows(IOException.class, () -> client.io().sendReadOnly(confirm(forged)));
+            assertTrue(chain(read).contains("permission denied: node 'server2' proposed a command as 'server1'"),
+                    chain(read));
+            RaftClientReply asItself = client.io().sendReadOnly(confirm(forged.toBuilder().setProposer("server2").build()));
+            assertTrue(asItself.isSuccess(), asItself::toString);
+            CommandResult answer = io.baton.proto.LeaderView.parseFrom(asItself.getMessage().getContent().toByteArray())
+                    .getConfirmation();
+            assertEquals(ResultCode.RESULT_PERMISSION_DENIED, answer.getCode());
+            assertTrue(answer.getMessage().contains("'server2' sent the heartbeat of node 'server1'"), answer.getMessage());
+        }
+    }
+
+    private static Message confirm(Command heartbeat) {
+        return Message.valueOf(ByteString.copyFrom(io.baton.proto.LeaderQuery.newBuilder().setConfirm(heartbeat).build()
+                .toByteArray()));
+    }
+
     private static CommandResult commit(RaftClient client, Command command) throws IOException {
         RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())));
         assertTrue(reply.isSuccess(), reply::toString);

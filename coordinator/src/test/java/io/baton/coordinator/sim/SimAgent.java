@@ -2,6 +2,7 @@ package io.baton.coordinator.sim;
 
 import io.baton.coordinator.agent.AgentPlan;
 import io.baton.coordinator.agent.GroupMemory;
+import io.baton.coordinator.agent.HeartbeatChoice;
 import io.baton.coordinator.agent.MonitorSpec;
 import io.baton.coordinator.agent.Observed;
 import io.baton.coordinator.agent.OwnerLease;
@@ -95,6 +96,10 @@ final class SimAgent {
     private long outstandingSince;
     private boolean sendWanted;
     private String lastSent = "";
+    /** The last heartbeat the log answered OK, when it was sent, and whether a read just failed (as NodeAgent). */
+    private Heartbeat lastWritten;
+    private long lastWrittenAt;
+    private boolean writeNext;
 
     SimAgent(Sim sim, SimNode node) {
         this.sim = sim;
@@ -351,8 +356,41 @@ final class SimAgent {
         outstandingSince = sentAt;
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(node.id).setIncarnation(incarnation).setSeq(++seq);
         runs.values().forEach(r -> hb.addReports(report(r)));
+        Command command = Command.newBuilder().setHeartbeat(hb).build();
         sim.stats.heartbeats++;
-        sim.raft.submit(node, Command.newBuilder().setHeartbeat(hb).build(), result -> answered(id, sentAt, result));
+        // As NodeAgent, with the same choice: a heartbeat that says what the last committed one said is a read.
+        if (!writeNext && HeartbeatChoice.read(lastWritten, command.getHeartbeat(), sentAt - lastWrittenAt,
+                Long.MAX_VALUE)) {
+            sim.stats.heartbeatReads++;
+            sim.raft.read(node, command, result -> {
+                if (id != sendId) {
+                    return;
+                }
+                if (result == null) {
+                    writeNext = true;
+                    answered(id, sentAt, null);
+                } else if (result.getCode() == ResultCode.RESULT_WRITE_NEEDED) {
+                    write(id, sentAt, command);
+                } else {
+                    answered(id, sentAt, result);
+                }
+            });
+        } else {
+            write(id, sentAt, command);
+        }
+    }
+
+    private void write(long id, long sentAt, Command command) {
+        sim.raft.submit(node, command, result -> {
+            if (id == sendId) {
+                writeNext = false;
+                if (result != null && result.getCode() == ResultCode.RESULT_OK) {
+                    lastWritten = command.getHeartbeat();
+                    lastWrittenAt = sentAt;
+                }
+            }
+            answered(id, sentAt, result);
+        });
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.baton.coordinator.sim;
 
 import io.baton.coordinator.core.Controller;
-import io.baton.coordinator.core.Liveness;
+import io.baton.coordinator.core.LeaseConfirmations;
+import io.baton.coordinator.core.NodeState;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.ResultCode;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -20,7 +19,7 @@ final class SimController {
     private final Sim sim;
     private final SimNode node;
     private final Controller controller;
-    private final Map<String, Long> lastHeard = new TreeMap<>();
+    private final LeaseConfirmations confirmations = new LeaseConfirmations();
     private final Set<String> inFlight = new TreeSet<>();
     private boolean leader;
     private long leaderSince;
@@ -34,12 +33,26 @@ final class SimController {
 
     void applied(Command c, CommandResult r) {
         if (c.hasHeartbeat() && r.getCode() == ResultCode.RESULT_OK) {
-            lastHeard.put(c.getHeartbeat().getNode(), node.local());
+            confirmations.heard(c.getHeartbeat().getNode(), node.local());
         }
     }
 
+    /** A heartbeat read reaching this node after the ReadIndex round, as BatonStateMachine and ControllerRunner answer it. */
+    CommandResult read(Command heartbeat) {
+        CommandResult r = sim.raft.core.confirm(node.replica, heartbeat, node.applied);
+        if (r.getCode() != ResultCode.RESULT_OK) {
+            return r;
+        }
+        String id = heartbeat.getHeartbeat().getNode();
+        NodeState n = node.replica.node(id).orElseThrow();
+        if (!leader || !confirmations.confirmRead(id, n.incarnation(), n.seq(), node.local())) {
+            return CommandResult.newBuilder().setCode(ResultCode.RESULT_WRITE_NEEDED).setMessage("not confirmed").build();
+        }
+        return r;
+    }
+
     void leaderReady() {
-        leaderSince = node.local();
+        leaderSince = node.local() + SimConfig.ELECTION_MAX_NANOS / 2; // as ControllerRunner: RaftNode.readFreshness
         leader = true;
         long mine = ++chain;
         node.afterLocal(SimConfig.CONTROLLER_TICK_NANOS, () -> tick(mine));
@@ -56,7 +69,8 @@ final class SimController {
         }
         if (sim.raft.isLeader(node)) {
             long now = node.local();
-            for (Command c : controller.decide(node.replica, new Liveness(leaderSince, lastHeard), now)) {
+            var liveness = confirmations.liveness(leaderSince);
+            for (Command c : confirmations.admit(node.replica, controller.decide(node.replica, liveness, now), liveness)) {
                 propose(c, node.applied);
             }
         }

@@ -185,6 +185,38 @@ final class SimRaft {
         sim.scheduler.at(arrive, () -> append(p));
     }
 
+    /**
+     * A heartbeat sent as a linearizable read: it reaches the leader after a message latency; a ReadIndex
+     * round (a commit latency, the leader reaching a majority at its end) proves the leadership; the
+     * leader's controller answers it from its replica, which has applied everything committed. The
+     * answer, or null, reaches {@code from} like a write's.
+     */
+    void read(SimNode from, Command heartbeat, Consumer<CommandResult> onReply) {
+        Command stamped = heartbeat.toBuilder().setWallTimeMs(1_700_000_000_000L + sim.scheduler.now() / 1_000_000)
+                .setProposer(from.id).build();
+        Proposal p = new Proposal(from, from.incarnation, stamped, onReply, term);
+        if (!effective() || !connected(from, leader)) {
+            reply(p, null);
+            return;
+        }
+        long arrive = sim.scheduler.now() + (from == leader ? 0 : sim.between(0, sim.config.network().messageMaxNanos()));
+        sim.scheduler.at(arrive, () -> {
+            if (p.term != term || !effective() || !connected(p.from, leader)) {
+                reply(p, null);
+                return;
+            }
+            SimNode servedBy = leader;
+            long proven = sim.scheduler.now() + sim.between(1 * SimConfig.MS, sim.config.network().commitMaxNanos());
+            sim.scheduler.at(proven, () -> {
+                if (leader != servedBy || p.term != term || !effective() || !servedBy.up()) {
+                    reply(p, null);
+                    return;
+                }
+                reply(p, servedBy.controller.read(p.command));
+            });
+        });
+    }
+
     private void append(Proposal p) {
         if (p.term != term || !effective() || !connected(p.from, leader)) {
             reply(p, null);

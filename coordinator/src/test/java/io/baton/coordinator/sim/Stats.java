@@ -7,6 +7,8 @@ final class Stats {
     long events;
     long commits;
     long heartbeats;
+    /** Heartbeats sent as reads (HeartbeatChoice), of {@link #heartbeats}. */
+    long heartbeatReads;
     long elections;
     long faults;
     long takeovers;
@@ -36,6 +38,7 @@ final class Stats {
         events += o.events;
         commits += o.commits;
         heartbeats += o.heartbeats;
+        heartbeatReads += o.heartbeatReads;
         elections += o.elections;
         faults += o.faults;
         takeovers += o.takeovers;
@@ -58,10 +61,10 @@ final class Stats {
         return String.format("sim: %d schedules, %.0f simulated s, %d faults injected, %d takeovers "
                         + "(controller decisions refused as stale: %d owner heartbeat, %d stopped, %d epoch or node down), "
                         + "%d fences, %d application crashes (%d local restarts, %d monitor failovers, %d with no node left), %d activations, %d operator commands, %d replica changes, %d force-activations, "
-                        + "%d elections, %d commits, %d events, "
+                        + "%d elections, %d commits, %d heartbeats (%d sent as reads), %d events, "
                         + "slowest heal %d ms (bound %d ms), wall %d ms",
                 schedules, simulatedNanos / 1e9, faults, takeovers, staleOwnerHeartbeat, staleStopped, staleOther,
                 fences, appCrashes, monitorRestarts, monitorFailovers, appsExhausted, activations, operatorCommands, replicaChanges, forceActivations, elections,
-                commits, events, maxConvergenceNanos / 1_000_000, SimConfig.l1BoundNanos() / 1_000_000, wallMillis);
+                commits, heartbeats, heartbeatReads, events, maxConvergenceNanos / 1_000_000, SimConfig.l1BoundNanos() / 1_000_000, wallMillis);
     }
 }

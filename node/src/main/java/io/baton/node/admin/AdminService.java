@@ -296,7 +296,7 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
             case RESULT_INVALID_ARGUMENT -> Status.INVALID_ARGUMENT.withDescription(result.getMessage());
             case RESULT_FAILED_PRECONDITION, RESULT_STALE -> Status.FAILED_PRECONDITION.withDescription(result.getMessage());
             case RESULT_PERMISSION_DENIED -> Status.PERMISSION_DENIED.withDescription(result.getMessage());
-            case UNRECOGNIZED -> Status.INTERNAL.withDescription("unrecognized result");
+            case RESULT_WRITE_NEEDED, UNRECOGNIZED -> Status.INTERNAL.withDescription("unexpected result: " + result.getMessage());
         };
     }
 

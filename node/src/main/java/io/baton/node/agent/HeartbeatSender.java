@@ -6,8 +6,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Commits the agent's heartbeats, and the Incarnate that comes before them. In the daemon it is
- * {@code RaftNode::submitHeartbeat}; tests apply them to a state of their own.
+ * Commits the agent's heartbeats, and the Incarnate that comes before them, or confirms a heartbeat
+ * that reports nothing new by a read. In the daemon it is {@code RaftNode}'s {@code submitHeartbeat}
+ * and {@code confirmHeartbeat}; tests apply them to a state of their own.
  */
 @FunctionalInterface
 public interface HeartbeatSender {
@@ -17,4 +18,29 @@ public interface HeartbeatSender {
      * not happen within {@code timeout}.
      */
     CompletableFuture<CommandResult> send(Command heartbeat, Duration timeout);
+
+    /**
+     * Sends a heartbeat that reports nothing new since the last committed one as a read
+     * ({@code RaftNode::confirmHeartbeat}): completes with what a committed heartbeat would have answered,
+     * or {@code RESULT_WRITE_NEEDED} when it must be sent with {@link #send} after all. This default
+     * commits it.
+     */
+    default CompletableFuture<CommandResult> confirm(Command heartbeat, Duration timeout) {
+        return send(heartbeat, timeout);
+    }
+
+    /** A sender that commits with {@code writes} and sends reads with {@code reads}. */
+    static HeartbeatSender withReads(HeartbeatSender writes, HeartbeatSender reads) {
+        return new HeartbeatSender() {
+            @Override
+            public CompletableFuture<CommandResult> send(Command heartbeat, Duration timeout) {
+                return writes.send(heartbeat, timeout);
+            }
+
+            @Override
+            public CompletableFuture<CommandResult> confirm(Command heartbeat, Duration timeout) {
+                return reads.send(heartbeat, timeout);
+            }
+        };
+    }
 }

@@ -2,6 +2,7 @@ package io.baton.node.agent;
 
 import io.baton.coordinator.agent.AgentPlan;
 import io.baton.coordinator.agent.GroupMemory;
+import io.baton.coordinator.agent.HeartbeatChoice;
 import io.baton.coordinator.agent.Observed;
 import io.baton.coordinator.agent.PlanInput;
 import io.baton.coordinator.agent.Step;
@@ -58,7 +59,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgent implements StateListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
-    private static final long FENCE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * The fence thread sleeps until the lease's fence point and checks again then; while the lease is
+     * not live it checks at least this often (a confirmation also wakes it at once).
+     */
+    private static final long FENCE_IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** A pass runs at most this many steps per group (a group has a handful of resources). */
     private static final int MAX_STEPS_PER_PASS = 64;
 
@@ -79,6 +84,17 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private long seq;
     /** The last refusal of a heartbeat, logged once rather than every interval. Heartbeat thread only. */
     private String lastRefusal = "";
+    /** What the last committed heartbeat said (null: none yet), and when it was sent. Heartbeat thread only. */
+    private Heartbeat lastWritten;
+    private long lastWrittenNanos;
+    /** The last read failed: the next heartbeat goes through the log. Heartbeat thread only. */
+    private boolean writeNext;
+    /**
+     * A heartbeat whose reports differ from the last committed one only in the resources' human detail
+     * (a probe port's count of health checks) is still read, but committed at least this often, so that
+     * status shows the detail at most this old.
+     */
+    static final long DETAIL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Wakeup reconcileWanted = new Wakeup();
@@ -313,18 +329,43 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             lock.unlock();
         }
         long sentAt = clock.nanos();
+        Heartbeat beat = hb.build();
+        Command command = Command.newBuilder().setWallTimeMs(wallClockMs.getAsLong()).setHeartbeat(beat).build();
         try {
-            CommandResult result = heartbeats.send(Command.newBuilder().setWallTimeMs(wallClockMs.getAsLong())
-                    .setHeartbeat(hb).build(), heartbeatTimeout).join();
+            CommandResult result;
+            if (HeartbeatChoice.read(lastWritten, beat, sentAt - lastWrittenNanos, DETAIL_REFRESH_NANOS) && !writeNext) {
+                try {
+                    result = heartbeats.confirm(command, heartbeatTimeout).join();
+                } catch (RuntimeException e) {
+                    writeNext = true;
+                    throw e;
+                }
+                if (result.getCode() == ResultCode.RESULT_WRITE_NEEDED) {
+                    log.debug("heartbeat read not confirmed ({}): committing it", result.getMessage());
+                    result = write(command, sentAt);
+                }
+            } else {
+                result = write(command, sentAt);
+            }
             if (result.getCode() == ResultCode.RESULT_OK) {
+                boolean news;
                 lock.lock();
                 try {
+                    // The reconcile thread acts on what the lease holds: wake it when that changed (a
+                    // grant, or a lease that was over), not for every confirmation of the same.
+                    long now = clock.nanos();
+                    boolean wasLive = lease.live(now);
+                    var heldBefore = lease.heldGrants();
                     lease.confirmed(sentAt, result.getHeldList());
+                    news = !wasLive || !heldBefore.equals(lease.heldGrants()) || !lease.live(now);
                 } finally {
                     lock.unlock();
                 }
                 lastRefusal = "";
-                wakeReconcile();
+                if (news) {
+                    wakeReconcile();
+                    wakeFence();
+                }
             } else if (!result.getMessage().equals(lastRefusal)) {
                 // STALE: another process took this node's incarnation since (two daemons with one node id,
                 // or a forged Incarnate). Asking again would let both confirm leases: this one fences instead.
@@ -334,6 +375,17 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("heartbeat not committed: {}", e.toString());
         }
+    }
+
+    /** Commits {@code heartbeat}; once it is, reads may confirm the next ones that say the same. */
+    private CommandResult write(Command heartbeat, long sentAt) {
+        CommandResult result = heartbeats.send(heartbeat, heartbeatTimeout).join();
+        writeNext = false;
+        if (result.getCode() == ResultCode.RESULT_OK) {
+            lastWritten = heartbeat.getHeartbeat();
+            lastWrittenNanos = sentAt;
+        }
+        return result;
     }
 
     /**
@@ -360,14 +412,52 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     // ---- fencing ----
 
+    /**
+     * Event-driven, not polling: after each check it sleeps until the fence point of the lease as it
+     * stands (a later confirmation only moves that point on, so waking at the earlier one is early,
+     * never late), or, while the lease is not live, until a confirmation wakes it.
+     */
     private void fenceLoop() {
         while (running) {
             fenceOnce();
+            long now = clock.nanos();
+            long wakeAt;
+            lock.lock();
             try {
-                TimeUnit.NANOSECONDS.sleep(FENCE_POLL_NANOS);
-            } catch (InterruptedException e) {
+                wakeAt = lease.live(now) ? lease.fenceAtNanos() : now + FENCE_IDLE_CHECK_NANOS;
+            } finally {
+                lock.unlock();
+            }
+            if (!awaitFenceCheck(wakeAt)) {
                 return;
             }
+        }
+    }
+
+    private final Object fenceSignal = new Object();
+    /** Set by {@link #wakeFence}; under {@link #fenceSignal}, never the agent's lock, so nothing holds the fence back. */
+    private boolean fenceCheckWanted;
+
+    private void wakeFence() {
+        synchronized (fenceSignal) {
+            fenceCheckWanted = true;
+            fenceSignal.notifyAll();
+        }
+    }
+
+    /** Waits until {@code deadlineNanos} (clock time) or a wake-up; false if interrupted. */
+    private boolean awaitFenceCheck(long deadlineNanos) {
+        synchronized (fenceSignal) {
+            try {
+                long wait;
+                while (running && !fenceCheckWanted && (wait = deadlineNanos - clock.nanos()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(fenceSignal, wait);
+                }
+            } catch (InterruptedException e) {
+                return false;
+            }
+            fenceCheckWanted = false;
+            return running;
         }
     }
 
@@ -622,6 +712,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         monitorPool.shutdownNow();
         wakeHeartbeat();
         wakeReconcile();
+        wakeFence();
         threads.forEach(Thread::interrupt);
         // Wait (bounded) so that stopAll() does not race a reconcile pass still starting things; an
         // interrupted script is killed with its process group.

@@ -30,6 +30,7 @@ import io.baton.node.http.HttpPort;
 import io.baton.node.metrics.LocalView;
 import io.baton.node.metrics.NodeMetrics;
 import io.baton.node.agent.GroupRuntime;
+import io.baton.node.agent.HeartbeatSender;
 import io.baton.node.agent.LocalState;
 import io.baton.node.agent.NodeAgent;
 import io.baton.node.agent.RaftReplicaStatePort;
@@ -199,7 +200,7 @@ public final class BatonNode implements AutoCloseable {
         List<GroupRuntime> groups = ResourceFactory.groupsFor(config, self,
                 () -> agentRef.get() != null && agentRef.get().leaseLive(), mirrors);
         OwnerLease lease = new OwnerLease(config.lease().toNanos(), config.stopBudget().toNanos());
-        NodeAgent agent = new NodeAgent(nodeId, LocalState.of(raft.stateMachine()), raft::submitHeartbeat, groups, lease, clock, wall,
+        NodeAgent agent = new NodeAgent(nodeId, LocalState.of(raft.stateMachine()), HeartbeatSender.withReads(raft::submitHeartbeat, raft::confirmHeartbeat), groups, lease, clock, wall,
                 config.heartbeatInterval(), config.lease());
         agentRef.set(agent);
         tls.ifPresent(t -> agent.reportCertificates(() -> t.reloadable().current().expiry()));

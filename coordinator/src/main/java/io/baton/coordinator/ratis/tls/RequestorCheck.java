@@ -3,6 +3,7 @@ package io.baton.coordinator.ratis.tls;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.baton.coordinator.net.LogThrottle;
 import io.baton.proto.Command;
+import io.baton.proto.LeaderQuery;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -76,7 +77,8 @@ public final class RequestorCheck implements ServerInterceptor {
     }
 
     /**
-     * Null when a client request may go to Ratis: a read, a watch, or a write whose command names the
+     * Null when a client request may go to Ratis: a read (a heartbeat read naming the node of the
+     * connection's certificate as its proposer), a watch, or a write whose command names the
      * node of the connection's certificate as its proposer (the state machine then checks what that
      * node may propose). Ratis's streaming requests are not Baton's and are refused.
      */
@@ -86,6 +88,13 @@ public final class RequestorCheck implements ServerInterceptor {
         }
         switch (request.getTypeCase()) {
             case READ:
+                // A heartbeat read speaks for a node as a heartbeat does: only that node's own.
+                try {
+                    LeaderQuery query = LeaderQuery.parseFrom(request.getMessage().getContent().toByteArray());
+                    return query.hasConfirm() ? PeerIdentity.proposerProblem(node, query.getConfirm().getProposer()) : null;
+                } catch (InvalidProtocolBufferException e) {
+                    return null; // not a heartbeat read: the state machine answers it or refuses it
+                }
             case STALEREAD:
             case WATCH:
                 return null;
