@@ -20,8 +20,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** Renders a ClusterStatus as the human-readable text of {@code batonctl status}. Pure. */
@@ -50,6 +53,7 @@ public final class StatusTable {
         for (String expiring : certificateWarnings(status.getNodesList(), now)) {
             sb.append("Warning:     ").append(expiring).append('\n');
         }
+        sb.append("Groups:      ").append(summary(status)).append('\n');
         List<String> maintenance = status.getGroupsList().stream().filter(GroupStatus::getMaintenance)
                 .map(GroupStatus::getName).toList();
         if (!maintenance.isEmpty()) {
@@ -62,6 +66,57 @@ public final class StatusTable {
         appendGroups(sb, status);
         appendGroupLines(sb, status.getGroupsList());
         return sb.toString();
+    }
+
+    /** The order of the phases in the summary: the settled and healthy first, the failed last. */
+    private static final List<String> PHASE_ORDER = List.of("online", "starting", "releasing", "offline", "stopped",
+            "failed");
+
+    /**
+     * How many groups, how many in each phase, and what an operator must notice among them, on one line:
+     * "200 (198 online, 1 offline, 1 failed; 2 in maintenance; 1 held; 1 replica not UpToDate)".
+     */
+    public static String summary(ClusterStatus status) {
+        List<GroupStatus> groups = status.getGroupsList();
+        if (groups.isEmpty()) {
+            return "0";
+        }
+        Map<String, Integer> phases = new TreeMap<>(Comparator.comparingInt(StatusTable::phaseRank)
+                .thenComparing(Comparator.naturalOrder()));
+        groups.forEach(g -> phases.merge(Names.phase(g), 1, Integer::sum));
+        String counts = phases.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+        List<String> trouble = new ArrayList<>();
+        count(trouble, groups.stream().filter(GroupStatus::getMaintenance).count(), "in maintenance");
+        count(trouble, groups.stream().filter(GroupStatus::getHeld).count(), "held");
+        count(trouble, groups.stream().filter(GroupStatus::getDegraded).count(), "degraded");
+        count(trouble, groups.stream().filter(g -> waitsForUpToDateReplica(status, g)).count(),
+                "waiting for an UpToDate replica");
+        count(trouble, groups.stream().filter(g -> g.getWarningsCount() > 0).count(), "with warnings");
+        count(trouble, groups.stream().filter(g -> g.getFailuresCount() > 0).count(), "with failure records");
+        long replicas = groups.stream().flatMap(g -> g.getReplicasList().stream()).filter(StatusTable::notUpToDate).count();
+        count(trouble, replicas, replicas == 1 ? "replica not UpToDate" : "replicas not UpToDate");
+        return groups.size() + " (" + counts + (trouble.isEmpty() ? "" : "; " + String.join("; ", trouble)) + ")";
+    }
+
+    private static int phaseRank(String phase) {
+        int rank = PHASE_ORDER.indexOf(phase);
+        return rank < 0 ? PHASE_ORDER.size() : rank;
+    }
+
+    private static void count(List<String> parts, long n, String what) {
+        if (n > 0) {
+            parts.add(n + " " + what);
+        }
+    }
+
+    /**
+     * A replica that misses writes (Outdated, Inconsistent) or is being resynced. A new disk that was
+     * never granted (no state recorded) misses nothing and is not counted.
+     */
+    private static boolean notUpToDate(ReplicaStatus r) {
+        return r.getState() == ReplicaStateProto.REPLICA_OUTDATED || r.getState() == ReplicaStateProto.REPLICA_INCONSISTENT
+                || (r.hasPeer() && r.getPeer().getSyncing());
     }
 
     /** A certificate within this of its end is a warning (as at the node's start, NodeCredentials). */

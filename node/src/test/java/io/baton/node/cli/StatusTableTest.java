@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.proto.ActivityProto;
 import io.baton.proto.FailureRecord;
+import io.baton.proto.MirrorPeerReport;
 import io.baton.proto.PhaseProto;
+import io.baton.proto.ReplicaStateProto;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
 import io.baton.proto.admin.RaftFollower;
 import io.baton.proto.admin.RaftHealth;
+import io.baton.proto.admin.ReplicaStatus;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,7 @@ class StatusTableTest {
                 Leader:      server1
                 Raft:        unknown (no report from the leader)
                 Answered by: server2
+                Groups:      2 (1 online, 1 stopped)
 
                 ID       ROLE     ZONE    ALIVE  RAFT      ADMIN
                 server1  data     zone-a  up     leader    server1:7401
@@ -136,6 +140,7 @@ class StatusTableTest {
                 Leader:      (none)
                 Raft:        unknown (no report from the leader)
                 Answered by: -
+                Groups:      3 (1 releasing, 1 offline, 1 failed)
 
                 (no nodes)
 
@@ -170,6 +175,7 @@ class StatusTableTest {
                 Leader:      server1
                 Raft:        unknown (no report from the leader)
                 Answered by: server2
+                Groups:      2 (1 online, 1 failed; 1 in maintenance; 1 held; 1 degraded; 1 with warnings; 1 with failure records)
                 Maintenance: web (no automatic start, failover, takeover or failback)
 
                 ID       ROLE     ZONE    ALIVE        RAFT      ADMIN
@@ -192,9 +198,40 @@ class StatusTableTest {
         assertFalse(StatusTable.render(Clusters.sample()).contains("Maintenance"), "no header line without maintenance");
     }
 
+    private static ReplicaStatus replica(String node, ReplicaStateProto state) {
+        return ReplicaStatus.newBuilder().setNode(node).setState(state).build();
+    }
+
+    @Test
+    void theSummaryCountsPhasesGroupsWaitingForAnUpToDateReplicaAndReplicasThatMissWrites() {
+        GroupStatus db = Clusters.group("db", "server1", 5, PhaseProto.PHASE_ONLINE).toBuilder().setMirrored(true)
+                .addReplicas(replica("server1", ReplicaStateProto.REPLICA_UP_TO_DATE))
+                .addReplicas(replica("server2", ReplicaStateProto.REPLICA_OUTDATED)).build();
+        GroupStatus files = Clusters.group("files", "server1", 2, PhaseProto.PHASE_ONLINE).toBuilder().setMirrored(true)
+                .addReplicas(replica("server1", ReplicaStateProto.REPLICA_UP_TO_DATE))
+                .addReplicas(replica("server2", ReplicaStateProto.REPLICA_INCONSISTENT).toBuilder()
+                        .setPeer(MirrorPeerReport.newBuilder().setPeer("server2").setSyncing(true).setProgressPercent(40)))
+                .build();
+        // Its only UpToDate replica is on the witness, which is down: it waits offline.
+        GroupStatus logs = Clusters.group("logs", "", 3, PhaseProto.PHASE_OFFLINE).toBuilder().setMirrored(true)
+                .addReplicas(replica("server2", ReplicaStateProto.REPLICA_OUTDATED))
+                .addReplicas(replica("witness", ReplicaStateProto.REPLICA_UP_TO_DATE)).build();
+        // Never granted: new disks miss nothing.
+        GroupStatus fresh = Clusters.group("fresh", "", 0, PhaseProto.PHASE_OFFLINE).toBuilder().setMirrored(true)
+                .setAdminStopped(true).addReplicas(replica("server1", ReplicaStateProto.REPLICA_UNKNOWN))
+                .addReplicas(replica("server2", ReplicaStateProto.REPLICA_UNKNOWN)).build();
+        ClusterStatus status = Clusters.sample().toBuilder().setGroups(1, db).addGroups(files).addGroups(logs)
+                .addGroups(fresh).build();
+        assertEquals("5 (3 online, 1 offline, 1 stopped; 1 waiting for an UpToDate replica; 3 replicas not UpToDate)",
+                StatusTable.summary(status));
+        assertTrue(StatusTable.render(status).contains("\nGroups:      5 (3 online, "), StatusTable.render(status));
+        ClusterStatus one = Clusters.sample().toBuilder().setGroups(1, db).build();
+        assertEquals("2 (2 online; 1 replica not UpToDate)", StatusTable.summary(one));
+    }
+
     @Test
     void emptyCluster() {
-        assertEquals("Cluster:     c\nLeader:      (none)\nRaft:        unknown (no report from the leader)\nAnswered by: n1\n\n(no nodes)\n\n(no groups)\n",
+        assertEquals("Cluster:     c\nLeader:      (none)\nRaft:        unknown (no report from the leader)\nAnswered by: n1\nGroups:      0\n\n(no nodes)\n\n(no groups)\n",
                 StatusTable.render(ClusterStatus.newBuilder().setCluster("c").setAnsweredBy("n1").build()));
     }
 
