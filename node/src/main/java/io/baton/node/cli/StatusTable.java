@@ -42,6 +42,17 @@ public final class StatusTable {
 
     /** As above; {@code now} decides which certificates expire soon enough for a warning. */
     static String render(ClusterStatus status, Instant now) {
+        return render(status, GroupFilter.ALL, now);
+    }
+
+    /**
+     * The header and the nodes as above, and the groups {@code filter} selects; the header's lines
+     * (Groups:, Maintenance:) are about the whole cluster whatever the filter.
+     *
+     * @throws CtlException when the filter names a group that does not exist
+     */
+    static String render(ClusterStatus status, GroupFilter filter, Instant now) {
+        List<GroupStatus> shown = filter.select(status);
         StringBuilder sb = new StringBuilder();
         sb.append("Cluster:     ").append(Names.orDash(status.getCluster())).append('\n');
         sb.append("Leader:      ").append(status.getLeader().isEmpty() ? "(none)" : status.getLeader()).append('\n');
@@ -63,8 +74,13 @@ public final class StatusTable {
         sb.append('\n');
         appendNodes(sb, status.getNodesList(), status.getRaft());
         sb.append('\n');
-        appendGroups(sb, status);
-        appendGroupLines(sb, status.getGroupsList());
+        if (shown.isEmpty()) {
+            sb.append(status.getGroupsCount() == 0 || filter.all() ? "(no groups)\n"
+                    : "(no group matches " + filter.patternsText() + ")\n");
+            return sb.toString();
+        }
+        appendGroups(sb, status, shown);
+        appendGroupLines(sb, shown);
         return sb.toString();
     }
 
@@ -204,12 +220,7 @@ public final class StatusTable {
         table.appendTo(sb, "");
     }
 
-    private static void appendGroups(StringBuilder sb, ClusterStatus status) {
-        List<GroupStatus> groups = status.getGroupsList();
-        if (groups.isEmpty()) {
-            sb.append("(no groups)\n");
-            return;
-        }
+    private static void appendGroups(StringBuilder sb, ClusterStatus status, List<GroupStatus> groups) {
         boolean anyNote = groups.stream().anyMatch(g -> !note(status, g).isEmpty());
         List<String[]> groupRows = new ArrayList<>();
         groupRows.add(anyNote ? new String[] {"GROUP", "OWNER", "EPOCH", "PHASE", "NOTE"}

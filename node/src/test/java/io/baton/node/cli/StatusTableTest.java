@@ -2,6 +2,7 @@ package io.baton.node.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.proto.ActivityProto;
@@ -16,6 +17,7 @@ import io.baton.proto.admin.RaftHealth;
 import io.baton.proto.admin.ReplicaStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusTableTest {
@@ -227,6 +229,110 @@ class StatusTableTest {
         assertTrue(StatusTable.render(status).contains("\nGroups:      5 (3 online, "), StatusTable.render(status));
         ClusterStatus one = Clusters.sample().toBuilder().setGroups(1, db).build();
         assertEquals("2 (2 online; 1 replica not UpToDate)", StatusTable.summary(one));
+    }
+
+    private static GroupFilter names(String... names) {
+        return new GroupFilter(List.of(names), List.of());
+    }
+
+    private static GroupFilter patterns(String... patterns) {
+        return new GroupFilter(List.of(), List.of(patterns));
+    }
+
+    /** sample() and a third group, web-2 online on server2. */
+    private static ClusterStatus sampleAndWeb2() {
+        return Clusters.sample().toBuilder().addGroups(Clusters.group("web-2", "server2", 1, PhaseProto.PHASE_ONLINE)
+                .toBuilder().addNodes(Clusters.report("server2", 1, ActivityProto.ACTIVITY_ACTIVE, "",
+                        Clusters.resource("app", "active", "")))).build();
+    }
+
+    private static final String SAMPLE_HEADER_AND_NODES = """
+            Cluster:     prod
+            Leader:      server1
+            Raft:        unknown (no report from the leader)
+            Answered by: server2
+            Groups:      3 (2 online, 1 stopped)
+
+            ID       ROLE     ZONE    ALIVE  RAFT      ADMIN
+            server1  data     zone-a  up     leader    server1:7401
+            server2  data     zone-b  up     follower  server2:7401
+            witness  witness  zone-c  down   unknown   witness:7401
+
+            """;
+
+    @Test
+    void aGroupNamedShowsTheHeaderAndNodesUnchangedAndOnlyThatGroupsSection() {
+        Instant now = Instant.parse("2026-12-05T12:00:00Z");
+        assertTrue(StatusTable.render(sampleAndWeb2(), now).startsWith(SAMPLE_HEADER_AND_NODES));
+        assertEquals(SAMPLE_HEADER_AND_NODES + """
+                GROUP  OWNER    EPOCH  PHASE
+                web-2  server2  1      online
+                    server2  active  app=active
+                """, StatusTable.render(sampleAndWeb2(), names("web-2"), now));
+        assertEquals(SAMPLE_HEADER_AND_NODES + """
+                GROUP  OWNER    EPOCH  PHASE
+                web    server1  7      online
+                    server1  active    vip=active (10.0.0.10/24 on eth0), app=active
+                    server2  inactive
+                db     -        3      stopped
+                """, StatusTable.render(sampleAndWeb2(), names("db", "web", "db"), now), "in the cluster's order, once");
+    }
+
+    @Test
+    void patternsSelectByGlobAndAddToTheNamedGroups() {
+        ClusterStatus status = sampleAndWeb2();
+        assertEquals(List.of("web", "web-2"), selected(status, patterns("web*")));
+        assertEquals(List.of("web-2"), selected(status, patterns("web-?")));
+        assertEquals(List.of("db"), selected(status, patterns("?b")));
+        assertEquals(List.of("web", "db"), selected(status, patterns("w?b", "d*")));
+        assertEquals(List.of("web"), selected(status, patterns("web")), "no wildcard: the name itself");
+        assertEquals(List.of("web", "db", "web-2"), selected(status, patterns("*")));
+        assertEquals(List.of("db", "web-2"), selected(status, new GroupFilter(List.of("web-2"), List.of("d*"))));
+        assertEquals(List.of(), selected(status, patterns("web.")), "a dot is a dot");
+    }
+
+    private static List<String> selected(ClusterStatus status, GroupFilter filter) {
+        return filter.select(status).stream().map(GroupStatus::getName).toList();
+    }
+
+    @Test
+    void aPatternThatMatchesNothingSaysSoBelowTheNodes() {
+        assertEquals(SAMPLE_HEADER_AND_NODES + "(no group matches 'cache*' or 'x?')\n",
+                StatusTable.render(sampleAndWeb2(), patterns("cache*", "x?"), Instant.now()));
+        assertTrue(StatusTable.render(ClusterStatus.getDefaultInstance(), patterns("web*"), Instant.now())
+                .endsWith("\n(no groups)\n"));
+    }
+
+    @Test
+    void theLinesBelowTheGroupsAreTheShownGroupsOnly() {
+        ClusterStatus base = Clusters.sample();
+        GroupStatus web = base.getGroups(0).toBuilder().addWarnings("probe-wait: no health check for 45 s").build();
+        GroupStatus db = base.getGroups(1).toBuilder().setHeld(true).setHoldReason("on_failure stop").build();
+        ClusterStatus status = base.toBuilder().setGroups(0, web).setGroups(1, db).build();
+        String onlyDb = StatusTable.render(status, names("db"), Instant.now());
+        assertTrue(onlyDb.contains("\nheld: db: on_failure stop"), onlyDb);
+        assertFalse(onlyDb.contains("warning: web"), onlyDb);
+        assertTrue(onlyDb.contains("Groups:      2 (1 online, 1 stopped; 1 held; 1 with warnings)"),
+                "the summary is the whole cluster's:\n" + onlyDb);
+    }
+
+    @Test
+    void anUnknownGroupIsAnErrorNamingItAndTheGroupItLikelyMeant() {
+        assertEquals("unknown group 'wbe' (did you mean 'web'?)", unknown(Clusters.sample(), names("wbe")));
+        assertEquals("unknown group 'cache'; groups: web, db", unknown(Clusters.sample(), names("cache")));
+        assertEquals("unknown groups 'wbe' (did you mean 'web'?), 'cache'",
+                unknown(Clusters.sample(), new GroupFilter(List.of("web", "wbe", "cache"), List.of("d*"))));
+        assertEquals("unknown group 'web*' (a pattern goes after --group: --group 'web*')",
+                unknown(Clusters.sample(), names("web*")));
+        assertEquals("unknown group 'web'; the cluster has no groups", unknown(ClusterStatus.getDefaultInstance(), names("web")));
+        ClusterStatus many = Clusters.many(200);
+        assertEquals("unknown group 'cache'", unknown(many, names("cache")), "200 names are not listed");
+        assertEquals("unknown group 'ap-150' (did you mean 'app-150'?)", unknown(many, names("ap-150")));
+    }
+
+    private static String unknown(ClusterStatus status, GroupFilter filter) {
+        CtlException e = assertThrows(CtlException.class, () -> StatusTable.render(status, filter, Instant.now()));
+        return e.getMessage();
     }
 
     @Test
