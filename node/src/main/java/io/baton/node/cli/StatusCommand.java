@@ -12,7 +12,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show the cluster's nodes and groups.",
-                "With GROUP or --group, the same header and nodes, and only those groups."})
+                "With GROUP or --group, the same header and nodes, and only those groups.",
+                "Above " + StatusTable.FULL_GROUPS_MAX + " groups to show, one line each (not the groups named, nor with --full)."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     BatonCtl ctl;
@@ -26,6 +27,10 @@ final class StatusCommand implements Callable<Integer> {
                     + " May be repeated; with GROUP, those too.")
     List<String> patterns = new ArrayList<>();
 
+    @Option(names = "--full", description = "Every group's members and resources, however many groups"
+            + " (above " + StatusTable.FULL_GROUPS_MAX + " groups: one line each).")
+    boolean full;
+
     @Override
     public Integer call() {
         GroupFilter filter = new GroupFilter(names == null ? List.of() : names, patterns == null ? List.of() : patterns);
@@ -36,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
                         : status.toBuilder().clearGroups().addAllGroups(filter.select(status)).build();
                 ctl.out().println(Json.pretty(shown));
             } else {
-                ctl.out().print(StatusTable.render(status, filter, Instant.now()));
+                ctl.out().print(StatusTable.render(status, filter, full, Instant.now()));
             }
         }
         return 0;

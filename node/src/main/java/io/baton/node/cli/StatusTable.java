@@ -33,6 +33,16 @@ public final class StatusTable {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
+    /**
+     * Up to this many groups to show, each has its full section (its line and its members' lines);
+     * above it, one line each, so that 200 groups fit in a screenful or two and trouble stands out.
+     * Twenty sections of two or three members are about a screen of 60 to 80 lines.
+     */
+    static final int FULL_GROUPS_MAX = 20;
+
+    /** In a cluster of more than {@link #FULL_GROUPS_MAX} groups, the Maintenance: line names at most this many. */
+    static final int MAINTENANCE_NAMES_MAX = 5;
+
     private StatusTable() {
     }
 
@@ -42,17 +52,19 @@ public final class StatusTable {
 
     /** As above; {@code now} decides which certificates expire soon enough for a warning. */
     static String render(ClusterStatus status, Instant now) {
-        return render(status, GroupFilter.ALL, now);
+        return render(status, GroupFilter.ALL, false, now);
     }
 
     /**
      * The header and the nodes as above, and the groups {@code filter} selects; the header's lines
-     * (Groups:, Maintenance:) are about the whole cluster whatever the filter.
+     * (Groups:, Maintenance:) are about the whole cluster whatever the filter. More than
+     * {@link #FULL_GROUPS_MAX} groups to show are one line each, unless {@code full} or each was named.
      *
      * @throws CtlException when the filter names a group that does not exist
      */
-    static String render(ClusterStatus status, GroupFilter filter, Instant now) {
+    static String render(ClusterStatus status, GroupFilter filter, boolean full, Instant now) {
         List<GroupStatus> shown = filter.select(status);
+        boolean compact = !full && !filter.namedOnly() && shown.size() > FULL_GROUPS_MAX;
         StringBuilder sb = new StringBuilder();
         sb.append("Cluster:     ").append(Names.orDash(status.getCluster())).append('\n');
         sb.append("Leader:      ").append(status.getLeader().isEmpty() ? "(none)" : status.getLeader()).append('\n');
@@ -68,7 +80,7 @@ public final class StatusTable {
         List<String> maintenance = status.getGroupsList().stream().filter(GroupStatus::getMaintenance)
                 .map(GroupStatus::getName).toList();
         if (!maintenance.isEmpty()) {
-            sb.append("Maintenance: ").append(String.join(", ", maintenance))
+            sb.append("Maintenance: ").append(maintenanceNames(maintenance, status.getGroupsCount()))
                     .append(" (no automatic start, failover, takeover or failback)\n");
         }
         sb.append('\n');
@@ -79,9 +91,28 @@ public final class StatusTable {
                     : "(no group matches " + filter.patternsText() + ")\n");
             return sb.toString();
         }
-        appendGroups(sb, status, shown);
+        appendGroups(sb, status, shown, !compact);
         appendGroupLines(sb, shown);
+        if (compact) {
+            sb.append("\nOne line per group (more than ").append(FULL_GROUPS_MAX).append("): 'batonctl status GROUP'")
+                    .append(" shows a group's members and resources, 'batonctl status --full' every group's.\n");
+        }
         return sb.toString();
+    }
+
+    /**
+     * Every name in a cluster of up to {@link #FULL_GROUPS_MAX} groups; in a larger one, "all 200
+     * groups" or the first few and how many more (the groups' lines say MAINTENANCE).
+     */
+    private static String maintenanceNames(List<String> names, int groups) {
+        if (groups <= FULL_GROUPS_MAX || names.size() <= MAINTENANCE_NAMES_MAX) {
+            return String.join(", ", names);
+        }
+        if (names.size() == groups) {
+            return "all " + groups + " groups";
+        }
+        return String.join(", ", names.subList(0, MAINTENANCE_NAMES_MAX)) + " and "
+                + (names.size() - MAINTENANCE_NAMES_MAX) + " more";
     }
 
     /** The order of the phases in the summary: the settled and healthy first, the failed last. */
@@ -220,17 +251,21 @@ public final class StatusTable {
         table.appendTo(sb, "");
     }
 
-    private static void appendGroups(StringBuilder sb, ClusterStatus status, List<GroupStatus> groups) {
-        boolean anyNote = groups.stream().anyMatch(g -> !note(status, g).isEmpty());
+    /** The groups' table; with {@code members}, each group's line followed by its members' lines. */
+    private static void appendGroups(StringBuilder sb, ClusterStatus status, List<GroupStatus> groups, boolean members) {
+        List<String> notes = groups.stream().map(g -> members ? note(status, g) : join(note(status, g), replicaNote(g)))
+                .toList();
+        boolean anyNote = notes.stream().anyMatch(n -> !n.isEmpty());
         List<String[]> groupRows = new ArrayList<>();
         groupRows.add(anyNote ? new String[] {"GROUP", "OWNER", "EPOCH", "PHASE", "NOTE"}
                 : new String[] {"GROUP", "OWNER", "EPOCH", "PHASE"});
         List<String[]> nodeRows = new ArrayList<>();
-        for (GroupStatus g : groups) {
+        for (int i = 0; i < groups.size(); i++) {
+            GroupStatus g = groups.get(i);
             String[] row = {g.getName(), Names.orDash(g.getOwner()), Long.toString(g.getEpoch()), Names.phase(g),
-                    note(status, g)};
+                    notes.get(i)};
             groupRows.add(anyNote ? row : Arrays.copyOf(row, 4));
-            for (NodeGroupStatus n : g.getNodesList()) {
+            for (NodeGroupStatus n : members ? g.getNodesList() : List.<NodeGroupStatus>of()) {
                 nodeRows.add(nodeLine(g, n, down(status, n.getNode())));
             }
         }
@@ -240,10 +275,23 @@ public final class StatusTable {
         int nodeRow = 0;
         for (int i = 0; i < groups.size(); i++) {
             sb.append(TextTable.format(groupRows.get(i + 1), groupWidths)).append('\n');
-            for (int j = 0; j < groups.get(i).getNodesCount(); j++) {
+            for (int j = 0; members && j < groups.get(i).getNodesCount(); j++) {
                 sb.append(NODE_INDENT).append(TextTable.format(nodeRows.get(nodeRow++), nodeWidths)).append('\n');
             }
         }
+    }
+
+    /**
+     * "server2 replica Outdated, server3 replica Syncing 42% (1.2 GiB behind)": the replicas the summary
+     * counts as not UpToDate, for a group's line when its members' lines, which show them, are left out.
+     */
+    private static String replicaNote(GroupStatus g) {
+        return g.getReplicasList().stream().filter(StatusTable::notUpToDate)
+                .map(r -> r.getNode() + " replica " + MirrorTable.state(r)).collect(Collectors.joining(", "));
+    }
+
+    private static String join(String note, String more) {
+        return note.isEmpty() || more.isEmpty() ? note + more : note + "; " + more;
     }
 
     /** "MAINTENANCE", "HELD", "degraded", "moving to X" and "failed on A, B", joined by "; ". */

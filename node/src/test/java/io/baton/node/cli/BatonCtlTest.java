@@ -113,7 +113,7 @@ class BatonCtlTest {
     void statusOfNamedGroupsShowsOnlyTheirSections() {
         Result r = run("--endpoint", admin.endpoint(), "status", "db");
         assertEquals(0, r.code(), r.err());
-        assertEquals(StatusTable.render(Clusters.sample(), new GroupFilter(List.of("db"), List.of()), java.time.Instant.now()),
+        assertEquals(StatusTable.render(Clusters.sample(), new GroupFilter(List.of("db"), List.of()), false, java.time.Instant.now()),
                 r.out());
         assertTrue(r.out().contains("\nserver1  data "), "the nodes are shown:\n" + r.out());
         assertTrue(r.out().endsWith("\ndb     -      3      stopped\n"), r.out());
@@ -146,6 +146,21 @@ class BatonCtlTest {
         ClusterStatus.Builder parsed = ClusterStatus.newBuilder();
         JsonFormat.parser().merge(json.out(), parsed);
         assertEquals(Clusters.sample().toBuilder().removeGroups(1).build(), parsed.build());
+    }
+
+    @Test
+    void statusOfTwoHundredGroupsIsOneLineEachUnlessFullOrNamed() {
+        admin.status = Clusters.many(200);
+        Result compact = run("--endpoint", admin.endpoint(), "status");
+        assertEquals(0, compact.code(), compact.err());
+        assertTrue(compact.out().contains("\nGroups:      200 (200 online)\n"), compact.out());
+        assertEquals(201, compact.out().lines().filter(l -> l.startsWith("GROUP ") || l.startsWith("app-")).count());
+        assertTrue(compact.out().endsWith("'batonctl status --full' every group's.\n"), compact.out());
+        Result full = run("--endpoint", admin.endpoint(), "status", "--full");
+        assertEquals(StatusTable.render(Clusters.many(200), GroupFilter.ALL, true, java.time.Instant.now()), full.out());
+        Result one = run("--endpoint", admin.endpoint(), "status", "app-150");
+        assertTrue(one.out().endsWith("\nGROUP    OWNER    EPOCH  PHASE\napp-150  server2  150    online\n"
+                + "    server2  active    app=active\n    server1  inactive\n"), one.out());
     }
 
     // ---- move / start / stop ----
