@@ -20,8 +20,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** Renders a ClusterStatus as the human-readable text of {@code batonctl status}. Pure. */
@@ -29,6 +32,16 @@ public final class StatusTable {
     private static final String NODE_INDENT = "    ";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * Up to this many groups to show, each has its full section (its line and its members' lines);
+     * above it, one line each, so that 200 groups fit in a screenful or two and trouble stands out.
+     * Twenty sections of two or three members are about a screen of 60 to 80 lines.
+     */
+    static final int FULL_GROUPS_MAX = 20;
+
+    /** In a cluster of more than {@link #FULL_GROUPS_MAX} groups, the Maintenance: line names at most this many. */
+    static final int MAINTENANCE_NAMES_MAX = 5;
 
     private StatusTable() {
     }
@@ -39,6 +52,19 @@ public final class StatusTable {
 
     /** As above; {@code now} decides which certificates expire soon enough for a warning. */
     static String render(ClusterStatus status, Instant now) {
+        return render(status, GroupFilter.ALL, false, now);
+    }
+
+    /**
+     * The header and the nodes as above, and the groups {@code filter} selects; the header's lines
+     * (Groups:, Maintenance:) are about the whole cluster whatever the filter. More than
+     * {@link #FULL_GROUPS_MAX} groups to show are one line each, unless {@code full} or each was named.
+     *
+     * @throws CtlException when the filter names a group that does not exist
+     */
+    static String render(ClusterStatus status, GroupFilter filter, boolean full, Instant now) {
+        List<GroupStatus> shown = filter.select(status);
+        boolean compact = !full && !filter.namedOnly() && shown.size() > FULL_GROUPS_MAX;
         StringBuilder sb = new StringBuilder();
         sb.append("Cluster:     ").append(Names.orDash(status.getCluster())).append('\n');
         sb.append("Leader:      ").append(status.getLeader().isEmpty() ? "(none)" : status.getLeader()).append('\n');
@@ -50,18 +76,94 @@ public final class StatusTable {
         for (String expiring : certificateWarnings(status.getNodesList(), now)) {
             sb.append("Warning:     ").append(expiring).append('\n');
         }
+        sb.append("Groups:      ").append(summary(status)).append('\n');
         List<String> maintenance = status.getGroupsList().stream().filter(GroupStatus::getMaintenance)
                 .map(GroupStatus::getName).toList();
         if (!maintenance.isEmpty()) {
-            sb.append("Maintenance: ").append(String.join(", ", maintenance))
+            sb.append("Maintenance: ").append(maintenanceNames(maintenance, status.getGroupsCount()))
                     .append(" (no automatic start, failover, takeover or failback)\n");
         }
         sb.append('\n');
         appendNodes(sb, status.getNodesList(), status.getRaft());
         sb.append('\n');
-        appendGroups(sb, status);
-        appendGroupLines(sb, status.getGroupsList());
+        if (shown.isEmpty()) {
+            sb.append(status.getGroupsCount() == 0 || filter.all() ? "(no groups)\n"
+                    : "(no group matches " + filter.patternsText() + ")\n");
+            return sb.toString();
+        }
+        appendGroups(sb, status, shown, !compact);
+        appendGroupLines(sb, shown);
+        if (compact) {
+            sb.append("\nOne line per group (more than ").append(FULL_GROUPS_MAX).append("): 'batonctl status GROUP'")
+                    .append(" shows a group's members and resources, 'batonctl status --full' every group's.\n");
+        }
         return sb.toString();
+    }
+
+    /**
+     * Every name in a cluster of up to {@link #FULL_GROUPS_MAX} groups; in a larger one, "all 200
+     * groups" or the first few and how many more (the groups' lines say MAINTENANCE).
+     */
+    private static String maintenanceNames(List<String> names, int groups) {
+        if (groups <= FULL_GROUPS_MAX || names.size() <= MAINTENANCE_NAMES_MAX) {
+            return String.join(", ", names);
+        }
+        if (names.size() == groups) {
+            return "all " + groups + " groups";
+        }
+        return String.join(", ", names.subList(0, MAINTENANCE_NAMES_MAX)) + " and "
+                + (names.size() - MAINTENANCE_NAMES_MAX) + " more";
+    }
+
+    /** The order of the phases in the summary: the settled and healthy first, the failed last. */
+    private static final List<String> PHASE_ORDER = List.of("online", "starting", "releasing", "offline", "stopped",
+            "failed");
+
+    /**
+     * How many groups, how many in each phase, and what an operator must notice among them, on one line:
+     * "200 (198 online, 1 offline, 1 failed; 2 in maintenance; 1 held; 1 replica not UpToDate)".
+     */
+    public static String summary(ClusterStatus status) {
+        List<GroupStatus> groups = status.getGroupsList();
+        if (groups.isEmpty()) {
+            return "0";
+        }
+        Map<String, Integer> phases = new TreeMap<>(Comparator.comparingInt(StatusTable::phaseRank)
+                .thenComparing(Comparator.naturalOrder()));
+        groups.forEach(g -> phases.merge(Names.phase(g), 1, Integer::sum));
+        String counts = phases.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+        List<String> trouble = new ArrayList<>();
+        count(trouble, groups.stream().filter(GroupStatus::getMaintenance).count(), "in maintenance");
+        count(trouble, groups.stream().filter(GroupStatus::getHeld).count(), "held");
+        count(trouble, groups.stream().filter(GroupStatus::getDegraded).count(), "degraded");
+        count(trouble, groups.stream().filter(g -> waitsForUpToDateReplica(status, g)).count(),
+                "waiting for an UpToDate replica");
+        count(trouble, groups.stream().filter(g -> g.getWarningsCount() > 0).count(), "with warnings");
+        count(trouble, groups.stream().filter(g -> g.getFailuresCount() > 0).count(), "with failure records");
+        long replicas = groups.stream().flatMap(g -> g.getReplicasList().stream()).filter(StatusTable::notUpToDate).count();
+        count(trouble, replicas, replicas == 1 ? "replica not UpToDate" : "replicas not UpToDate");
+        return groups.size() + " (" + counts + (trouble.isEmpty() ? "" : "; " + String.join("; ", trouble)) + ")";
+    }
+
+    private static int phaseRank(String phase) {
+        int rank = PHASE_ORDER.indexOf(phase);
+        return rank < 0 ? PHASE_ORDER.size() : rank;
+    }
+
+    private static void count(List<String> parts, long n, String what) {
+        if (n > 0) {
+            parts.add(n + " " + what);
+        }
+    }
+
+    /**
+     * A replica that misses writes (Outdated, Inconsistent) or is being resynced. A new disk that was
+     * never granted (no state recorded) misses nothing and is not counted.
+     */
+    private static boolean notUpToDate(ReplicaStatus r) {
+        return r.getState() == ReplicaStateProto.REPLICA_OUTDATED || r.getState() == ReplicaStateProto.REPLICA_INCONSISTENT
+                || (r.hasPeer() && r.getPeer().getSyncing());
     }
 
     /** A certificate within this of its end is a warning (as at the node's start, NodeCredentials). */
@@ -149,22 +251,21 @@ public final class StatusTable {
         table.appendTo(sb, "");
     }
 
-    private static void appendGroups(StringBuilder sb, ClusterStatus status) {
-        List<GroupStatus> groups = status.getGroupsList();
-        if (groups.isEmpty()) {
-            sb.append("(no groups)\n");
-            return;
-        }
-        boolean anyNote = groups.stream().anyMatch(g -> !note(status, g).isEmpty());
+    /** The groups' table; with {@code members}, each group's line followed by its members' lines. */
+    private static void appendGroups(StringBuilder sb, ClusterStatus status, List<GroupStatus> groups, boolean members) {
+        List<String> notes = groups.stream().map(g -> members ? note(status, g) : join(note(status, g), replicaNote(g)))
+                .toList();
+        boolean anyNote = notes.stream().anyMatch(n -> !n.isEmpty());
         List<String[]> groupRows = new ArrayList<>();
         groupRows.add(anyNote ? new String[] {"GROUP", "OWNER", "EPOCH", "PHASE", "NOTE"}
                 : new String[] {"GROUP", "OWNER", "EPOCH", "PHASE"});
         List<String[]> nodeRows = new ArrayList<>();
-        for (GroupStatus g : groups) {
+        for (int i = 0; i < groups.size(); i++) {
+            GroupStatus g = groups.get(i);
             String[] row = {g.getName(), Names.orDash(g.getOwner()), Long.toString(g.getEpoch()), Names.phase(g),
-                    note(status, g)};
+                    notes.get(i)};
             groupRows.add(anyNote ? row : Arrays.copyOf(row, 4));
-            for (NodeGroupStatus n : g.getNodesList()) {
+            for (NodeGroupStatus n : members ? g.getNodesList() : List.<NodeGroupStatus>of()) {
                 nodeRows.add(nodeLine(g, n, down(status, n.getNode())));
             }
         }
@@ -174,10 +275,23 @@ public final class StatusTable {
         int nodeRow = 0;
         for (int i = 0; i < groups.size(); i++) {
             sb.append(TextTable.format(groupRows.get(i + 1), groupWidths)).append('\n');
-            for (int j = 0; j < groups.get(i).getNodesCount(); j++) {
+            for (int j = 0; members && j < groups.get(i).getNodesCount(); j++) {
                 sb.append(NODE_INDENT).append(TextTable.format(nodeRows.get(nodeRow++), nodeWidths)).append('\n');
             }
         }
+    }
+
+    /**
+     * "server2 replica Outdated, server3 replica Syncing 42% (1.2 GiB behind)": the replicas the summary
+     * counts as not UpToDate, for a group's line when its members' lines, which show them, are left out.
+     */
+    private static String replicaNote(GroupStatus g) {
+        return g.getReplicasList().stream().filter(StatusTable::notUpToDate)
+                .map(r -> r.getNode() + " replica " + MirrorTable.state(r)).collect(Collectors.joining(", "));
+    }
+
+    private static String join(String note, String more) {
+        return note.isEmpty() || more.isEmpty() ? note + more : note + "; " + more;
     }
 
     /** "MAINTENANCE", "HELD", "degraded", "moving to X" and "failed on A, B", joined by "; ". */

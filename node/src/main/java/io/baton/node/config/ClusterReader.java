@@ -76,7 +76,7 @@ final class ClusterReader {
             String itemPath = FieldPath.index(m.pathOf("events"), i);
             String kind = m.stringItem(items.get(i), itemPath);
             if (!AlertConfig.KINDS.contains(kind)) {
-                String hint = YamlMap.closest(kind, AlertConfig.KINDS);
+                String hint = DidYouMean.closest(kind, AlertConfig.KINDS);
                 throw new ConfigException(m.source(), itemPath, "unknown event kind '" + kind + "'"
                         + (hint == null ? "" : " (did you mean '" + hint + "'?)") + "; kinds: " + String.join(", ", AlertConfig.KINDS));
             }

@@ -66,7 +66,7 @@ final class YamlMap {
         while (names.hasNext()) {
             String key = names.next();
             if (!allowedKeys.contains(key)) {
-                String hint = closest(key, allowedKeys);
+                String hint = DidYouMean.closest(key, allowedKeys);
                 throw error(key, "unknown key '" + key + "'"
                         + (hint == null ? "" : " (did you mean '" + hint + "'?)")
                         + "; allowed keys: " + String.join(", ", allowedKeys));
@@ -313,38 +313,5 @@ final class YamlMap {
             return "a mapping";
         }
         return value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** The allowed key a typo most likely meant (one edit away, two for longer keys), or null. */
-    static String closest(String key, List<String> allowed) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : allowed) {
-            int distance = editDistance(key, candidate);
-            if (distance <= (candidate.length() <= 4 ? 1 : 2) && distance < bestDistance) {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-        return best;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

@@ -109,6 +109,60 @@ class BatonCtlTest {
         assertEquals(Clusters.sample(), parsed.build());
     }
 
+    @Test
+    void statusOfNamedGroupsShowsOnlyTheirSections() {
+        Result r = run("--endpoint", admin.endpoint(), "status", "db");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(StatusTable.render(Clusters.sample(), new GroupFilter(List.of("db"), List.of()), false, java.time.Instant.now()),
+                r.out());
+        assertTrue(r.out().contains("\nserver1  data "), "the nodes are shown:\n" + r.out());
+        assertTrue(r.out().endsWith("\ndb     -      3      stopped\n"), r.out());
+        assertFalse(r.out().contains("web    server1"), r.out());
+        Result both = run("--endpoint", admin.endpoint(), "status", "db", "web");
+        assertEquals(StatusTable.render(Clusters.sample()), both.out());
+    }
+
+    @Test
+    void statusOfAnUnknownGroupIsOneLineWithTheGroupItLikelyMeant() {
+        Result r = run("--endpoint", admin.endpoint(), "status", "wbe");
+        assertOneLineError(r, "unknown group 'wbe' (did you mean 'web'?)");
+        assertEquals("", r.out());
+        assertOneLineError(run("--endpoint", admin.endpoint(), "-o", "json", "status", "web", "cache"),
+                "unknown group 'cache'; groups: web, db");
+    }
+
+    @Test
+    void statusGroupPatternFiltersTheTableAndTheJson() throws Exception {
+        Result table = run("--endpoint", admin.endpoint(), "status", "--group", "w*");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("\nweb    server1  7      online\n"), table.out());
+        assertFalse(table.out().contains("stopped\n"), table.out());
+        Result none = run("--endpoint", admin.endpoint(), "status", "--group", "cache*");
+        assertEquals(0, none.code(), none.err());
+        assertTrue(none.out().endsWith("witness:7401\n\n(no group matches 'cache*')\n"), none.out());
+
+        Result json = run("--endpoint", admin.endpoint(), "-o", "json", "status", "--group", "w*", "--group", "nothing*");
+        assertEquals(0, json.code(), json.err());
+        ClusterStatus.Builder parsed = ClusterStatus.newBuilder();
+        JsonFormat.parser().merge(json.out(), parsed);
+        assertEquals(Clusters.sample().toBuilder().removeGroups(1).build(), parsed.build());
+    }
+
+    @Test
+    void statusOfTwoHundredGroupsIsOneLineEachUnlessFullOrNamed() {
+        admin.status = Clusters.many(200);
+        Result compact = run("--endpoint", admin.endpoint(), "status");
+        assertEquals(0, compact.code(), compact.err());
+        assertTrue(compact.out().contains("\nGroups:      200 (200 online)\n"), compact.out());
+        assertEquals(201, compact.out().lines().filter(l -> l.startsWith("GROUP ") || l.startsWith("app-")).count());
+        assertTrue(compact.out().endsWith("'batonctl status --full' every group's.\n"), compact.out());
+        Result full = run("--endpoint", admin.endpoint(), "status", "--full");
+        assertEquals(StatusTable.render(Clusters.many(200), GroupFilter.ALL, true, java.time.Instant.now()), full.out());
+        Result one = run("--endpoint", admin.endpoint(), "status", "app-150");
+        assertTrue(one.out().endsWith("\nGROUP    OWNER    EPOCH  PHASE\napp-150  server2  150    online\n"
+                + "    server2  active    app=active\n    server1  inactive\n"), one.out());
+    }
+
     // ---- move / start / stop ----
 
     @Test
@@ -411,7 +465,7 @@ class BatonCtlTest {
                 new String[] {"move"}, new String[] {"--endpoint", "nohostport", "status"},
                 new String[] {"--endpoint", "host:99999", "status"}, new String[] {"--timeout", "5x", "status"},
                 new String[] {"status", "--output", "yaml"}, new String[] {"move", "web", "--to", "s2",
-                        "--wait-timeout", "0s"}, new String[] {"events", "--last", "-1"}, new String[0])) {
+                        "--wait-timeout", "0s"}, new String[] {"events", "--last", "-1"}, new String[] {"status", "--group"}, new String[0])) {
             Result r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r);
             assertTrue(r.err().contains("Usage: batonctl"), r.err());
@@ -447,8 +501,21 @@ class BatonCtlTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals("move", out);
+        assertEquals("--group", complete(script, "batonctl", "status", "--gr"));
         Result bad = run("completion", "fish");
         assertEquals(1, bad.code());
         assertEquals("batonctl: completion: unknown shell 'fish'; give bash (zsh uses it through bashcompinit)", bad.err().trim());
+    }
+
+    /** What the completion script offers for the last of {@code words}, in a real bash. */
+    private static String complete(java.nio.file.Path script, String... words) throws Exception {
+        String line = String.join(" ", words);
+        Process p = new ProcessBuilder("bash", "-c", "source " + script + "; compopt() { :; };"
+                + " COMP_WORDS=(" + line + "); COMP_CWORD=" + (words.length - 1) + "; COMP_LINE='" + line + "';"
+                + " COMP_POINT=" + line.length() + "; _complete_batonctl batonctl " + words[words.length - 1] + " "
+                + words[words.length - 2] + "; echo \"${COMPREPLY[*]}\"").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+        return out;
     }
 }

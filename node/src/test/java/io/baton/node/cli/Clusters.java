@@ -47,6 +47,22 @@ final class Clusters {
                 .build();
     }
 
+    /**
+     * sample()'s nodes and {@code n} groups app-001, app-002, ...: online with their owner active and
+     * the other member inactive, owners alternating between server1 and server2.
+     */
+    static ClusterStatus many(int n) {
+        ClusterStatus.Builder b = sample().toBuilder().clearGroups();
+        for (int i = 1; i <= n; i++) {
+            String owner = i % 2 == 1 ? "server1" : "server2";
+            String other = i % 2 == 1 ? "server2" : "server1";
+            b.addGroups(group(String.format("app-%03d", i), owner, i, PhaseProto.PHASE_ONLINE).toBuilder()
+                    .addNodes(report(owner, i, ActivityProto.ACTIVITY_ACTIVE, "", resource("app", "active", "")))
+                    .addNodes(report(other, i, ActivityProto.ACTIVITY_INACTIVE, "")));
+        }
+        return b.build();
+    }
+
     /** sample() with web in the given state. */
     static ClusterStatus withWeb(String owner, long epoch, PhaseProto phase) {
         ClusterStatus s = sample();
