@@ -130,22 +130,23 @@ class NemesisIT {
     /**
      * How long after the heal the group must be served by exactly one node again:
      * lease·(1+ρ) + takeover margin + two election timeouts (a new leader may be needed, perhaps after a
-     * split vote) + activation (nginx start script and probe port) + HAProxy's rise ((rise+1)·inter) +
+     * split vote) + half of one (a new leader's wait for heartbeat reads a deposed one may still have
+     * confirmed, RaftNode.readFreshness) + activation (nginx start script and probe port) + HAProxy's rise ((rise+1)·inter) +
      * slack for this 2-core machine; plus the time restarted JVMs need for a whole-cluster restart.
      */
     static long boundMs(Kind k) {
         long base = Math.round(LEASE_MS * (1 + LabEnv.MAX_DRIFT)) + LabEnv.TAKEOVER_MARGIN.toMillis()
-                + 2 * LabEnv.ELECTION_TIMEOUT.toMillis() + ACTIVATION_MS
+                + 2 * LabEnv.ELECTION_TIMEOUT.toMillis() + LabEnv.ELECTION_TIMEOUT.toMillis() / 2 + ACTIVATION_MS
                 + (long) (LabEnv.CHECK_RISE + 1) * LabEnv.CHECK_INTER_MS + SLACK_MS;
         return k == Kind.CLUSTER_RESTART ? base + RESTART_ALLOWANCE_MS : base;
     }
 
     static String boundFormula() {
         return String.format(Locale.ROOT,
-                "bound after heal = lease*(1+rho) %d + margin %d + 2 elections %d + activation %d + haproxy rise %d + slack %d = %d ms"
+                "bound after heal = lease*(1+rho) %d + margin %d + 2 elections %d + read freshness %d + activation %d + haproxy rise %d + slack %d = %d ms"
                         + " (+ %d ms for a whole-cluster restart = %d ms)",
                 Math.round(LEASE_MS * (1 + LabEnv.MAX_DRIFT)), LabEnv.TAKEOVER_MARGIN.toMillis(),
-                2 * LabEnv.ELECTION_TIMEOUT.toMillis(), ACTIVATION_MS,
+                2 * LabEnv.ELECTION_TIMEOUT.toMillis(), LabEnv.ELECTION_TIMEOUT.toMillis() / 2, ACTIVATION_MS,
                 (LabEnv.CHECK_RISE + 1) * LabEnv.CHECK_INTER_MS, SLACK_MS, boundMs(Kind.PAUSE),
                 RESTART_ALLOWANCE_MS, boundMs(Kind.CLUSTER_RESTART));
     }
