@@ -60,6 +60,9 @@ public final class Core {
 
     /** Applies one committed command at {@code logIndex}. */
     public CommandResult apply(ClusterState state, Command command, long logIndex) {
+        if (command.hasDecisions()) {
+            return applyDecisions(state, command, logIndex);
+        }
         String denied = CommandAuthority.problem(command, state, topology, callersRequired);
         if (denied != null) {
             return CommandResult.newBuilder().setCode(ResultCode.RESULT_PERMISSION_DENIED).setMessage(denied).build();
@@ -82,6 +85,7 @@ public final class Core {
                 case CLEAR_FAILURES -> a.clearFailures();
                 case INCARNATE -> a.incarnate();
                 case ALERTS_DELIVERED -> a.alertsDelivered();
+                case DECISIONS -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "decisions inside decisions");
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
         } catch (Refusal r) {
@@ -90,6 +94,25 @@ public final class Core {
         // Only after an accepted command: a refusal changes nothing, not even the history's age.
         a.expireFailures();
         return result;
+    }
+
+    /** Each decision as an entry of its own at {@code logIndex}, under the outer command's proposer, leader and time. */
+    private CommandResult applyDecisions(ClusterState state, Command outer, long logIndex) {
+        CommandResult.Builder out = CommandResult.newBuilder().setCode(ResultCode.RESULT_OK);
+        int accepted = 0;
+        for (Command inner : outer.getDecisions().getCommandsList()) {
+            CommandResult r;
+            if (inner.hasGrant() || inner.hasRevoke() || inner.hasLiveness()) {
+                r = apply(state, inner.toBuilder().setProposer(outer.getProposer()).setAppendedBy(outer.getAppendedBy())
+                        .setWallTimeMs(outer.getWallTimeMs()).clearCaller().build(), logIndex);
+            } else {
+                r = CommandResult.newBuilder().setCode(ResultCode.RESULT_INVALID_ARGUMENT)
+                        .setMessage("a " + inner.getKindCase() + " is not a controller decision").build();
+            }
+            accepted += r.getCode() == ResultCode.RESULT_OK ? 1 : 0;
+            out.addResults(r);
+        }
+        return out.setMessage(accepted + " of " + outer.getDecisions().getCommandsCount() + " decisions applied").build();
     }
 
     /**

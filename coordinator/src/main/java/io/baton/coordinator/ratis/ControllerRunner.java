@@ -1,6 +1,7 @@
 package io.baton.coordinator.ratis;
 
 import io.baton.coordinator.core.Controller;
+import io.baton.coordinator.core.ControllerRound;
 import io.baton.coordinator.core.FailbackWatch;
 import io.baton.coordinator.core.LeaseConfirmations;
 import io.baton.coordinator.core.Liveness;
@@ -9,11 +10,15 @@ import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.ResultCode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -66,8 +71,42 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
             return t;
         });
         raft.stateMachine().setReadConfirmer(this);
-        long tickMs = Math.max(5, tick.toMillis());
-        executor.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+        this.tickNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(5, tick.toMillis()));
+        executor.execute(this::tickAndReschedule);
+    }
+
+    /** Between two ticks while this server leads. */
+    private final long tickNanos;
+    /**
+     * Between two ticks while it does not: a follower has nothing to decide, and the leadership hook
+     * ({@link #leaderReady}) starts ticking at once. This is only the fallback if a hook comes late.
+     */
+    static final long IDLE_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The next tick; touched only on the controller thread. */
+    private ScheduledFuture<?> nextTick;
+
+    private void tickAndReschedule() {
+        if (nextTick != null) {
+            nextTick.cancel(false);
+        }
+        tick();
+        if (!closed) {
+            long delay = leaderTerm != -1 ? tickNanos : IDLE_TICK_NANOS;
+            try {
+                nextTick = executor.schedule(this::tickAndReschedule, delay, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    @Override
+    public void leaderReady() {
+        try {
+            executor.execute(this::tickAndReschedule);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
     }
 
     @Override
@@ -123,9 +162,7 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
             Liveness liveness = confirmations.liveness(leaderSince);
             Controller.Decision decision = controller.decide(state, liveness, failback, now);
             failback = decision.failback();
-            for (Command c : confirmations.admit(state, decision.commands(), liveness)) {
-                propose(c);
-            }
+            proposeRound(confirmations.admit(state, decision.commands(), liveness));
             Optional<String> repairTo = controller.replicationToRepair(state, raft.selfId(), liveness, lastRepairNanos, now);
             if (repairTo.isPresent()) {
                 lastRepairNanos = now;
@@ -157,24 +194,39 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
         });
     }
 
-    private void propose(Command decision) {
-        String subject = subject(decision);
-        if (!inFlight.add(subject)) {
-            return;
-        }
-        Command stamped = decision.toBuilder().setWallTimeMs(wallClockMs.getAsLong()).build();
-        raft.submit(stamped, Duration.ofSeconds(5)).whenComplete((result, error) -> {
-            inFlight.remove(subject);
-            if (error != null) {
-                log.debug("controller proposal {} not committed: {}", subject, error.toString());
-            } else if (result.getCode() == ResultCode.RESULT_PERMISSION_DENIED && !raft.isLeaderReady()) {
-                // Decided while this node led, appended by the next leader: refused as not the leader's
-                // decision (CommandAuthority), like a stale one; the new leader decides afresh.
-                log.debug("controller proposal {} refused after the leadership moved: {}", subject, result.getMessage());
-            } else if (result.getCode() != ResultCode.RESULT_OK && result.getCode() != ResultCode.RESULT_STALE) {
-                log.warn("controller proposal {} refused: {}", subject, result.getMessage());
+    /**
+     * Proposes one round's decisions, those whose subject has none in flight: the ones that may share
+     * an entry (ControllerRound) as one, so that a takeover of many groups is one entry.
+     */
+    private void proposeRound(List<Command> decisions) {
+        List<Command> fresh = new ArrayList<>();
+        for (Command d : decisions) {
+            if (inFlight.add(subject(d))) {
+                fresh.add(d);
             }
-        });
+        }
+        for (Command entry : ControllerRound.entries(fresh)) {
+            Command stamped = entry.toBuilder().setWallTimeMs(wallClockMs.getAsLong()).build();
+            List<String> subjects = ControllerRound.decisionsOf(entry).stream().map(ControllerRunner::subject).toList();
+            raft.submit(stamped, Duration.ofSeconds(5)).whenComplete((result, error) -> {
+                subjects.forEach(inFlight::remove);
+                if (error != null) {
+                    log.debug("controller proposal {} not committed: {}", subjects, error.toString());
+                    return;
+                }
+                List<CommandResult> results = entry.hasDecisions() ? result.getResultsList() : List.of(result);
+                for (int i = 0; i < results.size() && i < subjects.size(); i++) {
+                    CommandResult r = results.get(i);
+                    if (r.getCode() == ResultCode.RESULT_PERMISSION_DENIED && !raft.isLeaderReady()) {
+                        // Decided while this node led, appended by the next leader: refused as not the leader's
+                        // decision (CommandAuthority), like a stale one; the new leader decides afresh.
+                        log.debug("controller proposal {} refused after the leadership moved: {}", subjects.get(i), r.getMessage());
+                    } else if (r.getCode() != ResultCode.RESULT_OK && r.getCode() != ResultCode.RESULT_STALE) {
+                        log.warn("controller proposal {} refused: {}", subjects.get(i), r.getMessage());
+                    }
+                }
+            });
+        }
     }
 
     private static String subject(Command c) {

@@ -228,13 +228,20 @@ final class Invariants {
                     + " reports " + c.getHeartbeat().getReportsList().stream().map(x -> x.getGroup() + " e" + x.getEpoch() + " "
                     + x.getActivity().name().substring(9) + (x.getReleased() ? " released" : "")).toList());
         }
-        if ((c.hasGrant() || c.hasRevoke()) && r.getCode() == ResultCode.RESULT_STALE) {
-            staleDecision(c);
-        }
-        // Honest nodes propose only what CommandAuthority allows them; only a decision that a former leader
-        // made and the next leader appended may be refused (SimRaft drops those at a term change anyway).
-        if (r.getCode() == ResultCode.RESULT_PERMISSION_DENIED) {
-            fail("an honest proposal refused at #" + index + ": " + describe(c) + " (" + r.getMessage() + ")");
+        // A round of controller decisions shares an entry (ControllerRound): each has its own result.
+        List<Command> parts = c.hasDecisions() ? c.getDecisions().getCommandsList() : List.of(c);
+        List<CommandResult> partResults = c.hasDecisions() ? r.getResultsList() : List.of(r);
+        for (int p = 0; p < parts.size(); p++) {
+            Command d = parts.get(p);
+            CommandResult dr = partResults.get(p);
+            if ((d.hasGrant() || d.hasRevoke()) && dr.getCode() == ResultCode.RESULT_STALE) {
+                staleDecision(d);
+            }
+            // Honest nodes propose only what CommandAuthority allows them; only a decision that a former leader
+            // made and the next leader appended may be refused (SimRaft drops those at a term change anyway).
+            if (dr.getCode() == ResultCode.RESULT_PERMISSION_DENIED) {
+                fail("an honest proposal refused at #" + index + ": " + describe(d) + " (" + dr.getMessage() + ")");
+            }
         }
         List<GroupState> after = List.copyOf(sim.raft.state.groups());
         for (int i = 0; i < after.size(); i++) {
@@ -252,7 +259,12 @@ final class Invariants {
             if (g.epoch() > was.epoch() && mirrored(g.name())) {
                 mirroredGrant(g, was, c);
             }
-            boolean granted = c.hasGrant() && r.getCode() == ResultCode.RESULT_OK && c.getGrant().getGroup().equals(g.name());
+            boolean granted = false;
+            for (int p = 0; p < parts.size(); p++) {
+                Command d = parts.get(p);
+                granted |= d.hasGrant() && partResults.get(p).getCode() == ResultCode.RESULT_OK
+                        && d.getGrant().getGroup().equals(g.name());
+            }
             if (granted && was.owner() != null) {
                 sim.stats.takeovers++;
             }
@@ -362,6 +374,7 @@ final class Invariants {
             case HEARTBEAT -> "heartbeat " + c.getHeartbeat().getNode();
             case INCARNATE -> "incarnate " + c.getIncarnate().getNode() + " boot " + c.getIncarnate().getBoot();
             case ALERTS_DELIVERED -> "alerts delivered through " + c.getAlertsDelivered().getThroughSeq();
+            case DECISIONS -> c.getDecisions().getCommandsList().stream().map(Invariants::describe).toList().toString();
             case KIND_NOT_SET -> "empty";
         };
     }

@@ -1,11 +1,14 @@
 package io.baton.coordinator.sim;
 
 import io.baton.coordinator.core.Controller;
+import io.baton.coordinator.core.ControllerRound;
 import io.baton.coordinator.core.LeaseConfirmations;
 import io.baton.coordinator.core.NodeState;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.ResultCode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -70,26 +73,33 @@ final class SimController {
         if (sim.raft.isLeader(node)) {
             long now = node.local();
             var liveness = confirmations.liveness(leaderSince);
+            List<Command> fresh = new ArrayList<>();
             for (Command c : confirmations.admit(node.replica, controller.decide(node.replica, liveness, now), liveness)) {
-                propose(c, node.applied);
+                if (inFlight.add(subject(c))) {
+                    fresh.add(c);
+                }
+            }
+            for (Command entry : ControllerRound.entries(fresh)) {
+                propose(entry, node.applied);
             }
         }
         node.afterLocal(SimConfig.CONTROLLER_TICK_NANOS, () -> tick(mine));
     }
 
-    private void propose(Command decision, long decidedAt) {
-        String subject = switch (decision.getKindCase()) {
+    private static String subject(Command decision) {
+        return switch (decision.getKindCase()) {
             case GRANT -> "group:" + decision.getGrant().getGroup();
             case REVOKE -> "group:" + decision.getRevoke().getGroup();
             case LIVENESS -> "node:" + decision.getLiveness().getNode();
             default -> decision.getKindCase().name();
         };
-        if (!inFlight.add(subject)) {
-            return;
+    }
+
+    private void propose(Command entry, long decidedAt) {
+        List<String> subjects = ControllerRound.decisionsOf(entry).stream().map(SimController::subject).toList();
+        if (ControllerRound.decisionsOf(entry).stream().anyMatch(d -> !d.hasLiveness())) {
+            sim.trace.add(node.id, "controller proposes " + Invariants.describe(entry) + ", decided on index " + decidedAt);
         }
-        if (!decision.hasLiveness()) {
-            sim.trace.add(node.id, "controller proposes " + Invariants.describe(decision) + ", decided on index " + decidedAt);
-        }
-        sim.raft.submit(node, decision, result -> inFlight.remove(subject));
+        sim.raft.submit(node, entry, result -> subjects.forEach(inFlight::remove));
     }
 }
