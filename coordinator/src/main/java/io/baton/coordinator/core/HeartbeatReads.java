@@ -53,7 +53,7 @@ public final class HeartbeatReads {
                 continue; // the log would ignore it too
             }
             GroupReport stored = g.reports.get(n.id);
-            if (stored == null || !significant(stored).equals(significant(r))) {
+            if (stored == null || !(stored.equals(r) || significant(stored).equals(significant(r)))) {
                 return Optional.of("its report of group '" + g.name + "' changed");
             }
             if (n.id.equals(g.owner) && r.getEpoch() == g.epoch && !Core.settled(g.phase, r)) {

@@ -385,7 +385,7 @@ public final class BatonStateMachine extends BaseStateMachine {
      * before it arrived): what {@link Core#confirm} answers from this state, unless the leader's
      * controller does not confirm the node now.
      */
-    private CommandResult confirm(Command heartbeat) {
+    CommandResult confirm(Command heartbeat) {
         record Answer(CommandResult result, long incarnation, long seq) {}
         Answer answer = read(s -> {
             TermIndex applied = getLastAppliedTermIndex();

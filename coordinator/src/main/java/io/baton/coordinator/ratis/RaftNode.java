@@ -288,8 +288,12 @@ public final class RaftNode implements Closeable {
      * a leader that does not answer such reads). Fails like {@link #submitHeartbeat}.
      */
     public CompletableFuture<CommandResult> confirmHeartbeat(Command heartbeat, Duration timeout) {
-        Message query = Message.valueOf(ByteString.copyFrom(LeaderQuery.newBuilder()
-                .setConfirm(heartbeat.toBuilder().setProposer(selfId.toString())).build().toByteArray()));
+        Command own = heartbeat.toBuilder().setProposer(selfId.toString()).build();
+        Optional<CommandResult> local = confirmHere(own);
+        if (local.isPresent()) {
+            return CompletableFuture.completedFuture(local.get());
+        }
+        Message query = Message.valueOf(ByteString.copyFrom(LeaderQuery.newBuilder().setConfirm(own).build().toByteArray()));
         return CompletableFuture.supplyAsync(() -> {
             try {
                 RaftClientReply reply = heartbeatClient.get().io().sendReadOnly(query);
@@ -364,6 +368,29 @@ public final class RaftNode implements Closeable {
             return CommandResult.parseFrom(reply.getMessage().getContent().toByteArray());
         } catch (InvalidProtocolBufferException e) {
             throw new CompletionException(e);
+        }
+    }
+
+    /**
+     * The leader's own heartbeat, answered in place rather than through its own Raft port: as the read
+     * would be, once this replica has applied everything committed so far (the leadership checks are
+     * the read's, {@link BatonStateMachine.ReadConfirmer}). Empty when this server does not lead or has
+     * entries still to apply: then the read goes the usual way.
+     */
+    private Optional<CommandResult> confirmHere(Command heartbeat) {
+        try {
+            RaftServer.Division division = server.getDivision(group.getGroupId());
+            if (!division.getInfo().isLeader() || !division.getInfo().isLeaderReady()) {
+                return Optional.empty();
+            }
+            long committed = division.getRaftLog().getLastCommittedIndex();
+            var applied = stateMachine.getLastAppliedTermIndex();
+            if (applied == null || applied.getIndex() < committed) {
+                return Optional.empty();
+            }
+            return Optional.of(stateMachine.confirm(heartbeat));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

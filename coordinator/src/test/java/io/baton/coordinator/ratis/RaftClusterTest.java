@@ -128,6 +128,14 @@ class RaftClusterTest {
                     read.getHeldList());
         }
         assertEquals(before.index(), cluster.awaitConverged().index(), "ten reads, no entry");
+        // The leader's own heartbeat is answered in place, with the same rules.
+        Member leader = cluster.awaitReadyLeader();
+        for (long seq = 20; seq < 25; seq++) {
+            CommandResult own = leader.raft().confirmHeartbeat(InProcessCluster.heartbeat(leader.id(), seq),
+                    Duration.ofSeconds(5)).join();
+            assertEquals(ResultCode.RESULT_OK, own.getCode(), own.getMessage());
+        }
+        assertEquals(before.index(), cluster.awaitConverged().index(), "nor for the leader's own");
 
         GroupReport stopping = active.toBuilder().setActivity(ActivityProto.ACTIVITY_STOPPING).build();
         CommandResult changed = cluster.member("server1").raft()
