@@ -66,6 +66,11 @@ public final class GroupRuntime {
     }
 
     /** What this node reports of the group; under the agent's lock. */
+    /** Whether a resource of the group is a mirror disk, whose state changes on its own (the link, a resync). */
+    boolean hasMirrorDisk() {
+        return resources.stream().anyMatch(r -> r instanceof MirrorDiskResource);
+    }
+
     GroupReport report(boolean maintenance) {
         GroupMemory m = memory;
         ActivityProto a = m.activity() == null ? ActivityProto.ACTIVITY_STOPPING : m.activity();

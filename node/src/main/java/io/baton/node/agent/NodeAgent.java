@@ -487,27 +487,54 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     // ---- reconcile: the plan's steps ----
 
+    /**
+     * Passes come when something changed (a grant, a lease that began or ended, a monitor's verdict:
+     * each wakes this thread), when a plan's own timer is due (it says when: {@link Step.Idle}), and
+     * for what resources observe by themselves, every {@link #BUSY_PASS_NANOS} while a group is on its
+     * way up or down or has a mirror disk, every {@link #IDLE_PASS_NANOS} once every group is settled.
+     */
     private void reconcileLoop() {
+        long next = clock.nanos();
         while (running) {
-            if (!reconcileWanted.await(clock.nanos() + TimeUnit.MILLISECONDS.toNanos(100))) {
+            if (!reconcileWanted.await(next)) {
                 return;
             }
             if (!running) {
                 return;
             }
-            reconcileOnce();
+            next = reconcileOnce();
         }
     }
 
-    /** One reconcile pass over every group, each until its plan is idle; the reconcile thread's step. */
-    void reconcileOnce() {
+    static final long BUSY_PASS_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long IDLE_PASS_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * One reconcile pass over every group, each until its plan is idle; the reconcile thread's step.
+     * Returns when the next pass is due (clock time).
+     */
+    long reconcileOnce() {
+        long now = clock.nanos();
+        long next = now + IDLE_PASS_NANOS;
         for (GroupRuntime g : groups) {
+            long due;
             try {
-                reconcile(g);
+                due = reconcile(g);
             } catch (RuntimeException e) {
                 log.error("reconcile of {} failed", g.group, e);
+                due = now + BUSY_PASS_NANOS;
+            }
+            ActivityProto a = g.memory.activity();
+            boolean settled = (a == ActivityProto.ACTIVITY_ACTIVE || a == ActivityProto.ACTIVITY_INACTIVE
+                    || a == ActivityProto.ACTIVITY_FAILED) && !g.hasMirrorDisk();
+            if (due > now) {
+                next = Math.min(next, due); // a deadline already past was just looked at (probe-wait's stays past)
+            }
+            if (!settled) {
+                next = Math.min(next, now + BUSY_PASS_NANOS);
             }
         }
+        return next;
     }
 
     private GroupState localGroup(String group) {
@@ -525,7 +552,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     }
 
     /** Runs the plan's steps for {@code g} until it is idle (bounded: a step that repeats forever is a bug). */
-    private void reconcile(GroupRuntime g) {
+    /** Runs {@code g}'s plan until it is idle; returns when its plan asks to run again (clock time). */
+    private long reconcile(GroupRuntime g) {
         for (int i = 0; i < MAX_STEPS_PER_PASS && running; i++) {
             GroupState local = localGroup(g.group);
             PlanInput input = new PlanInput(nodeId, local, lease, maintenance(local), observe(g), probesSeen(g),
@@ -550,9 +578,12 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             } else if (step instanceof Step.Stop stop) {
                 execute(g, stop.index(), false, epoch);
             } else {
-                return;
+                // After a step, look again soon: what it started may still be settling.
+                long wake = ((Step.Idle) step).wakeAtNanos();
+                return i > 0 ? Math.min(wake, clock.nanos() + BUSY_PASS_NANOS) : wake;
             }
         }
+        return clock.nanos();
     }
 
     /** Starts or stops one resource, outside the lock (a script may run for its whole timeout). */
