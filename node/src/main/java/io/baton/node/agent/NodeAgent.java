@@ -30,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -106,6 +109,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     /** Runs the monitors' checks: one loop per monitored resource, each waiting at most its timeout. */
     private final ScheduledThreadPoolExecutor monitorPool;
+    /** One per group, in the order of {@link #groups}. */
+    private final List<Lane> lanes;
+    /** Runs groups' reconcile passes, {@link #RECONCILE_WORKERS} at most at once; idle threads end. */
+    private final ThreadPoolExecutor workers;
 
     /**
      * @param replica    this node's replica of the replicated state
@@ -137,6 +144,16 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         this.boot = newBoot();
         int monitored = (int) groups.stream().flatMap(g -> g.monitors.stream()).filter(java.util.Objects::nonNull).count();
         AtomicInteger monitorThreads = new AtomicInteger();
+        this.lanes = groups.stream().map(g -> new Lane()).toList();
+        AtomicInteger workerThreads = new AtomicInteger();
+        int workerCount = Math.max(1, Math.min(RECONCILE_WORKERS, groups.size()));
+        this.workers = new ThreadPoolExecutor(workerCount, workerCount, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "baton-reconcile-" + workerThreads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
         this.monitorPool = new ScheduledThreadPoolExecutor(Math.max(1, monitored), r -> {
             Thread t = new Thread(r, "baton-monitor-" + monitorThreads.incrementAndGet());
             t.setDaemon(true);
@@ -249,7 +266,14 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         return b.toString();
     }
 
+    /** Every group looks again at once (a grant, the lease, a verdict changed). */
     private void wakeReconcile() {
+        lock.lock();
+        try {
+            everyGroupWanted = true;
+        } finally {
+            lock.unlock();
+        }
         reconcileWanted.signal();
     }
 
@@ -488,10 +512,14 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     // ---- reconcile: the plan's steps ----
 
     /**
-     * Passes come when something changed (a grant, a lease that began or ended, a monitor's verdict:
-     * each wakes this thread), when a plan's own timer is due (it says when: {@link Step.Idle}), and
-     * for what resources observe by themselves, every {@link #BUSY_PASS_NANOS} while a group is on its
-     * way up or down or has a mirror disk, every {@link #IDLE_PASS_NANOS} once every group is settled.
+     * Each group reconciles on its own, on a small pool of workers, so that one group's slow script
+     * does not hold back another's takeover, and 200 groups granted at once start side by side rather
+     * than one after another (issue 12). This thread only dispatches: a group runs when something
+     * changed (a grant, a lease that began or ended, a monitor's verdict: each wakes every group),
+     * when its plan's own timer is due (it says when: {@link Step.Idle}), and for what resources
+     * observe by themselves, every {@link #BUSY_PASS_NANOS} while it is on its way up or down or has
+     * a mirror disk, every {@link #IDLE_PASS_NANOS} once settled. A group is never run twice at once;
+     * a wake-up that comes while it runs runs it again when it ends.
      */
     private void reconcileLoop() {
         long next = clock.nanos();
@@ -502,39 +530,119 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             if (!running) {
                 return;
             }
-            next = reconcileOnce();
+            next = dispatch();
         }
     }
 
     static final long BUSY_PASS_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long IDLE_PASS_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     /**
-     * One reconcile pass over every group, each until its plan is idle; the reconcile thread's step.
-     * Returns when the next pass is due (clock time).
+     * At most this many groups start or stop resources at once (the pool's threads end when idle):
+     * twice the cores, at least 4, at most 16. Scripts that wait (for a service to listen) gain from
+     * more; scripts that compute only queue up for the cores, and many of them at once delayed this
+     * node's own heartbeats (200 groups, 16 at once, 2 cores: a heartbeat took over a second).
      */
-    long reconcileOnce() {
+    static final int RECONCILE_WORKERS = Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
+    static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /** A group's place in the reconcile schedule; guarded by the agent's lock. */
+    private static final class Lane {
+        boolean running;
+        /** Woken while running, or not yet dispatched since a wake-up. */
+        boolean wanted = true;
+        long dueNanos;
+    }
+
+    /** Under the lock: every group runs again (set by a wake-up, consumed by the next dispatch). */
+    private boolean everyGroupWanted;
+
+    /** Submits every group that is due and not running; returns when the next one falls due (clock time). */
+    private long dispatch() {
+        List<Integer> ready = new ArrayList<>();
         long now = clock.nanos();
         long next = now + IDLE_PASS_NANOS;
-        for (GroupRuntime g : groups) {
-            long due;
+        lock.lock();
+        try {
+            boolean all = everyGroupWanted;
+            everyGroupWanted = false;
+            for (int i = 0; i < groups.size(); i++) {
+                Lane lane = lanes.get(i);
+                // Groups due within a few milliseconds go together: 200 settled groups wake this thread
+                // once a second, not 200 times.
+                lane.wanted |= all || lane.dueNanos - now <= COALESCE_NANOS;
+                if (lane.running) {
+                    continue; // its end signals this thread again
+                }
+                if (lane.wanted) {
+                    lane.wanted = false;
+                    lane.running = true;
+                    ready.add(i);
+                } else {
+                    next = Math.min(next, lane.dueNanos);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (int i : ready) {
+            GroupRuntime g = groups.get(i);
+            Lane lane = lanes.get(i);
             try {
-                due = reconcile(g);
-            } catch (RuntimeException e) {
-                log.error("reconcile of {} failed", g.group, e);
-                due = now + BUSY_PASS_NANOS;
-            }
-            ActivityProto a = g.memory.activity();
-            boolean settled = (a == ActivityProto.ACTIVITY_ACTIVE || a == ActivityProto.ACTIVITY_INACTIVE
-                    || a == ActivityProto.ACTIVITY_FAILED) && !g.hasMirrorDisk();
-            if (due > now) {
-                next = Math.min(next, due); // a deadline already past was just looked at (probe-wait's stays past)
-            }
-            if (!settled) {
-                next = Math.min(next, now + BUSY_PASS_NANOS);
+                workers.execute(() -> runLane(g, lane));
+            } catch (RejectedExecutionException e) {
+                return next; // closing
             }
         }
         return next;
+    }
+
+    private void runLane(GroupRuntime g, Lane lane) {
+        long due = reconcileGroup(g);
+        lock.lock();
+        try {
+            lane.dueNanos = due;
+            lane.running = false;
+        } finally {
+            lock.unlock();
+        }
+        reconcileWanted.signal();
+    }
+
+    /**
+     * One reconcile pass over every group in turn, each until its plan is idle; what tests drive in
+     * place of the reconcile thread. Returns when the next pass is due (clock time).
+     */
+    long reconcileOnce() {
+        long next = clock.nanos() + IDLE_PASS_NANOS;
+        for (GroupRuntime g : groups) {
+            next = Math.min(next, reconcileGroup(g));
+        }
+        return next;
+    }
+
+    /** Runs {@code g}'s plan until it is idle; returns when it should run next (clock time). */
+    private long reconcileGroup(GroupRuntime g) {
+        long now = clock.nanos();
+        long due;
+        try {
+            due = reconcile(g);
+        } catch (RuntimeException e) {
+            log.error("reconcile of {} failed", g.group, e);
+            due = now + BUSY_PASS_NANOS;
+        }
+        long after = clock.nanos();
+        ActivityProto a;
+        lock.lock();
+        try {
+            a = g.memory.activity();
+        } finally {
+            lock.unlock();
+        }
+        boolean settled = (a == ActivityProto.ACTIVITY_ACTIVE || a == ActivityProto.ACTIVITY_INACTIVE
+                || a == ActivityProto.ACTIVITY_FAILED) && !g.hasMirrorDisk();
+        // A deadline already past was just looked at (probe-wait's stays past).
+        long next = due - after > 0 ? Math.min(due, after + IDLE_PASS_NANOS) : after + IDLE_PASS_NANOS;
+        return settled ? next : Math.min(next, after + BUSY_PASS_NANOS);
     }
 
     private GroupState localGroup(String group) {
@@ -551,8 +659,10 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         return replica.read(s -> s.group(group).map(GroupState::maintenance).orElse(false));
     }
 
-    /** Runs the plan's steps for {@code g} until it is idle (bounded: a step that repeats forever is a bug). */
-    /** Runs {@code g}'s plan until it is idle; returns when its plan asks to run again (clock time). */
+    /**
+     * Runs the plan's steps for {@code g} until it is idle (bounded: a step that repeats forever is a
+     * bug); returns when its plan asks to run again (clock time).
+     */
     private long reconcile(GroupRuntime g) {
         for (int i = 0; i < MAX_STEPS_PER_PASS && running; i++) {
             GroupState local = localGroup(g.group);
@@ -741,19 +851,20 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     public void close() {
         running = false;
         monitorPool.shutdownNow();
+        workers.shutdownNow(); // interrupts a running script: it is killed with its process group
         wakeHeartbeat();
         wakeReconcile();
         wakeFence();
         threads.forEach(Thread::interrupt);
         // Wait (bounded) so that stopAll() does not race a reconcile pass still starting things; an
         // interrupted script is killed with its process group.
-        for (Thread t : threads) {
-            try {
+        try {
+            for (Thread t : threads) {
                 t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -309,6 +309,29 @@ class NodeAgentTest {
         assertEquals(ActivityProto.ACTIVITY_INACTIVE, lastWebReport().getActivity());
     }
 
+    /**
+     * Groups reconcile side by side on the agent's own threads: a group whose start script hangs does
+     * not hold back another group's activation (one after another, db would wait for web's script).
+     */
+    @Test
+    void aGroupWhoseStartHangsDoesNotHoldBackAnotherGroup() {
+        started();
+        app.hangInStart();
+        cluster.grant("web", "server1");
+        cluster.grant("db", "server1");
+        agent.heartbeatOnce();
+        agent.start();
+        try {
+            await().atMost(BOUND).until(app::startEntered);
+            // Well inside FakeResource's hang limit, after which web's start would give up and free the way.
+            await().atMost(Duration.ofSeconds(5)).until(() -> dbApp.observe().status() == ResourceState.Status.ACTIVE);
+            assertFalse(snapshot().contains("probe start@1"), "web is still in its app's start");
+        } finally {
+            app.release();
+            agent.close();
+        }
+    }
+
     // ---- moves ----
 
     @Test
