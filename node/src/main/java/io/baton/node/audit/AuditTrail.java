@@ -52,6 +52,10 @@ public final class AuditTrail implements StateListener, AutoCloseable {
     private final LogThrottle throttle = new LogThrottle(TimeUnit.MINUTES.toNanos(1), 16);
     private final LongSupplier nanos;
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** Queued by close() to wake the writer; never written. */
+    private static final Event STOP_MARK = Event.newBuilder().setKind("(stop)").build();
+    /** An idle writer looks at the stop flag this often even if no mark reaches it. */
+    private static final long IDLE_WAIT_SECONDS = 5;
     private final Thread writer;
     /** The last seq put in the queue; only the apply thread changes it. */
     private volatile long queued;
@@ -109,9 +113,10 @@ public final class AuditTrail implements StateListener, AutoCloseable {
         while (true) {
             if (batch.isEmpty()) {
                 try {
-                    Event first = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        if (stop.getCount() == 0) {
+                    // Waits for an event rather than polling: close() queues STOP_MARK to wake it.
+                    Event first = queue.poll(IDLE_WAIT_SECONDS, TimeUnit.SECONDS);
+                    if (first == null || first == STOP_MARK) {
+                        if (stop.getCount() == 0 && queue.isEmpty()) {
                             return; // stopping and nothing left
                         }
                         continue;
@@ -142,6 +147,7 @@ public final class AuditTrail implements StateListener, AutoCloseable {
      */
     boolean write(List<Event> batch) {
         queue.drainTo(batch, Math.max(0, BATCH - batch.size()));
+        batch.removeIf(e -> e == STOP_MARK);
         if (batch.isEmpty()) {
             return true;
         }
@@ -170,6 +176,7 @@ public final class AuditTrail implements StateListener, AutoCloseable {
     public void close() {
         closed = true;
         stop.countDown();
+        queue.offer(STOP_MARK); // wakes an idle writer; a full queue means it is busy anyway
         try {
             writer.join(DRAIN_MS);
         } catch (InterruptedException e) {

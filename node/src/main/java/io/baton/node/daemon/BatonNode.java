@@ -203,7 +203,7 @@ public final class BatonNode implements AutoCloseable {
         NodeAgent agent = new NodeAgent(nodeId, LocalState.of(raft.stateMachine()), HeartbeatSender.withReads(raft::submitHeartbeat, raft::confirmHeartbeat), groups, lease, clock, wall,
                 config.heartbeatInterval(), config.lease());
         agentRef.set(agent);
-        tls.ifPresent(t -> agent.reportCertificates(() -> t.reloadable().current().expiry()));
+        tls.ifPresent(t -> agent.reportCertificates(() -> t.reloadable().expiry()));
         EventHub events = new EventHub(stateMachine);
 
         stateMachine.addListener(controller);

@@ -32,6 +32,11 @@ public final class ReloadableCredentials {
     private final AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
     private final AdvancedTlsX509TrustManager trust;
     private volatile NodeCredentials current;
+    /**
+     * When the credentials in use expire, worked out once per reload rather than on every heartbeat:
+     * finding the issuing CA verifies a signature.
+     */
+    private volatile CertificateExpiry expiry = CertificateExpiry.NONE;
     /** The files' sizes and modification times when last read (in use or refused): a change means read again. */
     private List<String> stamp;
 
@@ -67,6 +72,11 @@ public final class ReloadableCredentials {
 
     public NodeCredentials current() {
         return current;
+    }
+
+    /** {@link NodeCredentials#expiry()} of the credentials in use. */
+    public CertificateExpiry expiry() {
+        return expiry;
     }
 
     public TlsConfig.Files files() {
@@ -106,6 +116,7 @@ public final class ReloadableCredentials {
             throw new IllegalStateException("cannot use a checked CA bundle: " + e.getMessage(), e);
         }
         keys.updateIdentityCredentials(new X509Certificate[] {c.own().certificate()}, c.own().key());
+        expiry = c.expiry();
         current = c;
     }
 

@@ -36,6 +36,7 @@ class ReloadableCredentialsTest {
         TlsConfig.Files files = new TlsConfig.Files(dir.resolve("ca.crt"), dir.resolve("server1.crt"), dir.resolve("server1.key"));
         ReloadableCredentials c = ReloadableCredentials.load(files, "server1", NOW);
         X509Certificate first = presented(c);
+        assertEquals(first.getNotAfter().getTime(), c.expiry().certificateNotAfterMs());
         assertEquals(ReloadableCredentials.Outcome.UNCHANGED, c.reload(NOW, false).outcome());
 
         Issued renewed = ca.issueNode("server1", List.of("127.0.0.1"), Duration.ofDays(20), NOW);
@@ -45,6 +46,8 @@ class ReloadableCredentialsTest {
         assertEquals(ReloadableCredentials.Outcome.RELOADED, r.outcome(), r.message());
         assertEquals(renewed.certificate(), presented(c));
         assertTrue(!first.equals(presented(c)));
+        assertEquals(renewed.certificate().getNotAfter().getTime(), c.expiry().certificateNotAfterMs(),
+                "the expiry heartbeats report follows the renewal");
 
         // A key of another certificate: refused, the renewed one stays in use.
         PemFiles.writeKey(files.key(), ca.issueNode("server1", List.of("127.0.0.1"), Duration.ofDays(5), NOW).key());
