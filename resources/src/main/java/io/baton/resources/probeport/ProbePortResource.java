@@ -57,6 +57,9 @@ public final class ProbePortResource implements Resource {
     static final int BACKLOG = 1;
     /** How long {@link #fence()} waits for the accept thread to leave accept() (it takes microseconds). */
     static final long FENCE_WAIT_MS = 100;
+    /** How long {@link #start} keeps trying a port that is in use (see {@link #bindRetrying}). */
+    static final long BIND_RETRY_MS = 1000;
+    static final long BIND_RETRY_PAUSE_MS = 10;
 
     private final String name;
     private final String bindHost;
@@ -142,11 +145,7 @@ public final class ProbePortResource implements Resource {
             ServerSocket server = null;
             Listener listener;
             try {
-                // A channel in both modes: the accept thread waits in a selector and checks the lease
-                // before it takes a connection from the queue (see acceptLoop).
-                server = ServerSocketChannel.open().socket();
-                server.setReuseAddress(true);
-                server.bind(address, BACKLOG);
+                server = bindRetrying(address);
                 listener = new Listener(server);
             } catch (IOException e) {
                 closeQuietly(server);
@@ -164,6 +163,38 @@ public final class ProbePortResource implements Resource {
                 throw new ResourceException("probe port '" + name + "' was fenced while starting");
             }
             log.info("Probe port '{}' listening on {} ({})", name, listener.address, mode);
+        }
+    }
+
+    /**
+     * Binds a listener to {@code address}, trying again for up to {@link #BIND_RETRY_MS} while the
+     * address is in use. A listener this resource has just closed can still be open for a few
+     * milliseconds in a child process that another group's script was being forked with at that
+     * moment (the child closes what it inherited before it runs the script): a second bind then
+     * failed with "address already in use" and the group with it, seen when groups started side by
+     * side. A port held by someone else still fails, after the retries.
+     */
+    private ServerSocket bindRetrying(InetSocketAddress address) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BIND_RETRY_MS);
+        while (true) {
+            // A channel in both modes: the accept thread waits in a selector and checks the lease
+            // before it takes a connection from the queue (see acceptLoop).
+            ServerSocket server = ServerSocketChannel.open().socket();
+            try {
+                server.setReuseAddress(true);
+                server.bind(address, BACKLOG);
+                return server;
+            } catch (BindException e) {
+                closeQuietly(server);
+                if (!reason(e).equals("address already in use") || System.nanoTime() - deadline >= 0
+                        || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(BIND_RETRY_PAUSE_MS));
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(server);
+                throw e;
+            }
         }
     }
 

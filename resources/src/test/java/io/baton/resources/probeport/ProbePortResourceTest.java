@@ -231,6 +231,38 @@ class ProbePortResourceTest {
         assertEquals(0, accepted, "connections completed right after fence() returned, of 40");
     }
 
+    /**
+     * A port still held for a moment (by a child process forked just as this resource closed its last
+     * listener) is taken once it is free: start waits for it within its retry window.
+     */
+    @Test
+    void aPortFreedWhileStartingIsTakenOnceFree() throws Exception {
+        ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName(HOST));
+        int port = squatter.getLocalPort();
+        ProbePortResource r = resource(port, ProbeMode.TCP, new AtomicBoolean(true));
+        java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                r.start(CTX);
+                started.complete(null);
+            } catch (Throwable t) {
+                started.completeExceptionally(t);
+            }
+        });
+        try {
+            starter.start();
+            // The first bind failed and start is waiting to try again.
+            await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> starter.getState() == Thread.State.TIMED_WAITING || started.isDone());
+            assertFalse(started.isDone(), "start should still be trying while the port is taken");
+        } finally {
+            squatter.close();
+        }
+        started.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(Status.ACTIVE, r.observe().status());
+        assertTrue(connects(port, 1000));
+    }
+
     @Test
     void portInUseFailsWithClearMessage() throws Exception {
         try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName(HOST))) {
