@@ -1,6 +1,7 @@
 package io.baton.coordinator.core;
 
 import io.baton.proto.Command;
+import io.baton.proto.CommandResult;
 import io.baton.proto.Decisions;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class ControllerRound {
         List<Command> shared = new ArrayList<>();
         List<Command> out = new ArrayList<>();
         for (Command d : decisions) {
-            if (d.hasGrant() || d.hasRevoke() || d.hasLiveness()) {
+            if (sharesEntry(d)) {
                 shared.add(d);
             } else {
                 out.add(d);
@@ -34,8 +35,35 @@ public final class ControllerRound {
         return out;
     }
 
+    /**
+     * Whether {@code decision} may go in a shared {@link Decisions} entry: the one rule for what the
+     * controller batches and what the core accepts inside such an entry.
+     */
+    public static boolean sharesEntry(Command decision) {
+        return decision.hasGrant() || decision.hasRevoke() || decision.hasLiveness();
+    }
+
     /** The decisions an entry of {@link #entries} carries. */
     public static List<Command> decisionsOf(Command entry) {
         return entry.hasDecisions() ? entry.getDecisions().getCommandsList() : List.of(entry);
+    }
+
+    /** The results of an entry's decisions, in the order of {@link #decisionsOf}. */
+    public static List<CommandResult> resultsOf(Command entry, CommandResult result) {
+        return entry.hasDecisions() ? result.getResultsList() : List.of(result);
+    }
+
+    /**
+     * What a decision is about (a group or a node): the controller keeps one decision per subject in
+     * flight.
+     */
+    public static String subject(Command decision) {
+        return switch (decision.getKindCase()) {
+            case GRANT -> "group:" + decision.getGrant().getGroup();
+            case REVOKE -> "group:" + decision.getRevoke().getGroup();
+            case MOVE -> "group:" + decision.getMove().getGroup();
+            case LIVENESS -> "node:" + decision.getLiveness().getNode();
+            default -> decision.getKindCase().name();
+        };
     }
 }

@@ -102,7 +102,7 @@ public final class Core {
         int accepted = 0;
         for (Command inner : outer.getDecisions().getCommandsList()) {
             CommandResult r;
-            if (inner.hasGrant() || inner.hasRevoke() || inner.hasLiveness()) {
+            if (ControllerRound.sharesEntry(inner)) {
                 r = apply(state, inner.toBuilder().setProposer(outer.getProposer()).setAppendedBy(outer.getAppendedBy())
                         .setWallTimeMs(outer.getWallTimeMs()).clearCaller().build(), logIndex);
             } else {

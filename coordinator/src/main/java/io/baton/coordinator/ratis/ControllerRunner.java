@@ -201,20 +201,20 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
     private void proposeRound(List<Command> decisions) {
         List<Command> fresh = new ArrayList<>();
         for (Command d : decisions) {
-            if (inFlight.add(subject(d))) {
+            if (inFlight.add(ControllerRound.subject(d))) {
                 fresh.add(d);
             }
         }
         for (Command entry : ControllerRound.entries(fresh)) {
             Command stamped = entry.toBuilder().setWallTimeMs(wallClockMs.getAsLong()).build();
-            List<String> subjects = ControllerRound.decisionsOf(entry).stream().map(ControllerRunner::subject).toList();
+            List<String> subjects = ControllerRound.decisionsOf(entry).stream().map(ControllerRound::subject).toList();
             raft.submit(stamped, Duration.ofSeconds(5)).whenComplete((result, error) -> {
                 subjects.forEach(inFlight::remove);
                 if (error != null) {
                     log.debug("controller proposal {} not committed: {}", subjects, error.toString());
                     return;
                 }
-                List<CommandResult> results = entry.hasDecisions() ? result.getResultsList() : List.of(result);
+                List<CommandResult> results = ControllerRound.resultsOf(entry, result);
                 for (int i = 0; i < results.size() && i < subjects.size(); i++) {
                     CommandResult r = results.get(i);
                     if (r.getCode() == ResultCode.RESULT_PERMISSION_DENIED && !raft.isLeaderReady()) {
@@ -227,16 +227,6 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
                 }
             });
         }
-    }
-
-    private static String subject(Command c) {
-        return switch (c.getKindCase()) {
-            case GRANT -> "group:" + c.getGrant().getGroup();
-            case REVOKE -> "group:" + c.getRevoke().getGroup();
-            case MOVE -> "group:" + c.getMove().getGroup();
-            case LIVENESS -> "node:" + c.getLiveness().getNode();
-            default -> c.getKindCase().name();
-        };
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.baton.coordinator.sim;
 
 import io.baton.coordinator.core.ClusterState;
+import io.baton.coordinator.core.ControllerRound;
 import io.baton.coordinator.core.GroupState;
 import io.baton.coordinator.core.Phase;
 import io.baton.coordinator.core.Replica;
@@ -229,8 +230,8 @@ final class Invariants {
                     + x.getActivity().name().substring(9) + (x.getReleased() ? " released" : "")).toList());
         }
         // A round of controller decisions shares an entry (ControllerRound): each has its own result.
-        List<Command> parts = c.hasDecisions() ? c.getDecisions().getCommandsList() : List.of(c);
-        List<CommandResult> partResults = c.hasDecisions() ? r.getResultsList() : List.of(r);
+        List<Command> parts = ControllerRound.decisionsOf(c);
+        List<CommandResult> partResults = ControllerRound.resultsOf(c, r);
         for (int p = 0; p < parts.size(); p++) {
             Command d = parts.get(p);
             CommandResult dr = partResults.get(p);

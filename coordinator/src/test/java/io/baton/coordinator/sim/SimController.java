@@ -75,7 +75,7 @@ final class SimController {
             var liveness = confirmations.liveness(leaderSince);
             List<Command> fresh = new ArrayList<>();
             for (Command c : confirmations.admit(node.replica, controller.decide(node.replica, liveness, now), liveness)) {
-                if (inFlight.add(subject(c))) {
+                if (inFlight.add(ControllerRound.subject(c))) {
                     fresh.add(c);
                 }
             }
@@ -86,17 +86,8 @@ final class SimController {
         node.afterLocal(SimConfig.CONTROLLER_TICK_NANOS, () -> tick(mine));
     }
 
-    private static String subject(Command decision) {
-        return switch (decision.getKindCase()) {
-            case GRANT -> "group:" + decision.getGrant().getGroup();
-            case REVOKE -> "group:" + decision.getRevoke().getGroup();
-            case LIVENESS -> "node:" + decision.getLiveness().getNode();
-            default -> decision.getKindCase().name();
-        };
-    }
-
     private void propose(Command entry, long decidedAt) {
-        List<String> subjects = ControllerRound.decisionsOf(entry).stream().map(SimController::subject).toList();
+        List<String> subjects = ControllerRound.decisionsOf(entry).stream().map(ControllerRound::subject).toList();
         if (ControllerRound.decisionsOf(entry).stream().anyMatch(d -> !d.hasLiveness())) {
             sim.trace.add(node.id, "controller proposes " + Invariants.describe(entry) + ", decided on index " + decidedAt);
         }
