@@ -567,13 +567,13 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             everyGroupWanted = false;
             for (int i = 0; i < groups.size(); i++) {
                 Lane lane = lanes.get(i);
+                lane.wanted |= all;
+                if (lane.running) {
+                    continue; // its end sets when it is due next and signals this thread again
+                }
                 // Groups due within a few milliseconds go together: 200 settled groups wake this thread
                 // once a second, not 200 times.
-                lane.wanted |= all || lane.dueNanos - now <= COALESCE_NANOS;
-                if (lane.running) {
-                    continue; // its end signals this thread again
-                }
-                if (lane.wanted) {
+                if (lane.wanted || lane.dueNanos - now <= COALESCE_NANOS) {
                     lane.wanted = false;
                     lane.running = true;
                     ready.add(i);
