@@ -166,17 +166,25 @@ class ConsoleIT {
         return browser.findElement(By.cssSelector(css)).getText();
     }
 
-    /** Waits until the page shows web on {@code owner} at {@code epoch}, online (the page replaces the part every second). */
+    /**
+     * Waits until the page shows web on {@code owner} at {@code epoch}, online. The page replaces its
+     * live part when the status changes, so the three attributes are read in one script run, from one
+     * copy of the part (read one by one they could come from two copies, or from a replaced element);
+     * on a timeout the message says what the page showed last, and the notice line with it.
+     */
     private void awaitShown(String owner, long epoch) {
+        String wanted = owner + " " + epoch + " online";
         await("the console shows web online on " + owner).atMost(CHANGE).pollInterval(Duration.ofMillis(100))
-                .ignoreException(StaleElementReferenceException.class)
-                .ignoreException(org.openqa.selenium.NoSuchElementException.class)
-                .until(() -> {
-                    WebElement group = browser.findElement(By.cssSelector("article[data-group=web]"));
-                    return owner.equals(group.getAttribute("data-owner"))
-                            && String.valueOf(epoch).equals(group.getAttribute("data-epoch"))
-                            && "online".equals(group.getAttribute("data-phase"));
-                });
+                .until(this::shownWeb, org.hamcrest.Matchers.startsWith(wanted + " |"));
+    }
+
+    /** "OWNER EPOCH PHASE | NOTICE" as the page shows them now, or "(no group web) | NOTICE". */
+    private String shownWeb() {
+        return String.valueOf(((JavascriptExecutor) browser).executeScript(
+                "var a = document.querySelector('article[data-group=web]');"
+                        + "var n = document.getElementById('notice');"
+                        + "return (a ? a.dataset.owner + ' ' + a.dataset.epoch + ' ' + a.dataset.phase : '(no group web)')"
+                        + " + ' | ' + (n ? n.textContent : '(no notice line)');"));
     }
 
     private void screenshot(String name) throws Exception {
