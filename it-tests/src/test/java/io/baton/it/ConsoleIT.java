@@ -27,7 +27,8 @@ import org.openqa.selenium.support.ui.Select;
  * live 3-node cluster with TLS. An operator signs in with the link {@code batonctl console} prints,
  * sees the group on its owner, presses Move, is asked to confirm (Cancel changes nothing), confirms,
  * and the page shows the new owner without being reloaded. A viewer's buttons are disabled, and the
- * node refuses a viewer's move even when the page is bypassed. Screenshots are left in the run
+ * node refuses a viewer's move even when the page is bypassed. When the node serving the page stops
+ * answering, the page says so instead of showing the old state as current. Screenshots are left in the run
  * directory (docs/console-*.png are copies).
  */
 class ConsoleIT {
@@ -134,6 +135,18 @@ class ConsoleIT {
         GroupStatus after = cluster.group().orElseThrow();
         assertEquals("server2", after.getOwner());
         assertEquals(2, after.getEpoch());
+
+        // The node serving the page stops (SIGSTOP): its socket still takes the request, nothing answers.
+        // The page says within a few seconds that what it shows may be out of date, and recovers after.
+        cluster.signal("server1", "STOP");
+        try {
+            await().atMost(CHANGE).until(() -> text("#notice"),
+                    n -> n.startsWith("This node does not answer (no answer within 5 s)"));
+        } finally {
+            cluster.signal("server1", "CONT");
+        }
+        await().atMost(CHANGE).until(() -> text("#notice"), String::isEmpty);
+        awaitShown("server2", 2);
     }
 
     /** The link `batonctl console` prints for the certificate {@code name}. */

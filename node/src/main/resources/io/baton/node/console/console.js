@@ -3,6 +3,11 @@
 (function () {
   'use strict';
   var REFRESH_MS = 1000;
+  // A node that is stopped (SIGSTOP, a hung VM) accepts the connection and never answers: without a
+  // bound the page would wait forever and keep showing the old state as if it were current. An action
+  // waits longer than the node's own 10 s bound, so that the node's answer, not ours, says what happened.
+  var ANSWER_MS = 5000;
+  var ACTION_ANSWER_MS = 15000;
   var live = document.getElementById('live');
   var notice = document.getElementById('notice');
   var confirmBox = document.getElementById('confirm');
@@ -18,9 +23,12 @@
     notice.className = bad ? 'bad' : 'ok';
   }
 
-  function request(method, path, body) {
+  function request(method, path, body, within) {
+    var abort = new AbortController();
+    setTimeout(function () { abort.abort(); }, within); // no effect once the answer is read
     return fetch(path, {
       method: method,
+      signal: abort.signal,
       credentials: 'same-origin',
       cache: 'no-store',
       headers: body === undefined ? { 'X-Baton-Console': '1' }
@@ -31,7 +39,7 @@
 
   function refresh() {
     clearTimeout(timer);
-    request('GET', '/console/live').then(function (r) {
+    request('GET', '/console/live', undefined, ANSWER_MS).then(function (r) {
       return r.text().then(function (text) {
         if (r.status === 200) {
           // Replaced only when it changed: a button is not swapped under the pointer for nothing.
@@ -43,7 +51,8 @@
         }
       });
     }).catch(function (e) {
-      say('This node does not answer (' + e.message + '): what the page shows may be out of date.', true);
+      var why = e.name === 'AbortError' ? 'no answer within ' + ANSWER_MS / 1000 + ' s' : e.message;
+      say('This node does not answer (' + why + '): what the page shows may be out of date.', true);
       notice.dataset.stale = 'yes';
     }).then(function () {
       timer = setTimeout(refresh, REFRESH_MS);
@@ -97,10 +106,11 @@
     pending = null;
     confirmBox.hidden = true;
     say(what + ': sent…', false);
-    request('POST', '/console/action', form.toString()).then(function (r) {
+    request('POST', '/console/action', form.toString(), ACTION_ANSWER_MS).then(function (r) {
       return r.text().then(function (text) { say(what + ': ' + text.trim(), r.status !== 200); });
     }).catch(function (e) {
-      say(what + ': no answer (' + e.message + ')', true);
+      say(what + ': no answer (' + (e.name === 'AbortError' ? 'none within ' + ACTION_ANSWER_MS / 1000 + ' s'
+        : e.message) + '); run batonctl status to see whether it was done', true);
     }).then(refresh);
   }
 
@@ -116,7 +126,7 @@
   var signOut = document.getElementById('sign-out');
   if (signOut) {
     signOut.addEventListener('click', function () {
-      request('POST', '/console/sign-out', '').then(function () { window.location.reload(); });
+      request('POST', '/console/sign-out', '', ANSWER_MS).then(function () { window.location.reload(); });
     });
   }
   timer = setTimeout(refresh, REFRESH_MS);
