@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,8 +15,12 @@ import java.util.Set;
  *
  * <p>On the wire: resource id and node id (each a 2-byte length and UTF-8), data size (8), block size
  * (4), current generation id (8), previous generation id (8), flags mask (4, {@link Superblock.Flag});
- * nothing may follow. The flags let a primary see that its peer crashed while primary itself
- * ({@code WAS_PRIMARY} without {@code CLEAN_SHUTDOWN}), which no bitmap describes.
+ * then, only from a replica that crashed while primary and kept an activity log, that log
+ * ({@link ActiveExtents#putWire}); nothing else may follow. The flags let a primary see that its peer
+ * crashed while primary itself ({@code WAS_PRIMARY} without {@code CLEAN_SHUTDOWN}), which no bitmap
+ * describes; the activity log says where that peer may have had writes in flight, so that only
+ * those extents need copying instead of the whole disk. Without it the HELLO is byte for byte what
+ * builds before the activity log sent.
  */
 public record HelloPayload(
         String resourceId,
@@ -24,7 +29,8 @@ public record HelloPayload(
         int blockSizeBytes,
         long currentGenerationId,
         long previousGenerationId,
-        Set<Superblock.Flag> flags) {
+        Set<Superblock.Flag> flags,
+        Optional<ActiveExtents> activityLog) {
 
     public HelloPayload {
         IdStrings.check("resource id", resourceId);
@@ -36,6 +42,7 @@ public record HelloPayload(
             throw new IllegalArgumentException("block size must be > 0, got " + blockSizeBytes);
         }
         Objects.requireNonNull(flags, "flags");
+        Objects.requireNonNull(activityLog, "activityLog");
         flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(Superblock.Flag.class) : EnumSet.copyOf(flags));
     }
 
@@ -43,19 +50,35 @@ public record HelloPayload(
         return flags.contains(flag);
     }
 
-    /** What a replica announces about itself. */
+    /** Whether the sender crashed while primary: writes of its may be in no bitmap. */
+    public boolean crashedAsPrimary() {
+        return has(Superblock.Flag.WAS_PRIMARY) && !has(Superblock.Flag.CLEAN_SHUTDOWN);
+    }
+
+    /** What a replica announces about itself, without an activity log (a primary's HELLO). */
     public static HelloPayload of(Superblock sb) {
         return new HelloPayload(sb.resourceId(), sb.nodeId(), sb.dataSizeBytes(), sb.blockSizeBytes(),
-                sb.currentGenerationId(), sb.previousGenerationId(), sb.flags());
+                sb.currentGenerationId(), sb.previousGenerationId(), sb.flags(), Optional.empty());
+    }
+
+    /** A replica's HELLO to its primary: with its activity log if it crashed while primary and has one. */
+    public static HelloPayload ofReplica(Superblock sb, Optional<ActiveExtents> activityLog) {
+        HelloPayload h = of(sb);
+        return h.crashedAsPrimary() && activityLog.isPresent()
+                ? new HelloPayload(h.resourceId, h.nodeId, h.dataSizeBytes, h.blockSizeBytes, h.currentGenerationId,
+                        h.previousGenerationId, h.flags, activityLog)
+                : h;
     }
 
     public Frame toFrame(long epoch, long seq) {
         ByteBuffer b = ByteBuffer.allocate(IdStrings.encodedSize(resourceId) + IdStrings.encodedSize(nodeId)
-                + Long.BYTES + Integer.BYTES + 2 * Long.BYTES + Integer.BYTES);
+                + Long.BYTES + Integer.BYTES + 2 * Long.BYTES + Integer.BYTES
+                + activityLog.map(ActiveExtents::wireBytes).orElse(0));
         IdStrings.put(b, resourceId);
         IdStrings.put(b, nodeId);
         b.putLong(dataSizeBytes).putInt(blockSizeBytes).putLong(currentGenerationId).putLong(previousGenerationId)
                 .putInt(Superblock.Flag.toMask(flags));
+        activityLog.ifPresent(a -> a.putWire(b));
         return new Frame(FrameType.HELLO, epoch, seq, b.array());
     }
 
@@ -68,8 +91,13 @@ public record HelloPayload(
         try {
             String resourceId = IdStrings.get(b, "resource id");
             String nodeId = IdStrings.get(b, "node id");
-            HelloPayload h = new HelloPayload(resourceId, nodeId, b.getLong(), b.getInt(), b.getLong(), b.getLong(),
-                    Superblock.Flag.fromMask(b.getInt()));
+            long size = b.getLong();
+            int blockSize = b.getInt();
+            long current = b.getLong();
+            long previous = b.getLong();
+            Set<Superblock.Flag> flags = Superblock.Flag.fromMask(b.getInt());
+            Optional<ActiveExtents> activityLog = b.hasRemaining() ? Optional.of(ActiveExtents.getWire(b)) : Optional.empty();
+            HelloPayload h = new HelloPayload(resourceId, nodeId, size, blockSize, current, previous, flags, activityLog);
             if (b.hasRemaining()) {
                 throw new FrameException("HELLO payload has " + b.remaining() + " unexpected trailing bytes");
             }

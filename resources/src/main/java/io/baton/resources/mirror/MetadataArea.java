@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,12 +23,17 @@ import java.util.function.UnaryOperator;
  *   <tr><td>0</td><td>4 KiB</td><td>superblock slot A</td></tr>
  *   <tr><td>4096</td><td>4 KiB</td><td>superblock slot B</td></tr>
  *   <tr><td>8192</td><td>ceil(blocks / 8) rounded up to 4 KiB</td><td>dirty bitmap pages</td></tr>
+ *   <tr><td>after the bitmap</td><td>2 × 4 KiB</td><td>activity log slots ({@link ActiveExtents})</td></tr>
  * </table>
  *
  * <p>Why two slots: {@link #write} puts the next sequence into the slot that does not hold the
  * current superblock and forces it, so a crash in the middle of a write (a torn write, at any byte)
  * leaves the current superblock intact in the other slot, and {@link #open} picks the valid slot with
- * the higher sequence. The superblock is never updated in place.
+ * the higher sequence. The superblock is never updated in place. The activity log has two slots for
+ * the same reason: record {@code n} goes to slot {@code n % 2}, and the valid one with the higher
+ * sequence is current. An area made by a build without the activity log is a file 8 KiB shorter:
+ * {@link #open} adds the blank slots (no record: a primary that crashed before writing one gets a
+ * full resync, as before).
  *
  * <p>The area is locked ({@link FileChannel#tryLock()}) while open, so two processes cannot both
  * write it. Methods are synchronized; a write that throws leaves the in-memory state at the last
@@ -49,20 +55,29 @@ public final class MetadataArea implements Closeable {
     private final FileLock lock;
     private final ByteBuffer slotBuffer = ByteBuffer.allocateDirect(SLOT_SIZE_BYTES);
     private final ByteBuffer pageBuffer = ByteBuffer.allocateDirect(DirtyBitmap.PAGE_SIZE_BYTES);
+    private final ByteBuffer activityBuffer = ByteBuffer.allocateDirect(ActiveExtents.SLOT_BYTES);
     private Superblock current;
     /** 0 for slot A, 1 for slot B: where {@link #current} lives. */
     private int currentSlot;
+    /** The current activity log record; null while neither slot holds one. */
+    private ActiveExtents activity;
 
-    private MetadataArea(Path path, FileChannel channel, FileLock lock, Superblock current, int currentSlot) {
+    private MetadataArea(Path path, FileChannel channel, FileLock lock, Superblock current, int currentSlot,
+                         ActiveExtents activity) {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
         this.current = current;
         this.currentSlot = currentSlot;
+        this.activity = activity;
     }
 
-    /** Bytes an area needs for a data area of {@code dataSizeBytes}: two slots and the bitmap pages. */
+    /** Bytes an area needs for a data area of {@code dataSizeBytes}: two slots, the bitmap pages, the activity log. */
     public static long requiredSizeBytes(long dataSizeBytes) {
+        return activityLogOffset(dataSizeBytes) + 2L * ActiveExtents.SLOT_BYTES;
+    }
+
+    private static long activityLogOffset(long dataSizeBytes) {
         long blocks = DirtyBitmap.blockCountFor(dataSizeBytes);
         return BITMAP_OFFSET + (long) DirtyBitmap.pageCountFor(blocks) * DirtyBitmap.PAGE_SIZE_BYTES;
     }
@@ -96,11 +111,13 @@ public final class MetadataArea implements Closeable {
             zero(ch, BITMAP_OFFSET, required);
             Superblock first = initial.withSequence(1);
             writeSlot(ch, ByteBuffer.allocateDirect(SLOT_SIZE_BYTES), 0, first);
+            ActiveExtents none = ActiveExtents.none(1);
+            writeActivitySlot(ch, ByteBuffer.allocateDirect(ActiveExtents.SLOT_BYTES), activityLogOffset(initial.dataSizeBytes()), none);
             ch.force(true);
             if (!existed) {
                 forceDirectory(path);
             }
-            return new MetadataArea(path, ch, lock, first, 0);
+            return new MetadataArea(path, ch, lock, first, 0, none);
         } catch (IOException | RuntimeException e) {
             ch.close();
             if (!existed) {
@@ -124,8 +141,15 @@ public final class MetadataArea implements Closeable {
             Slots slots = readSlots(ch);
             int slot = slots.pick(path);
             Superblock sb = slot == 0 ? slots.a : slots.b;
-            checkSize(path, size, requiredSizeBytes(sb.dataSizeBytes()), sb.dataSizeBytes());
-            return new MetadataArea(path, ch, lock, sb, slot);
+            long required = requiredSizeBytes(sb.dataSizeBytes());
+            if (size < required && size >= activityLogOffset(sb.dataSizeBytes()) && Files.isRegularFile(path)) {
+                // Made by a build without the activity log: its blank slots are added (no record yet).
+                zero(ch, size, required);
+                ch.force(true);
+                size = ch.size();
+            }
+            checkSize(path, size, required, sb.dataSizeBytes());
+            return new MetadataArea(path, ch, lock, sb, slot, readActivity(ch, activityLogOffset(sb.dataSizeBytes())));
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -218,6 +242,33 @@ public final class MetadataArea implements Closeable {
         return pages.length;
     }
 
+    /**
+     * The current activity log record: the extents the last primary on this replica may have had
+     * writes in flight in. Empty if no record was ever written (an area of an older build).
+     */
+    public synchronized Optional<ActiveExtents> activityLog() {
+        return Optional.ofNullable(activity);
+    }
+
+    /**
+     * Makes {@code extents} (its sequence ignored) the current activity log record, as the next
+     * sequence, in the slot that does not hold the current one, and forces it.
+     */
+    public synchronized ActiveExtents writeActivityLog(ActiveExtents extents) throws IOException {
+        ActiveExtents next = extents.withSequence(activity == null ? 1 : activity.sequence() + 1);
+        writeActivitySlot(channel, activityBuffer, activityLogOffset(current.dataSizeBytes()), next);
+        channel.force(false);
+        activity = next;
+        return next;
+    }
+
+    /** Erases both activity log slots: from now on there is no record (a crash as primary means a full resync). */
+    public synchronized void forgetActivityLog() throws IOException {
+        zero(channel, activityLogOffset(current.dataSizeBytes()), requiredSizeBytes(current.dataSizeBytes()));
+        channel.force(false);
+        activity = null;
+    }
+
     @Override
     public synchronized void close() throws IOException {
         channel.close(); // releases the lock too
@@ -277,7 +328,7 @@ public final class MetadataArea implements Closeable {
         if (size < required) {
             throw new MetadataException("metadata area " + path + " is " + size + " bytes; a data area of "
                     + dataSizeBytes + " bytes needs " + required + " (two " + SLOT_SIZE_BYTES
-                    + "-byte superblocks and the bitmap)");
+                    + "-byte superblocks, the bitmap and two " + ActiveExtents.SLOT_BYTES + "-byte activity log slots)");
         }
     }
 
@@ -335,6 +386,33 @@ public final class MetadataArea implements Closeable {
         SuperblockCodec.encode(sb, buf);
         buf.flip();
         writeFully(ch, buf, slotOffset(slot));
+    }
+
+    private static void writeActivitySlot(FileChannel ch, ByteBuffer buf, long logOffset, ActiveExtents r) throws IOException {
+        buf.clear();
+        r.encodeSlot(buf);
+        buf.flip();
+        writeFully(ch, buf, logOffset + (r.sequence() % 2) * ActiveExtents.SLOT_BYTES);
+    }
+
+    /** The valid activity log record with the higher sequence, or null if neither slot holds one. */
+    private static ActiveExtents readActivity(FileChannel ch, long logOffset) throws IOException {
+        ActiveExtents best = null;
+        ByteBuffer buf = ByteBuffer.allocate(ActiveExtents.SLOT_BYTES);
+        for (int slot = 0; slot < 2; slot++) {
+            buf.clear();
+            readFully(ch, buf, logOffset + (long) slot * ActiveExtents.SLOT_BYTES);
+            buf.flip();
+            try {
+                ActiveExtents r = ActiveExtents.decodeSlot(buf);
+                if (best == null || r.sequence() > best.sequence()) {
+                    best = r;
+                }
+            } catch (MetadataException e) {
+                // blank or torn: the other slot, if any, is the record
+            }
+        }
+        return best;
     }
 
     private static void zero(FileChannel ch, long from, long to) throws IOException {

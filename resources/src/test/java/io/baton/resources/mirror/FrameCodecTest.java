@@ -218,7 +218,7 @@ class FrameCodecTest {
         Superblock sb = SuperblockCodecTest.SAMPLE;
         HelloPayload h = HelloPayload.of(sb);
         assertEquals(new HelloPayload("web/disk", "node-2", 1L << 30, 4096, sb.currentGenerationId(),
-                sb.previousGenerationId(), sb.flags()), h);
+                sb.previousGenerationId(), sb.flags(), java.util.Optional.empty()), h);
         Frame f = h.toFrame(12, 0);
         assertEquals(h, HelloPayload.from(decodeWhole(bytes(f))));
 
@@ -227,8 +227,21 @@ class FrameCodecTest {
         assertEquals("HELLO payload of " + cut.length + " bytes is cut off", assertThrows(FrameException.class,
                 () -> HelloPayload.from(new Frame(FrameType.HELLO, 1, 1, cut))).getMessage());
         byte[] longer = java.util.Arrays.copyOf(p, p.length + 2);
-        assertEquals("HELLO payload has 2 unexpected trailing bytes", assertThrows(FrameException.class,
+        assertEquals("activity log in HELLO is cut off", assertThrows(FrameException.class,
                 () -> HelloPayload.from(new Frame(FrameType.HELLO, 1, 1, longer))).getMessage());
+
+        // A replica that crashed as primary sends its activity log; one that did not, never.
+        Superblock crashed = sb.withFlag(Superblock.Flag.WAS_PRIMARY, true).withFlag(Superblock.Flag.CLEAN_SHUTDOWN, false);
+        java.util.Optional<ActiveExtents> log = java.util.Optional.of(new ActiveExtents(7, new int[] {1, 30}));
+        HelloPayload withLog = HelloPayload.ofReplica(crashed, log);
+        assertEquals(java.util.Optional.of(new ActiveExtents(0, new int[] {1, 30})),
+                HelloPayload.from(withLog.toFrame(3, 0)).activityLog(), "the sequence stays home");
+        Superblock clean = crashed.withFlag(Superblock.Flag.CLEAN_SHUTDOWN, true);
+        assertEquals(HelloPayload.of(clean), HelloPayload.ofReplica(clean, log));
+        byte[] logged = withLog.toFrame(3, 0).payload();
+        byte[] logThenMore = java.util.Arrays.copyOf(logged, logged.length + 3);
+        assertEquals("HELLO payload has 3 unexpected trailing bytes", assertThrows(FrameException.class,
+                () -> HelloPayload.from(new Frame(FrameType.HELLO, 1, 1, logThenMore))).getMessage());
         byte[] badId = p.clone();
         badId[0] = 1; // resource id length 256+: over the limit
         assertTrue(assertThrows(FrameException.class, () -> HelloPayload.from(new Frame(FrameType.HELLO, 1, 1, badId)))

@@ -32,10 +32,11 @@ class MetadataAreaTest {
 
     @Test
     void requiredSizeIsTwoSlotsPlusWholeBitmapPages() {
-        assertEquals(8192 + 4096, MetadataArea.requiredSizeBytes(4096));
-        assertEquals(8192 + 4096, MetadataArea.requiredSizeBytes(32768L * 4096));
-        assertEquals(8192 + 8192, MetadataArea.requiredSizeBytes(32769L * 4096));
-        assertEquals(8192 + 8 * 4096, MetadataArea.requiredSizeBytes(DATA_BYTES));
+        // two superblock slots, the bitmap pages, two activity log slots
+        assertEquals(8192 + 4096 + 8192, MetadataArea.requiredSizeBytes(4096));
+        assertEquals(8192 + 4096 + 8192, MetadataArea.requiredSizeBytes(32768L * 4096));
+        assertEquals(8192 + 8192 + 8192, MetadataArea.requiredSizeBytes(32769L * 4096));
+        assertEquals(8192 + 8 * 4096 + 8192, MetadataArea.requiredSizeBytes(DATA_BYTES));
     }
 
     @Test
@@ -163,8 +164,8 @@ class MetadataAreaTest {
         Path p = dir.resolve("small");
         Files.write(p, new byte[8192]);
         MetadataException e = assertThrows(MetadataException.class, () -> MetadataArea.create(p, FIRST));
-        assertEquals("metadata area " + p + " is 8192 bytes; a data area of 1073741824 bytes needs 40960"
-                + " (two 4096-byte superblocks and the bitmap)", e.getMessage());
+        assertEquals("metadata area " + p + " is 8192 bytes; a data area of 1073741824 bytes needs 49152"
+                + " (two 4096-byte superblocks, the bitmap and two 4096-byte activity log slots)", e.getMessage());
         assertEquals(8192, Files.size(p), "never resized");
 
         Path q = dir.resolve("truncated");
@@ -173,7 +174,7 @@ class MetadataAreaTest {
             ch.truncate(20000);
         }
         e = assertThrows(MetadataException.class, () -> MetadataArea.open(q));
-        assertTrue(e.getMessage().contains("is 20000 bytes; a data area of 1073741824 bytes needs 40960"), e.getMessage());
+        assertTrue(e.getMessage().contains("is 20000 bytes; a data area of 1073741824 bytes needs 49152"), e.getMessage());
 
         Path tiny = dir.resolve("tiny");
         Files.write(tiny, new byte[100]);
@@ -316,6 +317,47 @@ class MetadataAreaTest {
     private static Superblock openCurrent(Path p) throws IOException {
         try (MetadataArea area = MetadataArea.open(p)) {
             return area.current();
+        }
+    }
+
+    @Test
+    void theActivityLogAlternatesSlotsAndTheNewestValidRecordWins() throws Exception {
+        Path p = dir.resolve("al");
+        try (MetadataArea area = MetadataArea.create(p, FIRST)) {
+            assertEquals(ActiveExtents.none(1), area.activityLog().orElseThrow(), "a new area has an empty record");
+            area.writeActivityLog(new ActiveExtents(0, new int[] {3, 7}));
+            area.writeActivityLog(new ActiveExtents(0, new int[] {7, 200}));
+        }
+        try (MetadataArea area = MetadataArea.open(p)) {
+            assertEquals(new ActiveExtents(3, new int[] {7, 200}), area.activityLog().orElseThrow());
+        }
+        // A write of record 4 torn in the middle (slot 0): record 3 in slot 1 stays the record.
+        long logOffset = MetadataArea.requiredSizeBytes(DATA_BYTES) - 2 * ActiveExtents.SLOT_BYTES;
+        ByteBuffer torn = ByteBuffer.allocate(ActiveExtents.SLOT_BYTES);
+        new ActiveExtents(4, new int[] {1, 2, 3}).encodeSlot(torn);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(torn.array(), 0, 2000), logOffset);
+        }
+        try (MetadataArea area = MetadataArea.open(p)) {
+            assertEquals(new ActiveExtents(3, new int[] {7, 200}), area.activityLog().orElseThrow());
+        }
+    }
+
+    @Test
+    void anAreaOfABuildWithoutTheActivityLogGetsItsBlankSlotsAndNoRecord() throws Exception {
+        Path p = dir.resolve("old");
+        MetadataArea.create(p, FIRST).close();
+        long old = MetadataArea.requiredSizeBytes(DATA_BYTES) - 2 * ActiveExtents.SLOT_BYTES;
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.truncate(old);
+        }
+        try (MetadataArea area = MetadataArea.open(p)) {
+            assertTrue(area.activityLog().isEmpty(), "no record: a crash as primary is resynced in full");
+            assertEquals(MetadataArea.requiredSizeBytes(DATA_BYTES), Files.size(p));
+            area.writeActivityLog(new ActiveExtents(0, new int[] {5}));
+        }
+        try (MetadataArea area = MetadataArea.open(p)) {
+            assertEquals(new ActiveExtents(1, new int[] {5}), area.activityLog().orElseThrow());
         }
     }
 }

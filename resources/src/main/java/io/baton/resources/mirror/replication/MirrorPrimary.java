@@ -1,5 +1,7 @@
 package io.baton.resources.mirror.replication;
 
+import io.baton.resources.mirror.ActiveExtents;
+import io.baton.resources.mirror.ActivityLog;
 import io.baton.resources.mirror.BlockStore;
 import io.baton.resources.mirror.DirtyBitmap;
 import io.baton.resources.mirror.Extent;
@@ -53,6 +55,10 @@ import org.slf4j.LoggerFactory;
  *       link drops they go into the bitmap (the peer may have lost them in a crash).</li>
  *   <li>One lock ({@code io}) serializes a write's local-write-and-send with a resync chunk's
  *       read-and-send, so the peer applies them in the order the primary did.</li>
+ *   <li>The activity log: before a write enters a 4 MiB extent that the durable record lacks, a
+ *       new record is made durable ({@link ActivityLog}). So after a crash of this node, every block
+ *       where the replicas may differ, other than in the bitmap, lies in the record's extents, and a
+ *       resync copies those instead of the whole disk, whichever replica becomes the source.</li>
  * </ul>
  *
  * <p>Threads: {@link #write}, {@link #flush}, {@link #read} from the FUSE threads, several writes in
@@ -89,6 +95,7 @@ public final class MirrorPrimary implements BlockStore {
 
     // Guarded by io.
     private DirtyBitmap bitmap;
+    private ActivityLog activity;
     /** Mirrors {@link Flag#PEER_TRACKED}; volatile only for {@link #status}. */
     private volatile boolean peerTracked;
     /** We asked to commit UpToDate(peer) and have not committed a lower state since. */
@@ -107,6 +114,7 @@ public final class MirrorPrimary implements BlockStore {
     private volatile long resyncPassDirtyLeft;
     private volatile long dirtyBlocks;
     private volatile long resyncBytesSent;
+    private volatile long activityRecords;
     private volatile String lastError;
 
     private EventLoopGroup group;
@@ -156,8 +164,9 @@ public final class MirrorPrimary implements BlockStore {
 
     /**
      * Takes ownership of the local replica (WAS_PRIMARY, not CLEAN_SHUTDOWN, our epoch) and starts
-     * reaching the peer in the background. If we crashed as primary, or the peer is committed not
-     * UpToDate while we do not track it, everything is marked for a full resync first.
+     * reaching the peer in the background. If we crashed as primary, the extents of our activity log
+     * go into the bitmap (with no record, from a build without one: everything); if the peer is
+     * committed not UpToDate while we do not track it, everything is marked for a full resync.
      *
      * @throws IOException if the local replica has seen a higher epoch (we are deposed) or metadata I/O fails
      */
@@ -173,16 +182,29 @@ public final class MirrorPrimary implements BlockStore {
             bitmap = area.loadBitmap();
             peerTracked = sb.has(Flag.PEER_TRACKED);
             ReplicaState committed = port.committed(peerNode);
-            boolean full = crashedAsPrimary || (committed != ReplicaState.UP_TO_DATE && !peerTracked);
+            Optional<ActiveExtents> inFlight = crashedAsPrimary ? area.activityLog() : Optional.empty();
+            boolean full = (crashedAsPrimary && inFlight.isEmpty()) || (committed != ReplicaState.UP_TO_DATE && !peerTracked);
             if (full) {
-                // No bitmap describes what a crashed primary had in flight, or what an untracked peer lacks.
+                // No record says what a crashed primary had in flight; no bitmap what an untracked peer lacks.
                 bitmap.markAll();
                 area.persistBitmap(bitmap);
                 log.info("mirror {}: {}; the peer {} needs a full resync", resourceId,
-                        crashedAsPrimary ? "this node crashed as primary" : "peer is committed " + committed
-                                + " and not tracked", peerNode);
+                        crashedAsPrimary ? "this node crashed as primary, with no activity log" : "peer is committed "
+                                + committed + " and not tracked", peerNode);
+            } else if (crashedAsPrimary) {
+                inFlight.get().markIn(bitmap);
+                area.persistBitmap(bitmap);
+                log.info("mirror {}: this node crashed as primary; the peer {} gets the {} extents of its activity log"
+                        + " ({} MiB) besides what the bitmap held", resourceId, peerNode, inFlight.get().count(),
+                        inFlight.get().bytes() >> 20);
             }
-            boolean rotate = full && !peerTracked;
+            // The old record is in the bitmap now: this primary starts an empty one (before WAS_PRIMARY).
+            if (settings.activityLog()) {
+                activity = new ActivityLog(area.writeActivityLog(ActiveExtents.none(0)));
+            } else {
+                area.forgetActivityLog();
+            }
+            boolean rotate = (full || crashedAsPrimary) && !peerTracked;
             area.update(s -> {
                 Superblock n = s.highestEpochSeen() >= epoch ? s : s.withHighestEpochSeen(epoch);
                 if (n.currentGenerationId() == 0) {
@@ -248,6 +270,7 @@ public final class MirrorPrimary implements BlockStore {
         io.lock();
         try {
             checkOpen();
+            recordActivity(offsetBytes, length);
             l = link;
             if (forwarding && l != null && length <= FrameCodec.MAX_DATA_BYTES) {
                 // The frame leaves first and the local write happens while it travels, so that the
@@ -309,6 +332,29 @@ public final class MirrorPrimary implements BlockStore {
         }
     }
 
+    /**
+     * Makes sure the activity log's durable record holds the write's extents before the write goes
+     * anywhere, flushing first when too many extents were written since the last flush. io held.
+     */
+    private void recordActivity(long offsetBytes, long length) throws IOException {
+        while (activity != null) {
+            switch (activity.before(offsetBytes, length)) {
+                case WRITE:
+                    return;
+                case RECORD:
+                    area.writeActivityLog(activity.pending());
+                    activity.recorded(offsetBytes, length);
+                    activityRecords++;
+                    return;
+                case FLUSH_FIRST:
+                    flush();
+                    break;
+                default:
+                    throw new IllegalStateException();
+            }
+        }
+    }
+
     private void writeLocal(long offsetBytes, ByteBuffer local) throws IOException {
         for (long pos = offsetBytes; local.hasRemaining(); ) {
             pos += data.write(local, pos);
@@ -334,6 +380,10 @@ public final class MirrorPrimary implements BlockStore {
                     checkOpen();
                     lostLink(l, e.getMessage());
                 }
+            }
+            // Every earlier write is durable on both replicas now, or in the persisted bitmap.
+            if (activity != null) {
+                activity.flushed();
             }
         } finally {
             io.unlock();
@@ -408,7 +458,7 @@ public final class MirrorPrimary implements BlockStore {
                 : (int) Math.max(0, Math.min(100, (passBytes - resyncPassDirtyLeft) * 100 / passBytes));
         return new MirrorStatus(peerNode, connected, connected && forwarding && !peerTracked,
                 peerCommitted(), syncing, progress, dirtyBlocks * DirtyBitmap.BLOCK_SIZE_BYTES,
-                resyncBytesSent, fenced, lastError);
+                resyncBytesSent, fenced, lastError, activityRecords);
     }
 
     // ---- write path (io held) ----
@@ -632,7 +682,9 @@ public final class MirrorPrimary implements BlockStore {
 
     /** One connection's life: in sync at once, or resync then in sync; returns when the link closes. */
     private void session(PeerLink l, HelloPayload theirs) throws IOException {
-        boolean crashedPeer = theirs.has(Flag.WAS_PRIMARY) && !theirs.has(Flag.CLEAN_SHUTDOWN);
+        // A peer that crashed as primary may hold writes no bitmap describes; its activity log says where.
+        boolean crashedPeer = theirs.crashedAsPrimary();
+        boolean peerInFlightKnown = crashedPeer && theirs.activityLog().isPresent();
         ResyncKind kind;
         io.lock();
         try {
@@ -644,11 +696,17 @@ public final class MirrorPrimary implements BlockStore {
                     startForwarding(l);
                     log.info("mirror {}: peer {} connected and in sync", resourceId, peerNode);
                     kind = null;
+                } else if (peerInFlightKnown && theirs.currentGenerationId() == sb.currentGenerationId()
+                        && unflushedWrites.isEmpty()) {
+                    kind = trackPeerInFlight(theirs.activityLog().get());
                 } else {
                     kind = demoteAndTrackAll();
                 }
             } else {
-                kind = decideKind(theirs, crashedPeer);
+                if (peerInFlightKnown) {
+                    markPeerInFlight(theirs.activityLog().get());
+                }
+                kind = decideKind(theirs, crashedPeer && !peerInFlightKnown);
             }
             publish();
         } finally {
@@ -664,6 +722,25 @@ public final class MirrorPrimary implements BlockStore {
         CompletableFuture.anyOf(l.closedFuture(), stop).join();
     }
 
+    /**
+     * The peer has our data but crashed as primary (we took over and wrote nothing since): it differs
+     * from us at most in its activity log's extents, which are copied. io held.
+     */
+    private ResyncKind trackPeerInFlight(ActiveExtents inFlight) throws IOException {
+        ensurePeerNotUpToDate(ReplicaState.INCONSISTENT);
+        markPeerInFlight(inFlight);
+        area.update(s -> s.withNewGeneration(newGenerationId()).withFlag(Flag.PEER_TRACKED, true));
+        peerTracked = true;
+        return ResyncKind.DIFFERENTIAL;
+    }
+
+    private void markPeerInFlight(ActiveExtents inFlight) throws IOException {
+        inFlight.markIn(bitmap);
+        area.persistBitmap(bitmap);
+        log.info("mirror {}: peer {} crashed as primary; its activity log's {} extents ({} MiB) are copied besides"
+                + " our bitmap", resourceId, peerNode, inFlight.count(), inFlight.bytes() >> 20);
+    }
+
     /** We thought the peer held our data; it does not (another lineage, or it crashed as primary). io held. */
     private ResyncKind demoteAndTrackAll() throws IOException {
         ensurePeerNotUpToDate(ReplicaState.INCONSISTENT);
@@ -676,13 +753,13 @@ public final class MirrorPrimary implements BlockStore {
 
     /**
      * Differential when our bitmap is relative to the peer's generation (our previous one, or our current
-     * one after an RS_END whose completion we did not record) and the peer did not crash as primary
-     * (its in-flight writes are in no bitmap); else full. io held.
+     * one after an RS_END whose completion we did not record) and the peer's in-flight writes, if it
+     * crashed as primary, are known (its activity log, already in our bitmap); else full. io held.
      */
-    private ResyncKind decideKind(HelloPayload theirs, boolean crashedPeer) throws IOException {
+    private ResyncKind decideKind(HelloPayload theirs, boolean peerInFlightUnknown) throws IOException {
         Superblock sb = area.current();
         long g = theirs.currentGenerationId();
-        if (!crashedPeer && g != 0 && (g == sb.previousGenerationId() || g == sb.currentGenerationId())) {
+        if (!peerInFlightUnknown && g != 0 && (g == sb.previousGenerationId() || g == sb.currentGenerationId())) {
             return ResyncKind.DIFFERENTIAL;
         }
         bitmap.markAll();

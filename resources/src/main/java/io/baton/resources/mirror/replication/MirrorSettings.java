@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param maxUnflushedWrites     acknowledged writes kept for re-marking if the link drops before a
  *                               FLUSH_ACK; past this many the primary sends a FLUSH itself
  * @param tls                    mutual TLS on the link to the peer; null: plain TCP
+ * @param activityLog            keep the activity log (the default); off only to measure what it
+ *                               costs: the record is then erased, and a crash as primary means a full resync
  */
 public record MirrorSettings(
         Duration peerAckTimeout,
@@ -26,12 +28,13 @@ public record MirrorSettings(
         int resyncChunkBytes,
         long resyncFlushEveryBytes,
         int maxUnflushedWrites,
-        MirrorTls tls) {
+        MirrorTls tls,
+        boolean activityLog) {
 
     public MirrorSettings(Duration peerAckTimeout, Duration reconnectInterval, long resyncRateBytesPerSecond,
                           int resyncChunkBytes, long resyncFlushEveryBytes, int maxUnflushedWrites) {
         this(peerAckTimeout, reconnectInterval, resyncRateBytesPerSecond, resyncChunkBytes, resyncFlushEveryBytes,
-                maxUnflushedWrites, null);
+                maxUnflushedWrites, null, true);
     }
 
     public MirrorSettings {
@@ -64,16 +67,21 @@ public record MirrorSettings(
 
     public MirrorSettings withResyncRate(long bytesPerSecond, int chunkBytes, long flushEveryBytes) {
         return new MirrorSettings(peerAckTimeout, reconnectInterval, bytesPerSecond, chunkBytes, flushEveryBytes,
-                maxUnflushedWrites, tls);
+                maxUnflushedWrites, tls, activityLog);
     }
 
     public MirrorSettings withPeerAckTimeout(Duration timeout) {
         return new MirrorSettings(timeout, reconnectInterval, resyncRateBytesPerSecond, resyncChunkBytes,
-                resyncFlushEveryBytes, maxUnflushedWrites, tls);
+                resyncFlushEveryBytes, maxUnflushedWrites, tls, activityLog);
     }
 
     public MirrorSettings withTls(MirrorTls mirrorTls) {
         return new MirrorSettings(peerAckTimeout, reconnectInterval, resyncRateBytesPerSecond, resyncChunkBytes,
-                resyncFlushEveryBytes, maxUnflushedWrites, mirrorTls);
+                resyncFlushEveryBytes, maxUnflushedWrites, mirrorTls, activityLog);
+    }
+
+    public MirrorSettings withActivityLog(boolean on) {
+        return new MirrorSettings(peerAckTimeout, reconnectInterval, resyncRateBytesPerSecond, resyncChunkBytes,
+                resyncFlushEveryBytes, maxUnflushedWrites, tls, on);
     }
 }

@@ -15,6 +15,8 @@ import io.baton.resources.mirror.ReplicaStatePort.ReplicaState;
  * @param resyncBytesSent  RS_DATA bytes sent since this primary started
  * @param fenced           this primary was fenced; every write fails
  * @param lastError        the last problem with the peer, or null
+ * @param activityRecords  activity log records written since this primary started (each one
+ *                         metadata write and fdatasync, paid when writes enter a new extent)
  */
 public record MirrorStatus(
         String peerNode,
@@ -26,4 +28,5 @@ public record MirrorStatus(
         long bytesBehind,
         long resyncBytesSent,
         boolean fenced,
-        String lastError) {}
+        String lastError,
+        long activityRecords) {}

@@ -221,7 +221,9 @@ public final class ReplicaTarget implements Closeable {
             active.close();
         }
         active = ch;
-        ch.writeAndFlush(HelloPayload.of(area.current()).toFrame(guard.highestEpochSeen(), frame.seq()));
+        // Crashed as primary: the activity log tells the new primary where we may differ from it.
+        ch.writeAndFlush(HelloPayload.ofReplica(area.current(), area.activityLog())
+                .toFrame(guard.highestEpochSeen(), frame.seq()));
     }
 
     /** WRITE and RS_DATA reach a target only as {@link InboundData} ({@link FrameDecoder} makes them). */

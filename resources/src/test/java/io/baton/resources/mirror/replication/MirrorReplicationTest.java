@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.resources.mirror.ActiveExtents;
 import io.baton.resources.mirror.DirtyBitmap;
+import io.baton.resources.mirror.MetadataArea;
 import io.baton.resources.mirror.ReplicaStatePort.ReplicaState;
 import io.baton.resources.mirror.Superblock.Flag;
 import java.io.IOException;
@@ -388,4 +390,115 @@ class MirrorReplicationTest {
         assertEquals(0, b.area.current().highestEpochSeen(), "a refused HELLO does not raise the epoch");
     }
 
+
+    // ---- the activity log: a primary that crashed resyncs its hot extents, not the disk ----
+
+    private static final long EXTENT = ActiveExtents.EXTENT_BYTES;
+    /** 16 extents of 4 MiB. */
+    private static final long BIG = 16 * EXTENT;
+
+    /** A primary crash: no flush, no clean shutdown recorded; the files stay as the crash left them. */
+    private static void crash(MirrorPrimary p) {
+        p.fence();
+    }
+
+    /** What a write that reached this replica's disk but never its peer leaves: different bytes at {@code offset}. */
+    private void writeOnlyHere(Replica r, long offset) throws IOException {
+        r.data.write(ByteBuffer.wrap(randomBlock(1)), offset);
+    }
+
+    @Test
+    void aPrimaryThatCrashedResyncsOnlyTheExtentsOfItsActivityLog() throws Exception {
+        Replica a = keep(Replica.create(dir, RES, "a", BIG, GEN));
+        Replica b = keep(Replica.create(dir, RES, "b", BIG, GEN));
+        Replica.Standby standby = b.new Standby("b", 0);
+        int peerPort = standby.address().getPort();
+        InMemoryReplicaStatePort port = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
+        MirrorPrimary p = primary(a, standby.address(), 3, port, fast());
+        awaitInSync(p);
+        p.write(2 * EXTENT, ByteBuffer.wrap(randomBlock(4)));
+        p.flush();
+        p.write(9 * EXTENT + 8192, ByteBuffer.wrap(randomBlock(2)));
+        assertArrayEquals(new int[] {2, 9}, a.area.activityLog().orElseThrow().extents());
+        writeOnlyHere(a, 9 * EXTENT + 40960);                 // in flight when the node died
+        crash(p);
+        standby.close();
+
+        Replica.Standby again = keep(b.new Standby("b", peerPort));
+        MirrorPrimary back = primary(a, again.address(), 4, port, fast());
+        awaitInSync(back);
+        assertEquals(2 * EXTENT, back.status().resyncBytesSent(), "two extents, not the " + BIG + "-byte disk");
+        assertEquals(List.of("b=INCONSISTENT", "b=UP_TO_DATE"), port.commits, "never UpToDate before the copy ended");
+        back.flush();
+        assertArrayEquals(a.bytes(), b.bytes());
+    }
+
+    @Test
+    void aCrashedPrimaryReturningAsStandbyGetsItsActivityLogsExtentsFromTheNewPrimary() throws Exception {
+        Replica a = keep(Replica.create(dir, RES, "a", BIG, GEN));
+        Replica b = keep(Replica.create(dir, RES, "b", BIG, GEN));
+        Replica.Standby bStandby = b.new Standby("b", 0);
+        InMemoryReplicaStatePort portA = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
+        MirrorPrimary pa = primary(a, bStandby.address(), 3, portA, fast());
+        awaitInSync(pa);
+        pa.write(3 * EXTENT, ByteBuffer.wrap(randomBlock(1)));
+        pa.write(7 * EXTENT, ByteBuffer.wrap(randomBlock(1)));
+        writeOnlyHere(a, 7 * EXTENT + 4096);                  // reached a's disk, never b
+        crash(pa);
+        bStandby.close();
+
+        // b takes over at epoch 4 and writes while a is away: a is Outdated, b tracks it.
+        Replica.Standby aStandby = a.new Standby("a", 0);
+        int aPort = aStandby.address().getPort();
+        aStandby.close();
+        InMemoryReplicaStatePort portB = new InMemoryReplicaStatePort("a", ReplicaState.UP_TO_DATE);
+        MirrorPrimary pb = new MirrorPrimary(RES, "b", "a", new InetSocketAddress("127.0.0.1", aPort), b.data, b.area, 4,
+                portB, fast(), System::nanoTime);
+        pb.start();
+        open.add(() -> {
+            pb.fence();
+            pb.close();
+        });
+        pb.write(12 * EXTENT, ByteBuffer.wrap(randomBlock(2)));
+        assertEquals(List.of("a=OUTDATED"), portB.commits);
+
+        Replica.Standby aBack = keep(a.new Standby("a", aPort));
+        awaitInSync(pb);
+        assertEquals(2 * 4096 + 2 * EXTENT, pb.status().resyncBytesSent(),
+                "b's two blocks and a's two active extents, not the " + BIG + "-byte disk");
+        assertEquals(List.of("a=OUTDATED", "a=INCONSISTENT", "a=UP_TO_DATE"), portB.commits);
+        assertFalse(a.area.current().has(Flag.WAS_PRIMARY), "a's record no longer counts");
+        pb.flush();
+        assertArrayEquals(b.bytes(), a.bytes(), "a's stray write is gone, b's writes are there");
+        aBack.close();
+    }
+
+    @Test
+    void aCrashedPrimaryWithoutAnActivityLogRecordGetsAFullResync() throws Exception {
+        Replica a = keep(Replica.create(dir, RES, "a", BIG, GEN));
+        Replica b = keep(Replica.create(dir, RES, "b", BIG, GEN));
+        Replica.Standby standby = b.new Standby("b", 0);
+        int peerPort = standby.address().getPort();
+        InMemoryReplicaStatePort port = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
+        MirrorPrimary p = primary(a, standby.address(), 3, port, fast());
+        awaitInSync(p);
+        p.write(5 * EXTENT, ByteBuffer.wrap(randomBlock(1)));
+        crash(p);
+        standby.close();
+        // As an area of a build without the activity log: its slots are blank.
+        a.area.close();
+        long slots = MetadataArea.requiredSizeBytes(BIG) - 2 * ActiveExtents.SLOT_BYTES;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(a.metaPath,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(slots);
+        }
+        a.area = MetadataArea.open(a.metaPath);
+
+        Replica.Standby again = keep(b.new Standby("b", peerPort));
+        MirrorPrimary back = primary(a, again.address(), 4, port, fast());
+        awaitInSync(back);
+        assertEquals(BIG, back.status().resyncBytesSent(), "nothing says where the writes were: everything");
+        back.flush();
+        assertArrayEquals(a.bytes(), b.bytes());
+    }
 }
