@@ -20,7 +20,7 @@ import java.util.Set;
  * @param previousGenerationId the generation before the current one, 0 if none
  * @param flags                see {@link Flag}
  * @param highestEpochSeen     the highest grant epoch this replica has accepted traffic from (S4)
- * @param resyncCursorBlock    progress of the resync in progress, see {@link ResyncPlan}; 0 when none
+ * @param resyncCursorBlock    reserved, 0: a resync's progress is the persisted bitmap, not a cursor (docs/mirror.md)
  * @param sequence             write counter; of the two slots the valid one with the higher wins
  */
 public record Superblock(
@@ -41,7 +41,7 @@ public record Superblock(
         CLEAN_SHUTDOWN(1),
         /** The node was the primary when this superblock was written. */
         WAS_PRIMARY(2),
-        /** A resync into this replica, or out of it, was under way; the cursor tells how far. */
+        /** A resync into this replica was under way: it is not promotable until the resync ends. */
         RESYNC_IN_PROGRESS(4),
         /**
          * On a primary: the bitmap holds every block written since the peer was last in sync, when the

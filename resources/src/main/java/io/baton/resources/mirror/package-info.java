@@ -19,8 +19,10 @@
  *       <td>typed payloads</td></tr>
  *   <tr><td>{@link io.baton.resources.mirror.EpochGuard}</td>
  *       <td>refuses frames below the highest epoch seen, persisting a higher one first (S4)</td></tr>
- *   <tr><td>{@link io.baton.resources.mirror.ResyncKind}, {@link io.baton.resources.mirror.ResyncPlan}</td>
- *       <td>full or differential; what to copy, in ascending chunks, resumable from a cursor</td></tr>
+ *   <tr><td>{@link io.baton.resources.mirror.ResyncKind}</td>
+ *       <td>full or differential, from the generation ids</td></tr>
+ *   <tr><td>{@link io.baton.resources.mirror.ActiveExtents}, {@link io.baton.resources.mirror.ActivityLog}</td>
+ *       <td>the activity log: the extents a primary may have writes in flight in, and when to record them</td></tr>
  *   <tr><td>{@link io.baton.resources.mirror.RateLimiter}</td>
  *       <td>resync bandwidth, on an injected clock, returning waits instead of sleeping</td></tr>
  * </table>
@@ -33,8 +35,9 @@
  *       ({@link io.baton.resources.mirror.EpochGuard#admit}).</li>
  *   <li>Superblock changes go through {@link io.baton.resources.mirror.MetadataArea#update}, from the
  *       current state, never from a stale copy.</li>
- *   <li>Resync progress (the cursor, cleared source bits) is recorded only for data durable on the
- *       target; see {@link io.baton.resources.mirror.ResyncPlan}.</li>
+ *   <li>Resync progress (cleared source bits) is recorded only for data durable on the target: the
+ *       persisted bitmap is the progress, and a resync interrupted by either node resumes from it.</li>
+ *   <li>An activity log record holding a write's extent is durable before the write leaves.</li>
  * </ul>
  */
 package io.baton.resources.mirror;

@@ -391,6 +391,37 @@ class MirrorReplicationTest {
     }
 
 
+    @Test
+    void aResyncResumesAfterThePrimaryRestartsCleanlyOrCrashes() throws Exception {
+        Replica a = keep(Replica.create(dir, RES, "a", SIZE, GEN));
+        byte[] content = new byte[(int) SIZE];
+        rnd.nextBytes(content);
+        a.data.write(ByteBuffer.wrap(content), 0);
+        Replica b = keep(Replica.create(dir, RES, "b", SIZE, 0));
+        Replica.Standby standby = keep(b.new Standby("b", 0));
+        InMemoryReplicaStatePort port = new InMemoryReplicaStatePort("b", ReplicaState.INCONSISTENT);
+        MirrorSettings slow = fast().withResyncRate(4L << 20, 64 << 10, 128 << 10);
+
+        MirrorPrimary first = primary(a, standby.address(), 1, port, slow);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> first.status().resyncBytesSent() >= SIZE / 3);
+        first.close();                                   // a clean stop mid-resync
+        long sent = first.status().resyncBytesSent();
+
+        MirrorPrimary second = primary(a, standby.address(), 2, port, slow);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+                .until(() -> second.status().resyncBytesSent() >= SIZE / 3);
+        crash(second);                                   // then a crash mid-resync
+        sent += second.status().resyncBytesSent();
+
+        MirrorPrimary third = primary(a, standby.address(), 3, port, fast());
+        awaitInSync(third);
+        sent += third.status().resyncBytesSent();
+        assertTrue(sent < SIZE + SIZE / 4, "resumed twice, not restarted: " + sent + " bytes for a " + SIZE + "-byte disk");
+        assertEquals(ReplicaState.UP_TO_DATE, port.committed("b"));
+        third.flush();
+        assertArrayEquals(a.bytes(), b.bytes());
+    }
+
     // ---- the activity log: a primary that crashed resyncs its hot extents, not the disk ----
 
     private static final long EXTENT = ActiveExtents.EXTENT_BYTES;
