@@ -58,9 +58,11 @@ final class LabEnv implements AutoCloseable {
      * @param monitor   the nginx exec resource's {@code monitor} (a YAML flow mapping), or null for none
      * @param restart   its {@code restart} (a YAML flow mapping), or null for none (the default applies)
      * @param groupKeys further keys of group {@code web} ({@code probe_wait}, {@code on_failure}, ...), in order
+     * @param mirrorBytes a mirror disk of this size (ext4) in the group, with a writer of numbered fsynced
+     *                  records on it as part of the application ({@link #checkRecords}); 0 for none
      */
-    record Options(String monitor, String restart, Map<String, String> groupKeys) {
-        static final Options BASE = new Options(null, null, Map.of());
+    record Options(String monitor, String restart, Map<String, String> groupKeys, long mirrorBytes) {
+        static final Options BASE = new Options(null, null, Map.of(), 0);
         /** The monitor scenarios' check of nginx: GET / on port 80 of the server's own address. */
         static final String HTTP_MONITOR = "{type: http, port: 80, path: /, interval: 1s, timeout: 500ms, failures: 2}";
         static final String RESTART = "{max: 1, within: 10m}";
@@ -69,17 +71,22 @@ final class LabEnv implements AutoCloseable {
 
         /** nginx monitored by {@link #HTTP_MONITOR} with {@link #RESTART}; the group keys at their defaults. */
         static Options monitored() {
-            return new Options(HTTP_MONITOR, RESTART, Map.of());
+            return new Options(HTTP_MONITOR, RESTART, Map.of(), 0);
         }
 
         Options withRestart(String r) {
-            return new Options(monitor, r, groupKeys);
+            return new Options(monitor, r, groupKeys, mirrorBytes);
         }
 
         Options withGroupKey(String key, String value) {
             Map<String, String> keys = new LinkedHashMap<>(groupKeys);
             keys.put(key, value);
-            return new Options(monitor, restart, keys);
+            return new Options(monitor, restart, keys, mirrorBytes);
+        }
+
+        /** The base lab with a mirror disk of {@code bytes} and the record writer on it. */
+        static Options mirrored(long bytes) {
+            return new Options(null, null, Map.of(), bytes);
         }
 
         /** Whether the observer reports the group's policy state and the events (anything beyond BASE). */
@@ -97,6 +104,9 @@ final class LabEnv implements AutoCloseable {
                 b.append(b.length() == 0 ? "" : " ").append("restart=").append(restart.replace(" ", ""));
             }
             groupKeys.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
+            if (mirrorBytes > 0) {
+                b.append(b.length() == 0 ? "" : " ").append("mirror_disk=").append(mirrorBytes >> 20).append("MiB");
+            }
             return b.length() == 0 ? "base" : b.toString();
         }
     }
@@ -291,13 +301,31 @@ final class LabEnv implements AutoCloseable {
                 .append("  lease: ").append(LEASE.toMillis()).append("ms\n")
                 .append(tlsYaml())
                 .append("nodes:\n");
+        boolean mirror = options.mirrorBytes() > 0;
         for (Host h : List.of(Host.SERVER1, Host.SERVER2, Host.WITNESS)) {
             yaml.append("  - {id: ").append(h.id).append(", role: ").append(h == Host.WITNESS ? "witness" : "data")
                     .append(", zone: ").append(h.zone).append(", raft: ").append(h.ip()).append(":7400, admin: ")
-                    .append(h.ip()).append(":7401}\n");
+                    .append(h.ip()).append(":7401");
+            if (mirror && h != Host.WITNESS) {
+                yaml.append(", mirror: ").append(h.ip()).append(":7402");
+            }
+            yaml.append("}\n");
         }
-        yaml.append("groups:\n  - name: ").append(GROUP).append("\n    nodes: [server1, server2]\n    resources:\n")
-                .append("      - {type: exec, name: nginx, start: ").append(start).append(", stop: ").append(stop)
+        yaml.append("groups:\n  - name: ").append(GROUP).append("\n    nodes: [server1, server2]\n    resources:\n");
+        if (mirror) {
+            for (Host h : List.of(Host.SERVER1, Host.SERVER2)) {
+                Files.createDirectories(mountPoint(h.id));
+                Files.createDirectories(dir.resolve("replicas").resolve(h.id));
+            }
+            Files.createDirectories(dir.resolve("acks"));
+            yaml.append("      - {type: mirror_disk, name: md, data: '").append(dir).append("/replicas/${node}/md.img'")
+                    .append(", metadata: '").append(dir).append("/replicas/${node}/md.meta', size: ")
+                    .append(options.mirrorBytes()).append("B, mount: '").append(dir).append("/mnt/${node}'")
+                    .append(", resync_rate: 8MiB/s}\n")
+                    .append("      - {type: exec, name: records, start: ").append(recordWriterScripts()[0])
+                    .append(", stop: ").append(recordWriterScripts()[1]).append(", timeout: 10s}\n");
+        }
+        yaml.append("      - {type: exec, name: nginx, start: ").append(start).append(", stop: ").append(stop)
                 .append(", timeout: 10s");
         if (options.monitor() != null) {
             yaml.append(", monitor: ").append(options.monitor());
@@ -336,6 +364,95 @@ final class LabEnv implements AutoCloseable {
                 "    server server1 " + Host.SERVER1.ip() + ":80",
                 "    server server2 " + Host.SERVER2.ip() + ":80",
                 ""));
+    }
+
+    /**
+     * The application's writer on the mirror disk (S2's witness): each activation appends numbered lines
+     * {@code "N EPOCH NODE"} to {@code records-EPOCH-NODE-NANOS} on the mount, fsyncs each ({@code sync
+     * FILE}), and only then appends N to the file of that name in {@code acks/} of the lab directory, outside any node:
+     * every number there was acknowledged to the writer and must be on the disk of whoever owns the group
+     * later. It runs until stopped or until a write or fsync fails (its node died or was fenced), about 20
+     * records a second (two process starts per record: a tighter loop would load this 2-core machine).
+     */
+    private Path[] recordWriterScripts() throws IOException {
+        String base = dir.toString();
+        Path start = script("records-start.sh", String.join("\n",
+                "m=" + base + "/mnt/$BATON_NODE; f=records-$BATON_EPOCH-$BATON_NODE-$(date +%s%N); pidf=" + base + "/acks/writer-$BATON_NODE.pid",
+                "if [ -s \"$pidf\" ] && kill -0 \"$(cat \"$pidf\")\" 2>/dev/null; then exit 0; fi",
+                "setsid sh -c '",
+                "  i=0",
+                "  while :; do",
+                "    printf \"%d %s %s\\n\" $i \"$BATON_EPOCH\" \"$BATON_NODE\" >> \"$1/$2\" || exit 1",
+                "    sync \"$1/$2\" || exit 1",
+                "    echo $i >> \"$3/$2\"",
+                "    i=$((i+1))",
+                "    sleep 0.05",
+                "  done' writer \"$m\" \"$f\" " + base + "/acks < /dev/null > /dev/null 2>&1 &",
+                "echo $! > \"$pidf\"",
+                "exit 0", ""));
+        Path stop = script("records-stop.sh", String.join("\n",
+                "pidf=" + base + "/acks/writer-$BATON_NODE.pid",
+                "[ -s \"$pidf\" ] || exit 0",
+                "pid=$(cat \"$pidf\")",
+                "kill -TERM \"$pid\" 2>/dev/null || true",
+                "i=0; while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.02; i=$((i+1)); done",
+                "kill -KILL \"$pid\" 2>/dev/null || true",
+                "rm -f \"$pidf\"",
+                "exit 0", ""));
+        return new Path[] {start, stop};
+    }
+
+    /** Where node {@code id} mounts the mirror disk (inside its own mount namespace). */
+    Path mountPoint(String id) {
+        return dir.resolve("mnt").resolve(id);
+    }
+
+    /** What {@link #checkRecords} found: records acknowledged to the writer, in how many files. */
+    record RecordCheck(long acknowledged, int files) {}
+
+    /**
+     * S2 on the mirror disk: every record number in {@code acks/} (acknowledged to the writer after its
+     * fsync) is on {@code owner}'s mounted disk, as written, read inside the owner's mount namespace
+     * ({@code nsenter -m} into its daemon). An ack file is read before its record file, so a record
+     * acknowledged meanwhile is not asked for. Throws an AssertionError naming the first one missing.
+     */
+    RecordCheck checkRecords(String owner) throws IOException {
+        Process p = nodes.get(owner);
+        long acknowledged = 0;
+        int files = 0;
+        List<Path> acks;
+        try (var list = Files.list(dir.resolve("acks"))) {
+            acks = list.filter(a -> a.getFileName().toString().startsWith("records-")).sorted().toList();
+        }
+        for (Path ack : acks) {
+            List<String> lines = Files.readAllLines(ack);
+            long last = -1;
+            for (String l : lines) {
+                if (l.matches("\\d+")) {
+                    last = Math.max(last, Long.parseLong(l));
+                }
+            }
+            if (last < 0) {
+                continue;
+            }
+            String name = ack.getFileName().toString();
+            Path file = mountPoint(owner).resolve(name);
+            Sh.Result r = Sh.run(Duration.ofSeconds(30), List.of("nsenter", "-t", Long.toString(p.pid()), "-m",
+                    "cat", file.toString()));
+            String[] parts = name.split("-"); // records-EPOCH-NODE-NANOS
+            List<String> got = r.exit() == 0 ? List.of(r.out().split("\n", -1)) : List.of();
+            for (long n = 0; n <= last; n++) {
+                String want = n + " " + parts[1] + " " + parts[2];
+                if (n >= got.size() || !got.get((int) n).equals(want)) {
+                    throw new AssertionError("S2 violated: record " + n + " of " + name + " was acknowledged (up to " + last
+                            + ") but " + owner + "'s disk has " + (n >= got.size() ? "no such line" : "'" + got.get((int) n) + "'")
+                            + (r.exit() == 0 ? "" : " (cat failed: " + r.out().strip() + ")") + "; see " + dir);
+                }
+            }
+            acknowledged += last + 1;
+            files++;
+        }
+        return new RecordCheck(acknowledged, files);
     }
 
     private Path script(String name, String body) throws IOException {

@@ -91,6 +91,7 @@ final class LabObserver implements AutoCloseable {
     private volatile Map<String, String> nodes = Map.of();
     private volatile String leader = "?";
     private volatile Map<String, String> raft = Map.of();
+    private volatile Map<String, String> mirror = Map.of();
     private volatile Policy policy = Policy.UNKNOWN;
     private final List<Event> events = new ArrayList<>();
     private volatile Line summary;
@@ -203,6 +204,7 @@ final class LabObserver implements AutoCloseable {
             case "leader" -> leader = l.fields().keySet().stream().findFirst().orElse("?");
             case "raft" -> raft = Map.copyOf(l.fields());
             case "policy" -> policy = Policy.of(l);
+            case "mirror" -> mirror = Map.copyOf(l.fields());
             case "event" -> {
                 Event e = Event.of(l);
                 synchronized (events) {
@@ -286,6 +288,21 @@ final class LabObserver implements AutoCloseable {
     /** The latest Raft contact line's fields (leader, in_contact, tolerates, missing), empty if none yet. */
     Map<String, String> raft() {
         return raft;
+    }
+
+    /**
+     * Whether the mirror disk's two replicas are UpToDate and the owner's link to its peer is in sync
+     * (no resync under way): a fault that needs the standby's replica can take over from here.
+     */
+    boolean mirrorInSync() {
+        Map<String, String> m = mirror;
+        return "up_to_date".equals(m.get("server1")) && "up_to_date".equals(m.get("server2"))
+                && "true".equals(m.get("in_sync"));
+    }
+
+    /** The latest mirror line's fields, empty without a mirror disk. */
+    Map<String, String> mirror() {
+        return mirror;
     }
 
     boolean allNodesUp() {

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LabScenariosIT {
     static final Duration LEASE = LabEnv.LEASE;
     static final long LEASE_MS = LEASE.toMillis();
-    /** The takeover's upper end, as in the nemesis: {@link NemesisIT#boundFormula()}. */
-    static final Duration TAKEOVER_BOUND = Duration.ofMillis(NemesisIT.boundMs(NemesisIT.Kind.KILL_RESTART));
+    /** The takeover's upper end, as in the nemesis: {@link NemesisIT#boundFormula(boolean)}. */
+    static final Duration TAKEOVER_BOUND = Duration.ofMillis(NemesisIT.boundMs(NemesisIT.Kind.KILL_RESTART, false));
 
     LabEnv env;
 

@@ -519,6 +519,23 @@ public final class ObserverMain {
      * Asks one node every 100 ms, in turn (each node every 300 ms, so that the observer's own traffic
      * stays small on a throttled link), and prints the view of the best answer younger than one second.
      */
+    /**
+     * The mirror disk's replicas: {@code server1=up_to_date server2=outdated in_sync=true}, the last from
+     * the owner's report of its link to the peer (false while it resyncs or has no link).
+     */
+    private static String mirror(GroupStatus g) {
+        StringBuilder b = new StringBuilder();
+        boolean inSync = false;
+        for (io.baton.proto.admin.ReplicaStatus r : g.getReplicasList()) {
+            b.append(r.getNode()).append('=').append(r.getState().name().replace("REPLICA_", "").toLowerCase(Locale.ROOT))
+                    .append(' ');
+            if (r.hasPeer() && r.getPeer().getInSync()) {
+                inSync = true;
+            }
+        }
+        return b.append("in_sync=").append(inSync).toString();
+    }
+
     private void statusLoop() {
         List<ManagedChannel> channels = new ArrayList<>();
         for (String a : admins) {
@@ -532,6 +549,7 @@ public final class ObserverMain {
         String lastLeader = null;
         String lastRaft = null;
         String lastPolicy = null;
+        String lastMirror = null;
         int next = 0;
         try {
             while (running()) {
@@ -582,6 +600,13 @@ public final class ObserverMain {
                 if (!leader.equals(lastLeader)) {
                     emit("leader", leader);
                     lastLeader = leader;
+                }
+                if (best != null && best.getGroupsCount() > 0 && best.getGroups(0).getMirrored()) {
+                    String mirror = mirror(best.getGroups(0));
+                    if (!mirror.equals(lastMirror)) {
+                        emit("mirror", mirror);
+                        lastMirror = mirror;
+                    }
                 }
                 if (monitorView && best != null && best.getGroupsCount() > 0) {
                     String policy = policy(best.getGroups(0));
