@@ -3,6 +3,7 @@ package io.baton.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -131,6 +132,27 @@ class BatonCtlIT {
 
     @Test
     @Order(5)
+    void aNodeThatLoadedAnotherClusterFileShowsAsAMismatchInStatus() throws Exception {
+        assertFalse(batonctl("status").out().contains("mismatch"));
+        // server2 restarted with a copy of the file that differs by a comment: the same cluster, another file.
+        Path other = cluster.configFile().resolveSibling("cluster-edited.yaml");
+        Files.writeString(other, Files.readString(cluster.configFile()) + "# edited on server2 only\n");
+        cluster.terminate("server2");
+        cluster.start("server2", List.of(), other);
+        String shown = await().atMost(Duration.ofSeconds(30)).until(() -> batonctl("status").out(),
+                out -> out.contains("mismatch"));
+        assertTrue(shown.matches("(?s).*Warning: +cluster file mismatch: server1 and witness loaded [0-9a-f]{12},"
+                + " server2 loaded [0-9a-f]{12} \\(copy one file to every node and restart the others\\)\n.*"), shown);
+        // The same file again: the warning goes.
+        cluster.terminate("server2");
+        cluster.start("server2");
+        await().atMost(Duration.ofSeconds(30)).until(() -> batonctl("status").out(), out -> !out.contains("mismatch")
+                && out.contains("server2") && cluster.status().orElseThrow().getNodesList().stream()
+                        .anyMatch(n -> n.getId().equals("server2") && n.getAlive()));
+    }
+
+    @Test
+    @Order(6)
     void aDownTargetIsRefusedAndWithoutQuorumWritesAreUnavailable() throws Exception {
         cluster.kill("server2");
         await().atMost(Duration.ofSeconds(15)).until(() -> cluster.status().orElseThrow().getNodesList().stream()

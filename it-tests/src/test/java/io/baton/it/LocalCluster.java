@@ -361,13 +361,18 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts {@code id} with extra JVM options, such as {@code -Dbaton.wall_clock_offset_ms=...}. */
     public void start(String id, List<String> jvmOptions) throws IOException {
+        start(id, jvmOptions, configFile);
+    }
+
+    /** As above, with a cluster file of its own (to test what a node that loaded another file does). */
+    public void start(String id, List<String> jvmOptions, Path config) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
-                "io.baton.node.NodeMain", "--config", configFile.toString(), "--node", id,
+                "io.baton.node.NodeMain", "--config", config.toString(), "--node", id,
                 "--data-dir", dir.resolve("data").resolve(id).toString()));
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)

@@ -23,7 +23,8 @@ public final class HeartbeatChoice {
     public static boolean read(Heartbeat lastWritten, Heartbeat next, long sinceWrittenNanos, long detailRefreshNanos) {
         if (lastWritten == null || lastWritten.getIncarnation() != next.getIncarnation()
                 || lastWritten.getCertificateNotAfterMs() != next.getCertificateNotAfterMs()
-                || lastWritten.getCaNotAfterMs() != next.getCaNotAfterMs()) {
+                || lastWritten.getCaNotAfterMs() != next.getCaNotAfterMs()
+                || !lastWritten.getConfigHash().equals(next.getConfigHash())) {
             return false;
         }
         List<GroupReport> was = lastWritten.getReportsList();

@@ -213,6 +213,7 @@ public final class Core {
                 replicaLag(n, hb.getAppliedIndex());
                 n.certificateNotAfterMs = hb.getCertificateNotAfterMs();
                 n.caNotAfterMs = hb.getCaNotAfterMs();
+                n.configHash = hb.getConfigHash();
                 for (GroupReport r : hb.getReportsList()) {
                     report(n.id, r, restarted);
                 }

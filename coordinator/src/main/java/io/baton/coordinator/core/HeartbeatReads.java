@@ -41,6 +41,9 @@ public final class HeartbeatReads {
         if (hb.getCertificateNotAfterMs() != n.certificateNotAfterMs || hb.getCaNotAfterMs() != n.caNotAfterMs) {
             return Optional.of("its certificates changed");
         }
+        if (!hb.getConfigHash().equals(n.configHash)) {
+            return Optional.of("its cluster file changed");
+        }
         ReplicaLag.Observed lag = ReplicaLag.observe(n.lag, hb.getAppliedIndex(), readIndex);
         if (lag.change() != ReplicaLag.Change.NONE || lag.state().behind() != n.lag.behind()
                 || lag.state().laggingInARow() != n.lag.laggingInARow()) {

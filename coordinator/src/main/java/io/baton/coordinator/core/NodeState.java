@@ -23,6 +23,8 @@ public final class NodeState {
     /** When its TLS node certificate and the CA that issued it expire (ms since the epoch; 0: no TLS), from its heartbeats. */
     long certificateNotAfterMs;
     long caNotAfterMs;
+    /** SHA-256 (hex) of the cluster file it loaded, from its heartbeats; "" if never reported. */
+    String configHash = "";
 
     NodeState(String id) {
         this.id = id;
@@ -40,6 +42,7 @@ public final class NodeState {
         c.lag = lag;
         c.certificateNotAfterMs = certificateNotAfterMs;
         c.caNotAfterMs = caNotAfterMs;
+        c.configHash = configHash;
         return c;
     }
 
@@ -50,6 +53,11 @@ public final class NodeState {
     /** When its TLS node certificate expires, ms since the epoch, as its last heartbeat said; 0: unknown or no TLS. */
     public long certificateNotAfterMs() {
         return certificateNotAfterMs;
+    }
+
+    /** SHA-256 (hex) of the cluster file it loaded, as its last heartbeat said; "" if unknown. */
+    public String configHash() {
+        return configHash;
     }
 
     /** When the CA certificate that issued its node certificate expires; 0: unknown or no TLS. */

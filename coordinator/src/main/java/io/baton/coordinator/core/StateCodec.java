@@ -34,7 +34,8 @@ public final class StateCodec {
                     .setStandby(n.standby).setAssignedIncarnation(n.assignedIncarnation).setBoot(n.boot)
                     .setReplicaBehind(n.lag.behind())
                     .setLaggingHeartbeats(n.lag.laggingInARow()).setReplicaLag(n.lag.lag())
-                    .setCertificateNotAfterMs(n.certificateNotAfterMs).setCaNotAfterMs(n.caNotAfterMs));
+                    .setCertificateNotAfterMs(n.certificateNotAfterMs).setCaNotAfterMs(n.caNotAfterMs)
+                    .setConfigHash(n.configHash));
         }
         b.addAllEvents(s.events);
         return b.build();
@@ -95,6 +96,7 @@ public final class StateCodec {
             n.lag = new ReplicaLag.State(np.getLaggingHeartbeats(), np.getReplicaBehind(), np.getReplicaLag());
             n.certificateNotAfterMs = np.getCertificateNotAfterMs();
             n.caNotAfterMs = np.getCaNotAfterMs();
+            n.configHash = np.getConfigHash();
         }
         s.events.addAll(p.getEventsList());
         s.nextEventSeq = Math.max(1, p.getNextEventSeq());

@@ -32,6 +32,8 @@ class HeartbeatChoiceTest {
                 .setIncarnation(4).build(), 0, REFRESH));
         assertFalse(HeartbeatChoice.read(beat(1, "active", "3 probes"), beat(2, "active", "3 probes").toBuilder()
                 .setCertificateNotAfterMs(9).build(), 0, REFRESH));
+        assertFalse(HeartbeatChoice.read(beat(1, "active", "3 probes"), beat(2, "active", "3 probes").toBuilder()
+                .setConfigHash("beef").build(), 0, REFRESH), "another cluster file loaded");
     }
 
     @Test

@@ -48,12 +48,15 @@ class CoreHeartbeatTest {
     @Test
     void aHeartbeatRecordsWhenTheNodesCertificatesExpireAndASnapshotKeepsIt() {
         f.ok(heartbeat("server1", 1, 1).toBuilder().setHeartbeat(heartbeat("server1", 1, 1).getHeartbeat().toBuilder()
-                .setCertificateNotAfterMs(1_800_000_000_000L).setCaNotAfterMs(2_000_000_000_000L)).build());
+                .setCertificateNotAfterMs(1_800_000_000_000L).setCaNotAfterMs(2_000_000_000_000L)
+                .setConfigHash("ab12")).build());
         assertEquals(1_800_000_000_000L, f.node("server1").certificateNotAfterMs());
+        assertEquals("ab12", f.node("server1").configHash());
         assertEquals(2_000_000_000_000L, f.node("server1").caNotAfterMs());
         ClusterState back = StateCodec.fromProto(StateCodec.toProto(f.state), CoreFixture.TOPOLOGY);
         assertEquals(1_800_000_000_000L, back.node("server1").orElseThrow().certificateNotAfterMs());
         assertEquals(2_000_000_000_000L, back.node("server1").orElseThrow().caNotAfterMs());
+        assertEquals("ab12", back.node("server1").orElseThrow().configHash());
     }
 
     @Test

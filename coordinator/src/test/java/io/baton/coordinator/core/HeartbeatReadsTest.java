@@ -84,6 +84,8 @@ class HeartbeatReadsTest {
                 ActivityProto.ACTIVITY_INACTIVE)), "report of group 'batch' changed");
         assertWrite(withHeartbeat(beat("server1", report("web", 1, ActivityProto.ACTIVITY_ACTIVE)),
                 h -> h.setCertificateNotAfterMs(5)), "certificates changed");
+        assertWrite(withHeartbeat(beat("server1", report("web", 1, ActivityProto.ACTIVITY_ACTIVE)),
+                h -> h.setConfigHash("cafe")), "cluster file changed");
         assertWrite(withHeartbeat(beat("server2"), h -> h.setIncarnation(2)), "incarnation 2");
         // Its replica more than ReplicaLag.BEHIND_ENTRIES behind the read: a lagging heartbeat counts.
         CommandResult lagging = f.core.confirm(f.state, withHeartbeat(beat("server2"), h -> h.setAppliedIndex(1)),

@@ -63,11 +63,13 @@ public final class StatusBuilder {
             boolean standby = state.node(n.id()).map(NodeState::standby).orElse(false);
             long certificateNotAfter = state.node(n.id()).map(NodeState::certificateNotAfterMs).orElse(0L);
             long caNotAfter = state.node(n.id()).map(NodeState::caNotAfterMs).orElse(0L);
+            String configHash = state.node(n.id()).map(NodeState::configHash).orElse("");
             String raftRole = n.id().equals(leader) ? "leader" : leader.isEmpty() ? "unknown" : alive ? "follower" : "unknown";
             b.addNodes(NodeStatus.newBuilder().setId(n.id()).setRole(n.role().name().toLowerCase())
                     .setZone(n.zone() == null ? "" : n.zone()).setAlive(alive).setRaftRole(raftRole)
                     .setRaftAddress(n.raft().toString()).setAdminAddress(n.admin().toString()).setStandby(standby)
-                    .setCertificateNotAfterMs(certificateNotAfter).setCaNotAfterMs(caNotAfter));
+                    .setCertificateNotAfterMs(certificateNotAfter).setCaNotAfterMs(caNotAfter)
+                    .setConfigHash(configHash));
         }
         for (GroupConfig g : config.groups()) {
             GroupState gs = state.group(g.name()).orElse(null);

@@ -72,6 +72,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     private final String nodeId;
     private volatile Supplier<CertificateExpiry> certificates = () -> CertificateExpiry.NONE;
+    private volatile String configHash = "";
     private final LocalState replica;
     private final HeartbeatSender heartbeats;
     private final List<GroupRuntime> groups;
@@ -124,6 +125,11 @@ public final class NodeAgent implements StateListener, AutoCloseable {
      */
     public void reportCertificates(Supplier<CertificateExpiry> current) {
         this.certificates = current;
+    }
+
+    /** The hash of the cluster file this node loaded, for its heartbeats ({@code ConfigFingerprint}). */
+    public void reportConfigHash(String hash) {
+        this.configHash = hash;
     }
 
     public NodeAgent(String nodeId, LocalState replica, HeartbeatSender heartbeats, List<GroupRuntime> groups,
@@ -342,7 +348,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         CertificateExpiry expiry = certificates.get();
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq)
                 .setAppliedIndex(replica.appliedIndex()).setCertificateNotAfterMs(expiry.certificateNotAfterMs())
-                .setCaNotAfterMs(expiry.caNotAfterMs());
+                .setCaNotAfterMs(expiry.caNotAfterMs()).setConfigHash(configHash);
         List<Boolean> maintenance = groups.stream().map(g -> maintenance(g.group)).toList();
         lock.lock();
         try {

@@ -76,6 +76,7 @@ public final class StatusTable {
         for (String expiring : certificateWarnings(status.getNodesList(), now)) {
             sb.append("Warning:     ").append(expiring).append('\n');
         }
+        configMismatch(status.getNodesList()).ifPresent(m -> sb.append("Warning:     ").append(m).append('\n'));
         sb.append("Groups:      ").append(summary(status)).append('\n');
         List<String> maintenance = status.getGroupsList().stream().filter(GroupStatus::getMaintenance)
                 .map(GroupStatus::getName).toList();
@@ -164,6 +165,28 @@ public final class StatusTable {
     private static boolean notUpToDate(ReplicaStatus r) {
         return r.getState() == ReplicaStateProto.REPLICA_OUTDATED || r.getState() == ReplicaStateProto.REPLICA_INCONSISTENT
                 || (r.hasPeer() && r.getPeer().getSyncing());
+    }
+
+    /**
+     * When the nodes did not all load the same cluster file (by its SHA-256, as their heartbeats said;
+     * a node that has not said is left out): which loaded which, the most common file first.
+     */
+    public static Optional<String> configMismatch(List<NodeStatus> nodes) {
+        Map<String, List<String>> byHash = new TreeMap<>();
+        for (NodeStatus n : nodes) {
+            if (!n.getConfigHash().isEmpty()) {
+                byHash.computeIfAbsent(n.getConfigHash(), h -> new ArrayList<>()).add(n.getId());
+            }
+        }
+        if (byHash.size() < 2) {
+            return Optional.empty();
+        }
+        List<Map.Entry<String, List<String>>> files = new ArrayList<>(byHash.entrySet());
+        files.sort(Comparator.comparing((Map.Entry<String, List<String>> e) -> -e.getValue().size())
+                .thenComparing(e -> e.getValue().get(0)));
+        return Optional.of("cluster file mismatch: " + files.stream()
+                .map(e -> String.join(" and ", e.getValue()) + " loaded " + io.baton.node.config.ConfigFingerprint.shortForm(e.getKey()))
+                .collect(Collectors.joining(", ")) + " (copy one file to every node and restart the others)");
     }
 
     /** A certificate within this of its end is a warning (as at the node's start, NodeCredentials). */

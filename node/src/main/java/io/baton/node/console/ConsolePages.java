@@ -92,6 +92,7 @@ final class ConsolePages {
             warnings.add(s.getWarning());
         }
         warnings.addAll(StatusTable.certificateWarnings(s.getNodesList(), now));
+        StatusTable.configMismatch(s.getNodesList()).ifPresent(warnings::add);
         for (String w : warnings) {
             sb.append("<p class=\"bad warning\">").append(escape(w)).append("</p>");
         }

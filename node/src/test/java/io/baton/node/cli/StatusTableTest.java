@@ -123,6 +123,24 @@ class StatusTableTest {
     }
 
     @Test
+    void saysMismatchWhenTheNodesLoadedDifferentClusterFiles() {
+        String a = "aaaaaaaaaaaa1111" + "0".repeat(48);
+        String b = "bbbbbbbbbbbb2222" + "0".repeat(48);
+        ClusterStatus.Builder s = Clusters.sample().toBuilder();
+        for (int i = 0; i < s.getNodesCount(); i++) {
+            s.setNodes(i, s.getNodes(i).toBuilder().setConfigHash(a));
+        }
+        assertFalse(StatusTable.render(s.build()).contains("mismatch"), "one file everywhere");
+        s.setNodes(1, s.getNodes(1).toBuilder().setConfigHash(b));
+        String table = StatusTable.render(s.build());
+        assertTrue(table.contains("Warning:     cluster file mismatch: server1 and witness loaded aaaaaaaaaaaa,"
+                + " server2 loaded bbbbbbbbbbbb (copy one file to every node and restart the others)\n"), table);
+        // A node that has not reported a hash (an older build, not heard from yet) is no mismatch.
+        s.setNodes(1, s.getNodes(1).toBuilder().setConfigHash(""));
+        assertFalse(StatusTable.render(s.build()).contains("mismatch"));
+    }
+
+    @Test
     void showsMoveTargetFailuresAndStaleReports() {
         GroupStatus moving = Clusters.group("web", "server1", 7, PhaseProto.PHASE_RELEASING).toBuilder()
                 .setMoveTarget("server2")
