@@ -181,22 +181,18 @@ public final class MirrorPrimary implements BlockStore {
             boolean crashedAsPrimary = sb.has(Flag.WAS_PRIMARY) && !sb.has(Flag.CLEAN_SHUTDOWN);
             bitmap = area.loadBitmap();
             peerTracked = sb.has(Flag.PEER_TRACKED);
-            ReplicaState committed = port.committed(peerNode);
-            Optional<ActiveExtents> inFlight = crashedAsPrimary ? area.activityLog() : Optional.empty();
-            boolean full = (crashedAsPrimary && inFlight.isEmpty()) || (committed != ReplicaState.UP_TO_DATE && !peerTracked);
-            if (full) {
-                // No record says what a crashed primary had in flight; no bitmap what an untracked peer lacks.
+            PeerDecisions.Start start = PeerDecisions.atStart(crashedAsPrimary,
+                    crashedAsPrimary ? area.activityLog() : Optional.empty(), peerTracked, port.committed(peerNode));
+            if (start.markAll()) {
                 bitmap.markAll();
                 area.persistBitmap(bitmap);
-                log.info("mirror {}: {}; the peer {} needs a full resync", resourceId,
-                        crashedAsPrimary ? "this node crashed as primary, with no activity log" : "peer is committed "
-                                + committed + " and not tracked", peerNode);
-            } else if (crashedAsPrimary) {
-                inFlight.get().markIn(bitmap);
+                log.info("mirror {}: {}; the peer {} needs a full resync", resourceId, start.why(), peerNode);
+            } else if (start.markInFlight().isPresent()) {
+                ActiveExtents inFlight = start.markInFlight().get();
+                inFlight.markIn(bitmap);
                 area.persistBitmap(bitmap);
-                log.info("mirror {}: this node crashed as primary; the peer {} gets the {} extents of its activity log"
-                        + " ({} MiB) besides what the bitmap held", resourceId, peerNode, inFlight.get().count(),
-                        inFlight.get().bytes() >> 20);
+                log.info("mirror {}: {}; the peer {} gets the {} extents of its activity log ({} MiB) besides what"
+                        + " the bitmap held", resourceId, start.why(), peerNode, inFlight.count(), inFlight.bytes() >> 20);
             }
             // The old record is in the bitmap now: this primary starts an empty one (before WAS_PRIMARY).
             if (settings.activityLog()) {
@@ -204,7 +200,7 @@ public final class MirrorPrimary implements BlockStore {
             } else {
                 area.forgetActivityLog();
             }
-            boolean rotate = (full || crashedAsPrimary) && !peerTracked;
+            boolean rotate = start.startTracking();
             area.update(s -> {
                 Superblock n = s.highestEpochSeen() >= epoch ? s : s.withHighestEpochSeen(epoch);
                 if (n.currentGenerationId() == 0) {
@@ -682,31 +678,36 @@ public final class MirrorPrimary implements BlockStore {
 
     /** One connection's life: in sync at once, or resync then in sync; returns when the link closes. */
     private void session(PeerLink l, HelloPayload theirs) throws IOException {
-        // A peer that crashed as primary may hold writes no bitmap describes; its activity log says where.
-        boolean crashedPeer = theirs.crashedAsPrimary();
-        boolean peerInFlightKnown = crashedPeer && theirs.activityLog().isPresent();
         ResyncKind kind;
         io.lock();
         try {
             checkOpen();
             Superblock sb = area.current();
-            if (!peerTracked) {
-                if (!crashedPeer && theirs.currentGenerationId() == sb.currentGenerationId()
-                        && unflushedWrites.isEmpty()) {
-                    startForwarding(l);
-                    log.info("mirror {}: peer {} connected and in sync", resourceId, peerNode);
-                    kind = null;
-                } else if (peerInFlightKnown && theirs.currentGenerationId() == sb.currentGenerationId()
-                        && unflushedWrites.isEmpty()) {
-                    kind = trackPeerInFlight(theirs.activityLog().get());
-                } else {
-                    kind = demoteAndTrackAll();
-                }
+            PeerDecisions.Hello d = PeerDecisions.onHello(peerTracked, sb.currentGenerationId(),
+                    sb.previousGenerationId(), unflushedWrites.isEmpty(), theirs);
+            if (d.link() == PeerDecisions.Link.IN_SYNC) {
+                startForwarding(l);
+                log.info("mirror {}: peer {} connected and in sync", resourceId, peerNode);
+                kind = null;
             } else {
-                if (peerInFlightKnown) {
-                    markPeerInFlight(theirs.activityLog().get());
+                if (d.demote()) {
+                    ensurePeerNotUpToDate(ReplicaState.INCONSISTENT);
                 }
-                kind = decideKind(theirs, crashedPeer && !peerInFlightKnown);
+                if (d.markInFlight().isPresent()) {
+                    ActiveExtents inFlight = d.markInFlight().get();
+                    inFlight.markIn(bitmap);
+                    log.info("mirror {}: peer {} crashed as primary; its activity log's {} extents ({} MiB) are copied"
+                            + " besides our bitmap", resourceId, peerNode, inFlight.count(), inFlight.bytes() >> 20);
+                }
+                if (d.markAll()) {
+                    bitmap.markAll();
+                }
+                area.persistBitmap(bitmap);
+                if (d.startTracking()) {
+                    area.update(s -> s.withNewGeneration(newGenerationId()).withFlag(Flag.PEER_TRACKED, true));
+                    peerTracked = true;
+                }
+                kind = d.resyncKind();
             }
             publish();
         } finally {
@@ -720,51 +721,6 @@ public final class MirrorPrimary implements BlockStore {
             resync(l, kind);
         }
         CompletableFuture.anyOf(l.closedFuture(), stop).join();
-    }
-
-    /**
-     * The peer has our data but crashed as primary (we took over and wrote nothing since): it differs
-     * from us at most in its activity log's extents, which are copied. io held.
-     */
-    private ResyncKind trackPeerInFlight(ActiveExtents inFlight) throws IOException {
-        ensurePeerNotUpToDate(ReplicaState.INCONSISTENT);
-        markPeerInFlight(inFlight);
-        area.update(s -> s.withNewGeneration(newGenerationId()).withFlag(Flag.PEER_TRACKED, true));
-        peerTracked = true;
-        return ResyncKind.DIFFERENTIAL;
-    }
-
-    private void markPeerInFlight(ActiveExtents inFlight) throws IOException {
-        inFlight.markIn(bitmap);
-        area.persistBitmap(bitmap);
-        log.info("mirror {}: peer {} crashed as primary; its activity log's {} extents ({} MiB) are copied besides"
-                + " our bitmap", resourceId, peerNode, inFlight.count(), inFlight.bytes() >> 20);
-    }
-
-    /** We thought the peer held our data; it does not (another lineage, or it crashed as primary). io held. */
-    private ResyncKind demoteAndTrackAll() throws IOException {
-        ensurePeerNotUpToDate(ReplicaState.INCONSISTENT);
-        bitmap.markAll();
-        area.persistBitmap(bitmap);
-        area.update(s -> s.withNewGeneration(newGenerationId()).withFlag(Flag.PEER_TRACKED, true));
-        peerTracked = true;
-        return ResyncKind.FULL;
-    }
-
-    /**
-     * Differential when our bitmap is relative to the peer's generation (our previous one, or our current
-     * one after an RS_END whose completion we did not record) and the peer's in-flight writes, if it
-     * crashed as primary, are known (its activity log, already in our bitmap); else full. io held.
-     */
-    private ResyncKind decideKind(HelloPayload theirs, boolean peerInFlightUnknown) throws IOException {
-        Superblock sb = area.current();
-        long g = theirs.currentGenerationId();
-        if (!peerInFlightUnknown && g != 0 && (g == sb.previousGenerationId() || g == sb.currentGenerationId())) {
-            return ResyncKind.DIFFERENTIAL;
-        }
-        bitmap.markAll();
-        area.persistBitmap(bitmap);
-        return ResyncKind.FULL;
     }
     
     private void startForwarding(PeerLink l) {
