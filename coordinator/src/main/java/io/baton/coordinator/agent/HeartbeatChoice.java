@@ -24,7 +24,8 @@ public final class HeartbeatChoice {
         if (lastWritten == null || lastWritten.getIncarnation() != next.getIncarnation()
                 || lastWritten.getCertificateNotAfterMs() != next.getCertificateNotAfterMs()
                 || lastWritten.getCaNotAfterMs() != next.getCaNotAfterMs()
-                || !lastWritten.getConfigHash().equals(next.getConfigHash())) {
+                || !lastWritten.getConfigHash().equals(next.getConfigHash())
+                || lastWritten.getProtocolVersion() != next.getProtocolVersion()) {
             return false;
         }
         List<GroupReport> was = lastWritten.getReportsList();

@@ -24,6 +24,8 @@ public final class ClusterState {
     long nextEventSeq = 1;
     /** Every event up to this seq has been delivered to the alerts (AlertsDelivered). */
     long alertsDeliveredSeq;
+    /** The protocol version commands are applied by ({@link Protocol}; 0 means the first). */
+    int protocolVersion;
 
     /** The initial state for a topology: every group offline, every node not yet heard from. */
     public static ClusterState initial(Topology topology) {
@@ -45,6 +47,7 @@ public final class ClusterState {
         c.events.addAll(events);
         c.nextEventSeq = nextEventSeq;
         c.alertsDeliveredSeq = alertsDeliveredSeq;
+        c.protocolVersion = protocolVersion;
         return c;
     }
 
@@ -71,6 +74,11 @@ public final class ClusterState {
 
     public List<Event> events() {
         return new ArrayList<>(events);
+    }
+
+    /** The protocol version commands are applied by, at least {@link Protocol#FIRST}. */
+    public int protocolVersion() {
+        return Protocol.of(protocolVersion);
     }
 
     /** The alert cursor: every event up to this seq has been delivered to the alerts. */

@@ -93,6 +93,8 @@ public final class CommandAuthority {
                 return leaderOnly("a liveness change", proposer, leader);
             case ALERTS_DELIVERED:
                 return leaderOnly("the alert cursor", proposer, leader);
+            case SET_PROTOCOL:
+                return leaderOnly("a protocol version change", proposer, leader);
             case HEARTBEAT:
                 return selfOnly("a heartbeat", cmd.getHeartbeat().getNode(), proposer);
             case INCARNATE:

@@ -164,7 +164,19 @@ public final class Controller {
         for (GroupState g : state.groups.values()) {
             decideGroup(state, g, liveness, nowNanos).ifPresent(out::add);
         }
+        protocolRaise(state).ifPresent(out::add);
         return out;
+    }
+
+    /** A higher protocol version once every node's build speaks it (as its last heartbeat said). */
+    private Optional<Command> protocolRaise(ClusterState state) {
+        List<Integer> spoken = topology.nodes().stream()
+                .map(n -> state.node(n.id()).map(NodeState::protocolSupported).orElse(0)).toList();
+        java.util.OptionalInt to = Protocol.raiseTo(state.protocolVersion(), spoken);
+        return to.isPresent()
+                ? Optional.of(Command.newBuilder().setSetProtocol(io.baton.proto.SetProtocolVersion.newBuilder()
+                        .setVersion(to.getAsInt())).build())
+                : Optional.empty();
     }
 
     private Optional<Command> decideGroup(ClusterState state, GroupState g, Liveness liveness, long now) {

@@ -85,6 +85,7 @@ public final class Core {
                 case CLEAR_FAILURES -> a.clearFailures();
                 case INCARNATE -> a.incarnate();
                 case ALERTS_DELIVERED -> a.alertsDelivered();
+                case SET_PROTOCOL -> a.setProtocol();
                 case DECISIONS -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "decisions inside decisions");
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
@@ -213,7 +214,10 @@ public final class Core {
                 replicaLag(n, hb.getAppliedIndex());
                 n.certificateNotAfterMs = hb.getCertificateNotAfterMs();
                 n.caNotAfterMs = hb.getCaNotAfterMs();
-                n.configHash = hb.getConfigHash();
+                if (s.protocolVersion() >= Protocol.CONFIG_HASH) {
+                    n.configHash = hb.getConfigHash();
+                }
+                n.protocolSupported = hb.getProtocolVersion();
                 for (GroupReport r : hb.getReportsList()) {
                     report(n.id, r, restarted);
                 }
@@ -843,6 +847,25 @@ public final class Core {
          * The leader delivered the events up to a seq to the alerts. The cursor only moves forward
          * and never past the last event; it makes no event of its own (that would be alerted again).
          */
+        /**
+         * The leader raises the protocol version: refused (changing nothing) by a build that does not
+         * speak it, and when it would not go up.
+         */
+        CommandResult setProtocol() throws Refusal {
+            int version = cmd.getSetProtocol().getVersion();
+            if (version > Protocol.THIS_BUILD) {
+                throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "protocol version " + version
+                        + " is newer than this build's " + Protocol.THIS_BUILD);
+            }
+            if (version <= s.protocolVersion()) {
+                throw new Refusal(ResultCode.RESULT_STALE, "protocol version is " + s.protocolVersion() + " already");
+            }
+            event("protocol", "", "", 0, "protocol version " + s.protocolVersion() + " -> " + version
+                    + ": every node's build speaks it");
+            s.protocolVersion = version;
+            return ok("protocol version " + version, 0);
+        }
+
         CommandResult alertsDelivered() throws Refusal {
             long through = cmd.getAlertsDelivered().getThroughSeq();
             if (through >= s.nextEventSeq) {

@@ -41,8 +41,11 @@ public final class HeartbeatReads {
         if (hb.getCertificateNotAfterMs() != n.certificateNotAfterMs || hb.getCaNotAfterMs() != n.caNotAfterMs) {
             return Optional.of("its certificates changed");
         }
-        if (!hb.getConfigHash().equals(n.configHash)) {
+        if (s.protocolVersion() >= Protocol.CONFIG_HASH && !hb.getConfigHash().equals(n.configHash)) {
             return Optional.of("its cluster file changed");
+        }
+        if (hb.getProtocolVersion() != n.protocolSupported) {
+            return Optional.of("the protocol versions it speaks changed");
         }
         ReplicaLag.Observed lag = ReplicaLag.observe(n.lag, hb.getAppliedIndex(), readIndex);
         if (lag.change() != ReplicaLag.Change.NONE || lag.state().behind() != n.lag.behind()

@@ -25,6 +25,8 @@ public final class NodeState {
     long caNotAfterMs;
     /** SHA-256 (hex) of the cluster file it loaded, from its heartbeats; "" if never reported. */
     String configHash = "";
+    /** The highest protocol version its build speaks, from its heartbeats; 0 if never said. */
+    int protocolSupported;
 
     NodeState(String id) {
         this.id = id;
@@ -43,6 +45,7 @@ public final class NodeState {
         c.certificateNotAfterMs = certificateNotAfterMs;
         c.caNotAfterMs = caNotAfterMs;
         c.configHash = configHash;
+        c.protocolSupported = protocolSupported;
         return c;
     }
 
@@ -53,6 +56,11 @@ public final class NodeState {
     /** When its TLS node certificate expires, ms since the epoch, as its last heartbeat said; 0: unknown or no TLS. */
     public long certificateNotAfterMs() {
         return certificateNotAfterMs;
+    }
+
+    /** The highest protocol version its build speaks, as its last heartbeat said; 0 if never said. */
+    public int protocolSupported() {
+        return protocolSupported;
     }
 
     /** SHA-256 (hex) of the cluster file it loaded, as its last heartbeat said; "" if unknown. */

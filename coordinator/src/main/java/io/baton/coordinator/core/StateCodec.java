@@ -13,7 +13,7 @@ public final class StateCodec {
 
     public static ClusterStateProto toProto(ClusterState s) {
         ClusterStateProto.Builder b = ClusterStateProto.newBuilder().setNextEventSeq(s.nextEventSeq)
-                .setAlertsDeliveredSeq(s.alertsDeliveredSeq);
+                .setAlertsDeliveredSeq(s.alertsDeliveredSeq).setProtocolVersion(s.protocolVersion);
         for (GroupState g : s.groups.values()) {
             GroupStateProto.Builder gb = GroupStateProto.newBuilder()
                     .setName(g.name).setOwner(g.owner == null ? "" : g.owner).setEpoch(g.epoch)
@@ -35,7 +35,7 @@ public final class StateCodec {
                     .setReplicaBehind(n.lag.behind())
                     .setLaggingHeartbeats(n.lag.laggingInARow()).setReplicaLag(n.lag.lag())
                     .setCertificateNotAfterMs(n.certificateNotAfterMs).setCaNotAfterMs(n.caNotAfterMs)
-                    .setConfigHash(n.configHash));
+                    .setConfigHash(n.configHash).setProtocolSupported(n.protocolSupported));
         }
         b.addAllEvents(s.events);
         return b.build();
@@ -97,10 +97,12 @@ public final class StateCodec {
             n.certificateNotAfterMs = np.getCertificateNotAfterMs();
             n.caNotAfterMs = np.getCaNotAfterMs();
             n.configHash = np.getConfigHash();
+            n.protocolSupported = np.getProtocolSupported();
         }
         s.events.addAll(p.getEventsList());
         s.nextEventSeq = Math.max(1, p.getNextEventSeq());
         s.alertsDeliveredSeq = p.getAlertsDeliveredSeq();
+        s.protocolVersion = p.getProtocolVersion();
         return s;
     }
 }

@@ -47,6 +47,7 @@ class CoreHeartbeatTest {
 
     @Test
     void aHeartbeatRecordsWhenTheNodesCertificatesExpireAndASnapshotKeepsIt() {
+        f.ok(io.baton.proto.Command.newBuilder().setSetProtocol(io.baton.proto.SetProtocolVersion.newBuilder().setVersion(2)).build());
         f.ok(heartbeat("server1", 1, 1).toBuilder().setHeartbeat(heartbeat("server1", 1, 1).getHeartbeat().toBuilder()
                 .setCertificateNotAfterMs(1_800_000_000_000L).setCaNotAfterMs(2_000_000_000_000L)
                 .setConfigHash("ab12")).build());

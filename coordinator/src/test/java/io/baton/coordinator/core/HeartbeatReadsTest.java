@@ -85,6 +85,12 @@ class HeartbeatReadsTest {
         assertWrite(withHeartbeat(beat("server1", report("web", 1, ActivityProto.ACTIVITY_ACTIVE)),
                 h -> h.setCertificateNotAfterMs(5)), "certificates changed");
         assertWrite(withHeartbeat(beat("server1", report("web", 1, ActivityProto.ACTIVITY_ACTIVE)),
+                h -> h.setProtocolVersion(2)), "protocol versions it speaks changed");
+        assertEquals(ResultCode.RESULT_OK, confirm(withHeartbeat(beat("server1", report("web", 1,
+                ActivityProto.ACTIVITY_ACTIVE)), h -> h.setConfigHash("cafe"))).getCode(),
+                "at protocol 1 the state keeps no file hash: a new one is no news");
+        f.ok(Command.newBuilder().setSetProtocol(io.baton.proto.SetProtocolVersion.newBuilder().setVersion(2)).build());
+        assertWrite(withHeartbeat(beat("server1", report("web", 1, ActivityProto.ACTIVITY_ACTIVE)),
                 h -> h.setConfigHash("cafe")), "cluster file changed");
         assertWrite(withHeartbeat(beat("server2"), h -> h.setIncarnation(2)), "incarnation 2");
         // Its replica more than ReplicaLag.BEHIND_ENTRIES behind the read: a lagging heartbeat counts.

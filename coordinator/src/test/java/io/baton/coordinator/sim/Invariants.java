@@ -375,6 +375,7 @@ final class Invariants {
             case HEARTBEAT -> "heartbeat " + c.getHeartbeat().getNode();
             case INCARNATE -> "incarnate " + c.getIncarnate().getNode() + " boot " + c.getIncarnate().getBoot();
             case ALERTS_DELIVERED -> "alerts delivered through " + c.getAlertsDelivered().getThroughSeq();
+            case SET_PROTOCOL -> "protocol version " + c.getSetProtocol().getVersion();
             case DECISIONS -> c.getDecisions().getCommandsList().stream().map(Invariants::describe).toList().toString();
             case KIND_NOT_SET -> "empty";
         };

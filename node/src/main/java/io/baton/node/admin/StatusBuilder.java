@@ -57,19 +57,20 @@ public final class StatusBuilder {
                                       Optional<RaftContact> contact) {
         ClusterStatus.Builder b = ClusterStatus.newBuilder()
                 .setCluster(config.name()).setLeader(leader).setAnsweredBy(self)
-                .setRaft(health(config, contact));
+                .setRaft(health(config, contact)).setProtocolVersion(state.protocolVersion());
         for (NodeConfig n : config.nodes()) {
             boolean alive = state.node(n.id()).map(NodeState::alive).orElse(false);
             boolean standby = state.node(n.id()).map(NodeState::standby).orElse(false);
             long certificateNotAfter = state.node(n.id()).map(NodeState::certificateNotAfterMs).orElse(0L);
             long caNotAfter = state.node(n.id()).map(NodeState::caNotAfterMs).orElse(0L);
             String configHash = state.node(n.id()).map(NodeState::configHash).orElse("");
+            int protocolSupported = state.node(n.id()).map(NodeState::protocolSupported).orElse(0);
             String raftRole = n.id().equals(leader) ? "leader" : leader.isEmpty() ? "unknown" : alive ? "follower" : "unknown";
             b.addNodes(NodeStatus.newBuilder().setId(n.id()).setRole(n.role().name().toLowerCase())
                     .setZone(n.zone() == null ? "" : n.zone()).setAlive(alive).setRaftRole(raftRole)
                     .setRaftAddress(n.raft().toString()).setAdminAddress(n.admin().toString()).setStandby(standby)
                     .setCertificateNotAfterMs(certificateNotAfter).setCaNotAfterMs(caNotAfter)
-                    .setConfigHash(configHash));
+                    .setConfigHash(configHash).setProtocolSupported(protocolSupported));
         }
         for (GroupConfig g : config.groups()) {
             GroupState gs = state.group(g.name()).orElse(null);

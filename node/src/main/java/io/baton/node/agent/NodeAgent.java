@@ -348,7 +348,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         CertificateExpiry expiry = certificates.get();
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq)
                 .setAppliedIndex(replica.appliedIndex()).setCertificateNotAfterMs(expiry.certificateNotAfterMs())
-                .setCaNotAfterMs(expiry.caNotAfterMs()).setConfigHash(configHash);
+                .setCaNotAfterMs(expiry.caNotAfterMs()).setConfigHash(configHash)
+                .setProtocolVersion(io.baton.coordinator.core.Protocol.THIS_BUILD);
         List<Boolean> maintenance = groups.stream().map(g -> maintenance(g.group)).toList();
         lock.lock();
         try {

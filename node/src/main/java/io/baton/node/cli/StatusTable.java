@@ -77,6 +77,7 @@ public final class StatusTable {
             sb.append("Warning:     ").append(expiring).append('\n');
         }
         configMismatch(status.getNodesList()).ifPresent(m -> sb.append("Warning:     ").append(m).append('\n'));
+        protocolUpgrade(status).ifPresent(p -> sb.append("Protocol:    ").append(p).append('\n'));
         sb.append("Groups:      ").append(summary(status)).append('\n');
         List<String> maintenance = status.getGroupsList().stream().filter(GroupStatus::getMaintenance)
                 .map(GroupStatus::getName).toList();
@@ -187,6 +188,27 @@ public final class StatusTable {
         return Optional.of("cluster file mismatch: " + files.stream()
                 .map(e -> String.join(" and ", e.getValue()) + " loaded " + io.baton.node.config.ConfigFingerprint.shortForm(e.getKey()))
                 .collect(Collectors.joining(", ")) + " (copy one file to every node and restart the others)");
+    }
+
+    /**
+     * During a rolling upgrade (some node speaks a higher protocol version than the cluster runs): the
+     * version, who speaks what, and that it rises once every node speaks the new one. Nothing otherwise.
+     * A node that has not said speaks the first version (an older build).
+     */
+    public static Optional<String> protocolUpgrade(ClusterStatus status) {
+        int cluster = Math.max(1, status.getProtocolVersion());
+        Map<Integer, List<String>> bySpoken = new TreeMap<>();
+        for (NodeStatus n : status.getNodesList()) {
+            bySpoken.computeIfAbsent(Math.max(1, n.getProtocolSupported()), v -> new ArrayList<>()).add(n.getId());
+        }
+        int highest = bySpoken.keySet().stream().mapToInt(Integer::intValue).max().orElse(cluster);
+        if (highest <= cluster) {
+            return Optional.empty();
+        }
+        List<String> behind = bySpoken.entrySet().stream().filter(e -> e.getKey() < highest)
+                .flatMap(e -> e.getValue().stream()).toList();
+        return Optional.of(cluster + " (rolling upgrade: " + String.join(" and ", bySpoken.get(highest)) + " speak "
+                + highest + ", " + String.join(" and ", behind) + " not yet; it rises once every node does)");
     }
 
     /** A certificate within this of its end is a warning (as at the node's start, NodeCredentials). */

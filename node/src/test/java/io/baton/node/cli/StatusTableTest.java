@@ -141,6 +141,19 @@ class StatusTableTest {
     }
 
     @Test
+    void saysWhenARollingUpgradeWaitsForNodesThatDoNotSpeakTheNewProtocolYet() {
+        ClusterStatus.Builder s = Clusters.sample().toBuilder().setProtocolVersion(1);
+        assertFalse(StatusTable.render(s.build()).contains("Protocol:"), "nobody speaks more: no line");
+        s.setNodes(0, s.getNodes(0).toBuilder().setProtocolSupported(2));
+        s.setNodes(1, s.getNodes(1).toBuilder().setProtocolSupported(2));
+        String table = StatusTable.render(s.build());
+        assertTrue(table.contains("Protocol:    1 (rolling upgrade: server1 and server2 speak 2, witness not yet;"
+                + " it rises once every node does)\n"), table);
+        s.setNodes(2, s.getNodes(2).toBuilder().setProtocolSupported(2)).setProtocolVersion(2);
+        assertFalse(StatusTable.render(s.build()).contains("Protocol:"), "everyone at 2");
+    }
+
+    @Test
     void showsMoveTargetFailuresAndStaleReports() {
         GroupStatus moving = Clusters.group("web", "server1", 7, PhaseProto.PHASE_RELEASING).toBuilder()
                 .setMoveTarget("server2")
