@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -102,14 +103,17 @@ public final class MirrorPrimary implements BlockStore {
     private boolean maybeUpToDate;
     /** The peer state this primary last committed; null before its first record. See {@link #peerCommitted}. */
     private volatile ReplicaState recordedPeerState;
-    /** Writes go to the link and wait for its acks (in sync, or being resynced); volatile for status. */
-    private volatile boolean forwarding;
+    /**
+     * Where the link to the peer stands ({@link PeerPhase}): whether writes go to the peer is read from
+     * it. Changed by {@link #step} only (a compare-and-set, so that {@link #fence}, which takes no lock,
+     * can make it final while another thread steps).
+     */
+    private final AtomicReference<PeerPhase> phase = new AtomicReference<>(PeerPhase.DISCONNECTED);
     private final List<long[]> unflushedWrites = new ArrayList<>();
 
     private volatile PeerLink link;
     private volatile boolean fenced;
     private volatile boolean closed;
-    private volatile boolean syncing;
     private volatile long resyncPassBytes;
     private volatile long resyncPassDirtyLeft;
     private volatile long dirtyBlocks;
@@ -268,7 +272,7 @@ public final class MirrorPrimary implements BlockStore {
             checkOpen();
             recordActivity(offsetBytes, length);
             l = link;
-            if (forwarding && l != null && length <= FrameCodec.MAX_DATA_BYTES) {
+            if (phase.get().forwarding() && l != null && length <= FrameCodec.MAX_DATA_BYTES) {
                 // The frame leaves first and the local write happens while it travels, so that the
                 // two replicas write at the same time. A local write that fails still waits for the
                 // peer and then fails: like a failed write on a plain disk, the block's content is
@@ -365,7 +369,7 @@ public final class MirrorPrimary implements BlockStore {
             checkOpen();
             // FLUSH leaves before the local fdatasync so that the two syncs overlap.
             PeerLink l = link;
-            CompletableFuture<Frame> ack = forwarding && l != null
+            CompletableFuture<Frame> ack = phase.get().forwarding() && l != null
                     ? l.send(Frame.empty(FrameType.FLUSH, epoch, l.nextSeq())) : null;
             data.force(false);
             if (ack != null) {
@@ -389,6 +393,7 @@ public final class MirrorPrimary implements BlockStore {
     /** From any thread: every waiting and later write or flush fails at once; the peer link closes. */
     @Override
     public void fence() {
+        step(PeerPhase.Event.STOPPED);
         if (!fenced) {
             fenced = true;
             log.warn("mirror {}: fenced; writes fail from now on", resourceId);
@@ -425,6 +430,7 @@ public final class MirrorPrimary implements BlockStore {
             failure = e;
         }
         closed = true;
+        step(PeerPhase.Event.STOPPED);
         stop.complete(null);
         PeerLink l = link;
         if (l != null) {
@@ -452,8 +458,9 @@ public final class MirrorPrimary implements BlockStore {
         long passBytes = resyncPassBytes;
         int progress = passBytes == 0 ? 100
                 : (int) Math.max(0, Math.min(100, (passBytes - resyncPassDirtyLeft) * 100 / passBytes));
-        return new MirrorStatus(peerNode, connected, connected && forwarding && !peerTracked,
-                peerCommitted(), syncing, progress, dirtyBlocks * DirtyBitmap.BLOCK_SIZE_BYTES,
+        PeerPhase p = phase.get();
+        return new MirrorStatus(peerNode, connected, connected && p.forwarding() && !peerTracked,
+                peerCommitted(), p.syncing(), progress, dirtyBlocks * DirtyBitmap.BLOCK_SIZE_BYTES,
                 resyncBytesSent, fenced, lastError, activityRecords);
     }
 
@@ -462,7 +469,7 @@ public final class MirrorPrimary implements BlockStore {
     private void replicate(long offsetBytes, ByteBuffer src) throws IOException {
         long length = src.remaining();
         PeerLink l = link;
-        if (forwarding && l != null) {
+        if (phase.get().forwarding() && l != null) {
             try {
                 // Larger than one frame (never from FUSE, which caps at 1 MiB): one frame per piece.
                 for (long pos = offsetBytes; src.hasRemaining(); ) {
@@ -517,15 +524,18 @@ public final class MirrorPrimary implements BlockStore {
      * into the bitmap, demoting the peer first if it is committed UpToDate. Idempotent.
      */
     private void lostLink(PeerLink l, String why) throws IOException {
+        boolean record;
         if (link == l) {
             link = null;
-            forwarding = false;
-            syncing = false;
+            record = step(PeerPhase.Event.LOST).contains(PeerPhase.Action.RECORD_UNFLUSHED);
             lastError = why;
             log.warn("mirror {}: lost peer {}: {}", resourceId, peerNode, why);
+        } else {
+            // A link already given up (another thread did): the phase belongs to whatever came after.
+            record = !unflushedWrites.isEmpty();
         }
         l.close(why);
-        if (!unflushedWrites.isEmpty()) {
+        if (record) {
             notReplicated(-1, 0);
         }
     }
@@ -630,6 +640,7 @@ public final class MirrorPrimary implements BlockStore {
             PeerLink l = null;
             try {
                 l = PeerLink.connect(group, peerAddress, CONNECT_TIMEOUT_MILLIS, this::fencedByPeer, settings.tls(), peerNode);
+                step(PeerPhase.Event.CONNECTED);
                 HelloPayload theirs = l.handshake(HelloPayload.of(area.current()), epoch, ackTimeoutMillis);
                 checkPeer(theirs);
                 session(l, theirs);
@@ -653,6 +664,9 @@ public final class MirrorPrimary implements BlockStore {
     private void detach(PeerLink l) {
         io.lock();
         try {
+            if (phase.get() == PeerPhase.HANDSHAKING) {
+                step(PeerPhase.Event.LOST); // the handshake failed: no link was ever forwarding
+            }
             lostLink(l, l.closeReason());
         } catch (IOException e) {
             lastError = e.getMessage(); // fenced or closed meanwhile: nothing more to record
@@ -686,7 +700,7 @@ public final class MirrorPrimary implements BlockStore {
             PeerDecisions.Hello d = PeerDecisions.onHello(peerTracked, sb.currentGenerationId(),
                     sb.previousGenerationId(), unflushedWrites.isEmpty(), theirs);
             if (d.link() == PeerDecisions.Link.IN_SYNC) {
-                startForwarding(l);
+                startForwarding(l, PeerPhase.Event.IN_SYNC_AT_HELLO);
                 log.info("mirror {}: peer {} connected and in sync", resourceId, peerNode);
                 kind = null;
             } else {
@@ -723,10 +737,21 @@ public final class MirrorPrimary implements BlockStore {
         CompletableFuture.anyOf(l.closedFuture(), stop).join();
     }
     
-    private void startForwarding(PeerLink l) {
+    private void startForwarding(PeerLink l, PeerPhase.Event event) {
         link = l;
-        forwarding = true;
+        step(event);
         lastError = null;
+    }
+
+    /** Takes the step {@code event} asks for in the current phase; returns its actions. io held, except for STOPPED. */
+    private List<PeerPhase.Action> step(PeerPhase.Event event) {
+        while (true) {
+            PeerPhase from = phase.get();
+            PeerPhase.Step s = from.on(event, !unflushedWrites.isEmpty());
+            if (phase.compareAndSet(from, s.next())) {
+                return s.actions();
+            }
+        }
     }
 
     /**
@@ -745,8 +770,7 @@ public final class MirrorPrimary implements BlockStore {
             maybeUpToDate = false;
             label = area.current().previousGenerationId();
             awaitAck(l, l.send(new ResyncBeginPayload(kind, label).toFrame(epoch, l.nextSeq())), FrameType.RS_ACK);
-            startForwarding(l);
-            syncing = true;
+            startForwarding(l, PeerPhase.Event.RESYNC_BEGUN);
             resyncPassBytes = bitmap.dirtyCount() * DirtyBitmap.BLOCK_SIZE_BYTES;
             resyncPassDirtyLeft = resyncPassBytes;
             log.info("mirror {}: {} resync of peer {} started: {} bytes", resourceId, kind, peerNode, resyncPassBytes);
@@ -879,7 +903,7 @@ public final class MirrorPrimary implements BlockStore {
         commitPeerState(ReplicaState.UP_TO_DATE);
         area.update(s -> s.withFlag(Flag.PEER_TRACKED, false));
         peerTracked = false;
-        syncing = false;
+        step(PeerPhase.Event.RESYNC_ENDED);
         publish();
         log.info("mirror {}: peer {} resynced and UpToDate ({} resync bytes sent so far)", resourceId, peerNode,
                 resyncBytesSent);
