@@ -1,8 +1,8 @@
 package io.baton.it.bench;
 
-import io.baton.resources.mirror.ReplicaStatePort.ReplicaState;
-import io.baton.resources.mirror.replication.MirrorPrimary;
-import io.baton.resources.mirror.replication.MirrorSettings;
+import io.baton.resources.mirror.engine.ReplicaStatePort.ReplicaState;
+import io.baton.resources.mirror.engine.MirrorPrimary;
+import io.baton.resources.mirror.engine.MirrorSettings;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

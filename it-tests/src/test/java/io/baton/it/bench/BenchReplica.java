@@ -1,12 +1,12 @@
 package io.baton.it.bench;
 
-import io.baton.resources.mirror.DataArea;
-import io.baton.resources.mirror.MetadataArea;
-import io.baton.resources.mirror.ReplicaStatePort;
-import io.baton.resources.mirror.Superblock;
-import io.baton.resources.mirror.WriteBehind;
-import io.baton.resources.mirror.replication.ReplicaServer;
-import io.baton.resources.mirror.replication.ReplicaTarget;
+import io.baton.resources.mirror.datapath.DataArea;
+import io.baton.resources.mirror.meta.MetadataArea;
+import io.baton.resources.mirror.engine.ReplicaStatePort;
+import io.baton.resources.mirror.meta.Superblock;
+import io.baton.resources.mirror.datapath.WriteBehind;
+import io.baton.resources.mirror.engine.ReplicaServer;
+import io.baton.resources.mirror.engine.ReplicaTarget;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,7 +52,7 @@ final class BenchReplica implements AutoCloseable {
     }
 
     /** The same, with the mirror link's mutual TLS ({@code tls} null: plaintext). */
-    InetSocketAddress serve(String node, int port, io.baton.resources.mirror.replication.MirrorTls tls) throws IOException {
+    InetSocketAddress serve(String node, int port, io.baton.resources.mirror.engine.MirrorTls tls) throws IOException {
         target = new ReplicaTarget(data, writeBehind, area);
         server = new ReplicaServer(node, new InetSocketAddress("127.0.0.1", port), tls);
         server.register(target);

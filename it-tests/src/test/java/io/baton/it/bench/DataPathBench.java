@@ -1,12 +1,12 @@
 package io.baton.it.bench;
 
-import io.baton.resources.mirror.DataArea;
-import io.baton.resources.mirror.FileBlockStore;
-import io.baton.resources.mirror.HostCommand;
-import io.baton.resources.mirror.fuse.DataPath;
-import io.baton.resources.mirror.fuse.Filesystems;
-import io.baton.resources.mirror.fuse.FuseMount;
-import io.baton.resources.mirror.fuse.LoopDevice;
+import io.baton.resources.mirror.datapath.DataArea;
+import io.baton.resources.mirror.datapath.FileBlockStore;
+import io.baton.resources.mirror.datapath.HostCommand;
+import io.baton.resources.mirror.datapath.DataPath;
+import io.baton.resources.mirror.datapath.Filesystems;
+import io.baton.resources.mirror.datapath.FuseMount;
+import io.baton.resources.mirror.datapath.LoopDevice;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.baton.it.bench;
 
-import io.baton.resources.mirror.replication.MirrorPrimary;
-import io.baton.resources.mirror.replication.MirrorSettings;
+import io.baton.resources.mirror.engine.MirrorPrimary;
+import io.baton.resources.mirror.engine.MirrorSettings;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ public final class EngineBench {
             try (BenchReplica standby = new BenchReplica(dir, "b", disk, generation);
                  BenchReplica local = new BenchReplica(dir, "a", disk, generation)) {
                 var peer = standby.serve("b", 0);
-                var port = new BenchReplica.MapStatePort("b", io.baton.resources.mirror.ReplicaStatePort.ReplicaState.UP_TO_DATE);
+                var port = new BenchReplica.MapStatePort("b", io.baton.resources.mirror.engine.ReplicaStatePort.ReplicaState.UP_TO_DATE);
                 MirrorPrimary primary = new MirrorPrimary(BenchReplica.RESOURCE, "a", "b", peer, local.data, local.writeBehind,
                         local.area, 1, port, MirrorSettings.defaults(), System::nanoTime);
                 primary.start();

@@ -1,11 +1,11 @@
 package io.baton.it.bench;
 
-import io.baton.resources.mirror.ReplicaStatePort.ReplicaState;
-import io.baton.resources.mirror.fuse.DataPath;
-import io.baton.resources.mirror.fuse.FuseMount;
-import io.baton.resources.mirror.replication.MirrorPrimary;
-import io.baton.resources.mirror.replication.MirrorSettings;
-import io.baton.resources.mirror.replication.MirrorStatus;
+import io.baton.resources.mirror.engine.ReplicaStatePort.ReplicaState;
+import io.baton.resources.mirror.datapath.DataPath;
+import io.baton.resources.mirror.datapath.FuseMount;
+import io.baton.resources.mirror.engine.MirrorPrimary;
+import io.baton.resources.mirror.engine.MirrorSettings;
+import io.baton.resources.mirror.engine.MirrorStatus;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import io.baton.node.security.CertificateAuthority;
 import io.baton.node.security.Issued;
 import io.baton.node.security.NodeTls;
-import io.baton.resources.mirror.replication.MirrorTls;
+import io.baton.resources.mirror.engine.MirrorTls;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;

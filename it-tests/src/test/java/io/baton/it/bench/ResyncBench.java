@@ -1,9 +1,9 @@
 package io.baton.it.bench;
 
-import io.baton.resources.mirror.RateLimiter;
-import io.baton.resources.mirror.ReplicaStatePort.ReplicaState;
-import io.baton.resources.mirror.replication.MirrorPrimary;
-import io.baton.resources.mirror.replication.MirrorSettings;
+import io.baton.resources.mirror.engine.RateLimiter;
+import io.baton.resources.mirror.engine.ReplicaStatePort.ReplicaState;
+import io.baton.resources.mirror.engine.MirrorPrimary;
+import io.baton.resources.mirror.engine.MirrorSettings;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

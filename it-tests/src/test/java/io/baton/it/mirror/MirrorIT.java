@@ -17,7 +17,7 @@ import io.baton.proto.admin.MoveRequest;
 import io.baton.proto.admin.ReplicaStatus;
 import io.baton.proto.admin.StopRequest;
 import io.baton.proto.admin.WatchRequest;
-import io.baton.resources.mirror.fuse.Prerequisites;
+import io.baton.resources.mirror.datapath.Prerequisites;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

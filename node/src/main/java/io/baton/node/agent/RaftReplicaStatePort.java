@@ -5,7 +5,7 @@ import io.baton.proto.Command;
 import io.baton.proto.ReplicaStateProto;
 import io.baton.proto.ReplicaUpdate;
 import io.baton.proto.ResultCode;
-import io.baton.resources.mirror.ReplicaStatePort;
+import io.baton.resources.mirror.engine.ReplicaStatePort;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

@@ -38,7 +38,7 @@ import io.baton.node.agent.ResourceFactory;
 import io.baton.node.mirror.MirrorDisks;
 import io.baton.node.security.CertificateException;
 import io.baton.node.security.NodeTls;
-import io.baton.resources.mirror.replication.MirrorTls;
+import io.baton.resources.mirror.engine.MirrorTls;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.NodeConfig;
 import io.baton.node.config.Role;

@@ -3,7 +3,7 @@ package io.baton.node.security;
 import io.baton.coordinator.ratis.tls.RaftTls;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.TlsConfig;
-import io.baton.resources.mirror.replication.MirrorTls;
+import io.baton.resources.mirror.engine.MirrorTls;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import java.security.cert.X509Certificate;

@@ -12,7 +12,7 @@ import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
 import io.baton.proto.Grant;
 import io.baton.proto.Heartbeat;
-import io.baton.resources.mirror.ReplicaStatePort.ReplicaState;
+import io.baton.resources.mirror.engine.ReplicaStatePort.ReplicaState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.ConfigLoader;
-import io.baton.resources.mirror.DataArea;
+import io.baton.resources.mirror.datapath.DataArea;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

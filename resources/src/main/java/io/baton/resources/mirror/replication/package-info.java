@@ -1,9 +1,0 @@
-/**
- * The mirror disk's replication engine: a primary ({@link io.baton.resources.mirror.replication.MirrorPrimary},
- * the {@link io.baton.resources.mirror.BlockStore} the FUSE file serves) and, per standby node, a
- * {@link io.baton.resources.mirror.replication.ReplicaServer} with one
- * {@link io.baton.resources.mirror.replication.ReplicaTarget} per resource. Netty NIO over TCP, frames of
- * {@link io.baton.resources.mirror.FrameCodec}. Exactly two data nodes per group; the protocol as built is
- * described in {@code docs/mirror.md}.
- */
-package io.baton.resources.mirror.replication;
