@@ -428,6 +428,20 @@ class MirrorReplicationTest {
     /** 16 extents of 4 MiB. */
     private static final long BIG = 16 * EXTENT;
 
+    /** Primary a (epoch 3) and standby b of {@code size} bytes, one lineage, b UpToDate, in sync. */
+    private record InSyncPair(Replica a, Replica b, Replica.Standby standby, InMemoryReplicaStatePort port,
+                              MirrorPrimary primary) {}
+
+    private InSyncPair inSyncPair(long size) throws Exception {
+        Replica a = keep(Replica.create(dir, RES, "a", size, GEN));
+        Replica b = keep(Replica.create(dir, RES, "b", size, GEN));
+        Replica.Standby standby = b.new Standby("b", 0);
+        InMemoryReplicaStatePort port = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
+        MirrorPrimary p = primary(a, standby.address(), 3, port, fast());
+        awaitInSync(p);
+        return new InSyncPair(a, b, standby, port, p);
+    }
+
     /** A primary crash: no flush, no clean shutdown recorded; the files stay as the crash left them. */
     private static void crash(MirrorPrimary p) {
         p.fence();
@@ -440,13 +454,13 @@ class MirrorReplicationTest {
 
     @Test
     void aPrimaryThatCrashedResyncsOnlyTheExtentsOfItsActivityLog() throws Exception {
-        Replica a = keep(Replica.create(dir, RES, "a", BIG, GEN));
-        Replica b = keep(Replica.create(dir, RES, "b", BIG, GEN));
-        Replica.Standby standby = b.new Standby("b", 0);
+        InSyncPair pair = inSyncPair(BIG);
+        Replica a = pair.a();
+        Replica b = pair.b();
+        Replica.Standby standby = pair.standby();
         int peerPort = standby.address().getPort();
-        InMemoryReplicaStatePort port = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
-        MirrorPrimary p = primary(a, standby.address(), 3, port, fast());
-        awaitInSync(p);
+        InMemoryReplicaStatePort port = pair.port();
+        MirrorPrimary p = pair.primary();
         p.write(2 * EXTENT, ByteBuffer.wrap(randomBlock(4)));
         p.flush();
         p.write(9 * EXTENT + 8192, ByteBuffer.wrap(randomBlock(2)));
@@ -466,12 +480,11 @@ class MirrorReplicationTest {
 
     @Test
     void aCrashedPrimaryReturningAsStandbyGetsItsActivityLogsExtentsFromTheNewPrimary() throws Exception {
-        Replica a = keep(Replica.create(dir, RES, "a", BIG, GEN));
-        Replica b = keep(Replica.create(dir, RES, "b", BIG, GEN));
-        Replica.Standby bStandby = b.new Standby("b", 0);
-        InMemoryReplicaStatePort portA = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
-        MirrorPrimary pa = primary(a, bStandby.address(), 3, portA, fast());
-        awaitInSync(pa);
+        InSyncPair pair = inSyncPair(BIG);
+        Replica a = pair.a();
+        Replica b = pair.b();
+        Replica.Standby bStandby = pair.standby();
+        MirrorPrimary pa = pair.primary();
         pa.write(3 * EXTENT, ByteBuffer.wrap(randomBlock(1)));
         pa.write(7 * EXTENT, ByteBuffer.wrap(randomBlock(1)));
         writeOnlyHere(a, 7 * EXTENT + 4096);                  // reached a's disk, never b
@@ -506,13 +519,13 @@ class MirrorReplicationTest {
 
     @Test
     void aCrashedPrimaryWithoutAnActivityLogRecordGetsAFullResync() throws Exception {
-        Replica a = keep(Replica.create(dir, RES, "a", BIG, GEN));
-        Replica b = keep(Replica.create(dir, RES, "b", BIG, GEN));
-        Replica.Standby standby = b.new Standby("b", 0);
+        InSyncPair pair = inSyncPair(BIG);
+        Replica a = pair.a();
+        Replica b = pair.b();
+        Replica.Standby standby = pair.standby();
         int peerPort = standby.address().getPort();
-        InMemoryReplicaStatePort port = new InMemoryReplicaStatePort("b", ReplicaState.UP_TO_DATE);
-        MirrorPrimary p = primary(a, standby.address(), 3, port, fast());
-        awaitInSync(p);
+        InMemoryReplicaStatePort port = pair.port();
+        MirrorPrimary p = pair.primary();
         p.write(5 * EXTENT, ByteBuffer.wrap(randomBlock(1)));
         crash(p);
         standby.close();
