@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param insecure          {@code insecure: true}: the operator chose to run without TLS
  * @param warnings          things that load but are probably not what the operator wants, each
  *                          {@code <field path>: <text>}
+ * @param fingerprint       SHA-256 (hex) of the text this was loaded from ({@link ConfigFingerprint}), "" until
+ *                          {@link ConfigLoader} sets it
  */
 public record ClusterConfig(
         Path source,
@@ -39,7 +41,8 @@ public record ClusterConfig(
         TlsConfig tls,
         boolean insecure,
         List<String> warnings,
-        List<AlertConfig> alerts) {
+        List<AlertConfig> alerts,
+        String fingerprint) {
 
     /** ρ when the file gives none: 1%. */
     public static final double DEFAULT_MAX_CLOCK_DRIFT = 0.01;
@@ -93,6 +96,11 @@ public record ClusterConfig(
 
     ClusterConfig withWarnings(List<String> newWarnings) {
         return new ClusterConfig(source, name, heartbeatInterval, lease, maxClockDrift, takeoverMargin,
-                stopBudget, electionTimeout, nodes, groups, tls, insecure, newWarnings, alerts);
+                stopBudget, electionTimeout, nodes, groups, tls, insecure, newWarnings, alerts, fingerprint);
+    }
+
+    ClusterConfig withFingerprint(String hash) {
+        return new ClusterConfig(source, name, heartbeatInterval, lease, maxClockDrift, takeoverMargin,
+                stopBudget, electionTimeout, nodes, groups, tls, insecure, warnings, alerts, hash);
     }
 }

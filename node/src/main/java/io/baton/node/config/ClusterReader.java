@@ -64,7 +64,7 @@ final class ClusterReader {
         }
 
         return new ClusterConfig(file, name, heartbeat, lease, drift, takeoverMargin, stopBudget,
-                electionTimeout, nodes, groups, tls, insecure, List.of(), alerts);
+                electionTimeout, nodes, groups, tls, insecure, List.of(), alerts, "");
     }
 
     /** One alert: {@code {type: exec, command: ...}} or {@code {type: webhook, url: ...}}, optional events and timeout. */

@@ -1,7 +1,5 @@
 package io.baton.node.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -20,18 +18,6 @@ public final class ConfigFingerprint {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    /** The hash of the file {@code config} was read from; "" when it was built in code or the file is gone. */
-    public static String of(ClusterConfig config) {
-        if (config.source() == null) {
-            return "";
-        }
-        try {
-            return of(Files.readAllBytes(config.source()));
-        } catch (IOException e) {
-            return "";
         }
     }
 

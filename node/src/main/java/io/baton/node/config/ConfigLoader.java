@@ -58,6 +58,8 @@ public final class ConfigLoader {
         JsonNode root = YamlTree.read(text, source);
         ClusterConfig config = ClusterReader.read(root, source, file);
         ClusterValidator.validate(config, source);
-        return config.withWarnings(ClusterAdvisor.warnings(config));
+        // The hash of the very text parsed: a file that changed since cannot make it say otherwise.
+        return config.withWarnings(ClusterAdvisor.warnings(config))
+                .withFingerprint(ConfigFingerprint.of(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -204,7 +204,7 @@ public final class BatonNode implements AutoCloseable {
                 config.heartbeatInterval(), config.lease());
         agentRef.set(agent);
         tls.ifPresent(t -> agent.reportCertificates(() -> t.reloadable().expiry()));
-        agent.reportConfigHash(io.baton.node.config.ConfigFingerprint.of(config));
+        agent.reportConfigHash(config.fingerprint());
         EventHub events = new EventHub(stateMachine);
 
         stateMachine.addListener(controller);

@@ -135,6 +135,9 @@ class ConfigLoaderTest {
         ClusterConfig c = ConfigLoader.load(file);
         assertEquals(file, c.source());
         assertEquals("web-ha", c.name());
+        // The hash heartbeats report is of the bytes the loader parsed, not of a second read.
+        assertEquals(ConfigFingerprint.of(Files.readAllBytes(file)), c.fingerprint());
+        assertEquals(64, c.fingerprint().length());
 
         Files.writeString(file, valid("port: 12345", "port: 70000"));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
