@@ -1,7 +1,5 @@
 package io.baton.resources.mirror.datapath;
 
-import io.baton.resources.mirror.datapath.BlockStore;
-import io.baton.resources.mirror.datapath.IoFlusher;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package io.baton.resources.mirror.datapath;
 
-import io.baton.resources.mirror.datapath.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,5 @@
 package io.baton.resources.mirror.datapath;
 
-import io.baton.resources.mirror.datapath.HostCommand;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -10,8 +10,6 @@ import io.baton.resources.mirror.wire.FrameCodec;
 import io.baton.resources.mirror.wire.FrameType;
 import io.baton.resources.mirror.wire.HelloPayload;
 import io.baton.resources.mirror.meta.MetadataArea;
-import io.baton.resources.mirror.engine.RateLimiter;
-import io.baton.resources.mirror.engine.ReplicaStatePort;
 import io.baton.resources.mirror.engine.ReplicaStatePort.ReplicaState;
 import io.baton.resources.mirror.wire.ResyncBeginPayload;
 import io.baton.resources.mirror.wire.ResyncEndPayload;

@@ -2,7 +2,6 @@ package io.baton.resources.mirror.engine;
 
 import io.baton.resources.mirror.meta.DirtyBitmap;
 import io.baton.resources.mirror.wire.FrameCodec;
-import io.baton.resources.mirror.engine.RateLimiter;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,6 +1,5 @@
 package io.baton.resources.mirror.datapath;
 
-import io.baton.resources.mirror.datapath.FileBlockStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

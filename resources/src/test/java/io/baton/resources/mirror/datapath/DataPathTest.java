@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.resources.mirror.datapath.DataArea;
-import io.baton.resources.mirror.datapath.FileBlockStore;
-import io.baton.resources.mirror.datapath.HostCommand;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.resources.mirror.datapath.DataArea;
-import io.baton.resources.mirror.datapath.FileBlockStore;
-import io.baton.resources.mirror.datapath.HostCommand;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

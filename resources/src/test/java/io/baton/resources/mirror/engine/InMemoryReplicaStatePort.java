@@ -1,6 +1,5 @@
 package io.baton.resources.mirror.engine;
 
-import io.baton.resources.mirror.engine.ReplicaStatePort;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
