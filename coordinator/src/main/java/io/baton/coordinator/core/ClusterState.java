@@ -1,6 +1,7 @@
 package io.baton.coordinator.core;
 
 import io.baton.proto.Event;
+import io.baton.proto.MembershipProto;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +27,11 @@ public final class ClusterState {
     long alertsDeliveredSeq;
     /** The protocol version commands are applied by ({@link Protocol}; 0 means the first). */
     int protocolVersion;
+    /** The membership an operator set ({@link Membership}); null: the cluster file's nodes and groups. */
+    MembershipProto membership;
+    /** {@link #membership} over the file topology {@link #liveFor}, computed once per membership. */
+    private Topology live;
+    private Topology liveFor;
 
     /** The initial state for a topology: every group offline, every node not yet heard from. */
     public static ClusterState initial(Topology topology) {
@@ -48,6 +54,9 @@ public final class ClusterState {
         c.nextEventSeq = nextEventSeq;
         c.alertsDeliveredSeq = alertsDeliveredSeq;
         c.protocolVersion = protocolVersion;
+        c.membership = membership;
+        c.live = live;
+        c.liveFor = liveFor;
         return c;
     }
 
@@ -79,6 +88,29 @@ public final class ClusterState {
     /** The protocol version commands are applied by, at least {@link Protocol#FIRST}. */
     public int protocolVersion() {
         return Protocol.of(protocolVersion);
+    }
+
+    /** The membership an operator set, if any (else the cluster file's applies). */
+    public Optional<MembershipProto> membership() {
+        return Optional.ofNullable(membership);
+    }
+
+    void setMembership(MembershipProto m) {
+        membership = m;
+        live = null;
+        liveFor = null;
+    }
+
+    /** The topology the cluster runs by: {@code file} itself until an operator changed the membership. */
+    public Topology topology(Topology file) {
+        if (membership == null) {
+            return file;
+        }
+        if (live == null || liveFor != file) {
+            live = Membership.over(file, membership);
+            liveFor = file;
+        }
+        return live;
     }
 
     /** The alert cursor: every event up to this seq has been delivered to the alerts. */

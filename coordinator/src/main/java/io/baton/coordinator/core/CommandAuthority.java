@@ -46,7 +46,8 @@ public final class CommandAuthority {
             Command.KindCase.SET_MAINTENANCE, new Need("set maintenance", OPERATOR),
             Command.KindCase.NODE_STANDBY, new Need("set a node standby or online", OPERATOR),
             Command.KindCase.CLEAR_FAILURES, new Need("clear", OPERATOR),
-            Command.KindCase.FORCE_ACTIVATE, new Need("force-activate", ADMIN));
+            Command.KindCase.FORCE_ACTIVATE, new Need("force-activate", ADMIN),
+            Command.KindCase.SET_MEMBERSHIP, new Need("change the cluster's membership", ADMIN));
 
     private CommandAuthority() {
     }

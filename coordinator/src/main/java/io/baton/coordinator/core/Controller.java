@@ -36,12 +36,17 @@ import java.util.Optional;
  * force-activate.
  */
 public final class Controller {
-    private final Topology topology;
+    /** The cluster file's topology; a state with an operator's membership runs by that instead. */
+    private final Topology fileTopology;
     private final Timing timing;
 
     public Controller(Topology topology, Timing timing) {
-        this.topology = topology;
+        this.fileTopology = topology;
         this.timing = timing;
+    }
+
+    private Topology topology(ClusterState state) {
+        return state.topology(fileTopology);
     }
 
     public Timing timing() {
@@ -59,10 +64,10 @@ public final class Controller {
      * witness up. The witness must have been heard recently by this leader.
      */
     public Optional<String> leaderToPrefer(ClusterState state, String self, Liveness liveness, long nowNanos) {
-        if (topology.node(self).map(Topology.NodeSpec::witness).orElse(false)) {
+        if (topology(state).node(self).map(Topology.NodeSpec::witness).orElse(false)) {
             return Optional.empty();
         }
-        return topology.nodes().stream().filter(Topology.NodeSpec::witness).map(Topology.NodeSpec::id)
+        return topology(state).nodes().stream().filter(Topology.NodeSpec::witness).map(Topology.NodeSpec::id)
                 .filter(w -> state.node(w).map(NodeState::alive).orElse(false))
                 .filter(w -> liveness.lastHeard(w).stream().anyMatch(t -> nowNanos - t < timing.eligibleWithinNanos()))
                 .findFirst();
@@ -85,13 +90,13 @@ public final class Controller {
         if (nowNanos - liveness.leaderSinceNanos() < REPAIR_EVERY_NANOS || nowNanos - lastRepairNanos < REPAIR_EVERY_NANOS) {
             return Optional.empty();
         }
-        boolean followerBehind = topology.nodes().stream().map(Topology.NodeSpec::id)
+        boolean followerBehind = topology(state).nodes().stream().map(Topology.NodeSpec::id)
                 .filter(n -> !n.equals(self))
                 .anyMatch(n -> state.node(n).map(NodeState::replicaBehind).orElse(false));
         if (!followerBehind) {
             return Optional.empty();
         }
-        return topology.nodes().stream()
+        return topology(state).nodes().stream()
                 .sorted(java.util.Comparator.comparing((Topology.NodeSpec n) -> !n.witness()))
                 .map(Topology.NodeSpec::id)
                 .filter(n -> !n.equals(self))
@@ -125,7 +130,7 @@ public final class Controller {
             FailbackWatch.Watch was = failback.byGroup().get(g.name);
             FailbackWatch.Watch watch = was != null && was.node().equals(target.get()) && was.epoch() == g.epoch
                     ? was : new FailbackWatch.Watch(target.get(), g.epoch, nowNanos, false);
-            long afterNanos = topology.policy(g.name).failbackAfterMs() * 1_000_000L;
+            long afterNanos = topology(state).policy(g.name).failbackAfterMs() * 1_000_000L;
             if (!watch.proposed() && nowNanos - watch.sinceNanos() >= afterNanos) {
                 out.add(Command.newBuilder().setMove(MoveGroup.newBuilder().setGroup(g.name).setTo(watch.node())
                         .setFailbackEpoch(g.epoch)).build());
@@ -138,11 +143,11 @@ public final class Controller {
 
     /** The member {@code g} should fail back to now, if its policy asks for failback and one is eligible. */
     private Optional<String> failbackTarget(ClusterState state, GroupState g, Liveness liveness, long now) {
-        if (topology.policy(g.name).failback() != GroupPolicy.Failback.AUTO || g.maintenance || g.adminStopped
+        if (topology(state).policy(g.name).failback() != GroupPolicy.Failback.AUTO || g.maintenance || g.adminStopped
                 || g.phase != Phase.ONLINE || g.owner == null || !heardRecently(liveness, g.owner, now)) {
             return Optional.empty();
         }
-        List<String> members = topology.group(g.name).map(Topology.GroupSpec::members).orElse(List.of());
+        List<String> members = topology(state).group(g.name).map(Topology.GroupSpec::members).orElse(List.of());
         return members.stream().takeWhile(n -> !n.equals(g.owner))
                 .filter(n -> eligible(state, g, liveness, now, n)).findFirst();
     }
@@ -170,7 +175,7 @@ public final class Controller {
 
     /** A higher protocol version once every node's build speaks it (as its last heartbeat said). */
     private Optional<Command> protocolRaise(ClusterState state) {
-        List<Integer> spoken = topology.nodes().stream()
+        List<Integer> spoken = topology(state).nodes().stream()
                 .map(n -> state.node(n.id()).map(NodeState::protocolSupported).orElse(0)).toList();
         java.util.OptionalInt to = Protocol.raiseTo(state.protocolVersion(), spoken);
         return to.isPresent()
@@ -213,10 +218,10 @@ public final class Controller {
 
     /** The most preferred member that has not failed the group, is not in standby and whose replica may be granted. */
     private String firstChoice(ClusterState state, GroupState g) {
-        return topology.group(g.name).flatMap(spec -> spec.members().stream()
+        return topology(state).group(g.name).flatMap(spec -> spec.members().stream()
                 .filter(n -> !g.failedOn(n))
                 .filter(n -> !state.node(n).map(ns -> ns.standby() || ns.replicaBehind()).orElse(false))
-                .filter(n -> ReplicaRules.grantable(topology, g, n)).findFirst()).orElse(null);
+                .filter(n -> ReplicaRules.grantable(topology(state), g, n)).findFirst()).orElse(null);
     }
 
     /** The first eligible member, the move target first if one is set; never {@code exclude}. */
@@ -225,7 +230,7 @@ public final class Controller {
         if (g.moveTarget != null) {
             order.add(g.moveTarget);
         }
-        topology.group(g.name).ifPresent(spec -> order.addAll(spec.members()));
+        topology(state).group(g.name).ifPresent(spec -> order.addAll(spec.members()));
         return order.stream()
                 .filter(n -> !n.equals(exclude))
                 .filter(n -> eligible(state, g, liveness, now, n))
@@ -239,8 +244,8 @@ public final class Controller {
      */
     private boolean eligible(ClusterState state, GroupState g, Liveness liveness, long now, String n) {
         return !g.failedOn(n)
-                && ReplicaRules.grantable(topology, g, n)
-                && topology.node(n).map(spec -> !spec.witness()).orElse(false)
+                && ReplicaRules.grantable(topology(state), g, n)
+                && topology(state).node(n).map(spec -> !spec.witness()).orElse(false)
                 && state.node(n).map(ns -> ns.alive && !ns.standby && !ns.replicaBehind()).orElse(false)
                 && heardRecently(liveness, n, now);
     }

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  * {@code RESULT_PERMISSION_DENIED} and changes nothing.
  */
 public final class Core {
-    private final Topology topology;
+    /** The cluster file's topology: what the cluster runs by until an operator changes its membership. */
+    private final Topology fileTopology;
     private final boolean callersRequired;
 
     /** A core for a cluster that does not authenticate its operators (no TLS). */
@@ -50,12 +51,18 @@ public final class Core {
      *                        carry its caller (the same on every node: it follows the cluster file)
      */
     public Core(Topology topology, boolean callersRequired) {
-        this.topology = topology;
+        this.fileTopology = topology;
         this.callersRequired = callersRequired;
     }
 
+    /** The cluster file's topology: the initial state's nodes and groups. */
     public Topology topology() {
-        return topology;
+        return fileTopology;
+    }
+
+    /** The topology {@code state} runs by: the cluster file's, with the membership an operator set. */
+    public Topology topology(ClusterState state) {
+        return state.topology(fileTopology);
     }
 
     /** Applies one committed command at {@code logIndex}. */
@@ -63,7 +70,7 @@ public final class Core {
         if (command.hasDecisions()) {
             return applyDecisions(state, command, logIndex);
         }
-        String denied = CommandAuthority.problem(command, state, topology, callersRequired);
+        String denied = CommandAuthority.problem(command, state, topology(state), callersRequired);
         if (denied != null) {
             return CommandResult.newBuilder().setCode(ResultCode.RESULT_PERMISSION_DENIED).setMessage(denied).build();
         }
@@ -86,6 +93,7 @@ public final class Core {
                 case INCARNATE -> a.incarnate();
                 case ALERTS_DELIVERED -> a.alertsDelivered();
                 case SET_PROTOCOL -> a.setProtocol();
+                case SET_MEMBERSHIP -> a.setMembership();
                 case DECISIONS -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "decisions inside decisions");
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
@@ -132,7 +140,7 @@ public final class Core {
                     .setMessage(CommandAuthority.DENIED + ": '" + command.getProposer() + "' sent the heartbeat of node '"
                             + node + "'").build();
         }
-        Optional<String> why = HeartbeatReads.whyWrite(topology, state, command, readIndex);
+        Optional<String> why = HeartbeatReads.whyWrite(topology(state), state, command, readIndex);
         if (why.isPresent()) {
             return CommandResult.newBuilder().setCode(ResultCode.RESULT_WRITE_NEEDED).setMessage(why.get()).build();
         }
@@ -184,11 +192,14 @@ public final class Core {
         final ClusterState s;
         final Command cmd;
         final long logIndex;
+        /** The topology {@code s} runs by when the command is applied. */
+        final Topology topology;
 
         Apply(ClusterState s, Command cmd, long logIndex) {
             this.s = s;
             this.cmd = cmd;
             this.logIndex = logIndex;
+            this.topology = topology(s);
         }
 
         // ---- heartbeats: liveness, observed state, and the transitions owners report ----
@@ -866,6 +877,35 @@ public final class Core {
             return ok("protocol version " + version, 0);
         }
 
+        /**
+         * An operator's membership change, one step of it (see {@link Membership}): only from protocol
+         * {@link Protocol#MEMBERSHIP} on, only at the version the proposer read, and only if it keeps
+         * every group's owner and move target a member and leaves at least three nodes.
+         */
+        CommandResult setMembership() throws Refusal {
+            var c = cmd.getSetMembership();
+            if (s.protocolVersion() < Protocol.MEMBERSHIP) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "the cluster speaks protocol "
+                        + s.protocolVersion() + "; membership changes need " + Protocol.MEMBERSHIP
+                        + ": upgrade every node first (docs/upgrade.md)");
+            }
+            long version = Membership.version(s);
+            if (c.getExpectedVersion() != version) {
+                throw new Refusal(ResultCode.RESULT_STALE, "the membership changed meanwhile: it is at version " + version
+                        + ", not " + c.getExpectedVersion() + "; read it again");
+            }
+            var next = c.getMembership().toBuilder().setVersion(version + 1).build();
+            Optional<String> why = Membership.whyNot(s, topology, next);
+            if (why.isPresent()) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, why.get());
+            }
+            Membership.apply(s, topology, next);
+            String nodes = next.getNodesList().stream().map(n -> n.getId()).collect(Collectors.joining(", "));
+            String reason = c.getReason().isEmpty() ? "membership changed" : c.getReason();
+            event("membership", "", "", 0, reason + " (membership version " + next.getVersion() + "; nodes: " + nodes + ")");
+            return ok(reason + ": membership version " + next.getVersion(), 0);
+        }
+
         CommandResult alertsDelivered() throws Refusal {
             long through = cmd.getAlertsDelivered().getThroughSeq();
             if (through >= s.nextEventSeq) {
@@ -946,6 +986,14 @@ public final class Core {
             return topology.node(node).map(Topology.NodeSpec::witness).orElse(false);
         }
 
+        private boolean isMember(String group, String node) {
+            return topology.group(group).map(g -> g.members().contains(node)).orElse(false);
+        }
+
+        private String members(String group) {
+            return topology.group(group).map(g -> g.members().stream().collect(Collectors.joining(", "))).orElse("");
+        }
+
         private CommandResult ok(String message, long epoch) {
             return CommandResult.newBuilder().setCode(ResultCode.RESULT_OK).setMessage(message).setEpoch(epoch).build();
         }
@@ -965,11 +1013,4 @@ public final class Core {
         }
     }
 
-    private boolean isMember(String group, String node) {
-        return topology.group(group).map(g -> g.members().contains(node)).orElse(false);
-    }
-
-    private String members(String group) {
-        return topology.group(group).map(g -> g.members().stream().collect(Collectors.joining(", "))).orElse("");
-    }
 }

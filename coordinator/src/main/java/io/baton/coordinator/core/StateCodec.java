@@ -38,15 +38,24 @@ public final class StateCodec {
                     .setConfigHash(n.configHash).setProtocolSupported(n.protocolSupported));
         }
         b.addAllEvents(s.events);
+        if (s.membership != null) {
+            b.setMembership(s.membership);
+        }
         return b.build();
     }
 
     /**
-     * Rebuilds a state from a snapshot, on top of the initial state of {@code topology}: groups or
-     * nodes added to the cluster file since the snapshot start fresh, removed ones are dropped.
+     * Rebuilds a state from a snapshot, on top of the initial state of the cluster file's topology
+     * {@code file} (with the snapshot's membership, if an operator set one): groups or nodes added to
+     * the cluster file since the snapshot start fresh, removed ones are dropped.
      */
-    public static ClusterState fromProto(ClusterStateProto p, Topology topology) {
+    public static ClusterState fromProto(ClusterStateProto p, Topology file) {
+        // An operator's membership, when the state has one, says which nodes and members there are.
+        Topology topology = p.hasMembership() ? Membership.over(file, p.getMembership()) : file;
         ClusterState s = ClusterState.initial(topology);
+        if (p.hasMembership()) {
+            s.setMembership(p.getMembership());
+        }
         for (GroupStateProto gp : p.getGroupsList()) {
             GroupState g = s.groups.get(gp.getName());
             if (g == null) {

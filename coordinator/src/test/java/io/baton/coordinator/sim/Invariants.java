@@ -376,6 +376,7 @@ final class Invariants {
             case INCARNATE -> "incarnate " + c.getIncarnate().getNode() + " boot " + c.getIncarnate().getBoot();
             case ALERTS_DELIVERED -> "alerts delivered through " + c.getAlertsDelivered().getThroughSeq();
             case SET_PROTOCOL -> "protocol version " + c.getSetProtocol().getVersion();
+            case SET_MEMBERSHIP -> "membership " + c.getSetMembership().getReason() + " @v" + c.getSetMembership().getExpectedVersion();
             case DECISIONS -> c.getDecisions().getCommandsList().stream().map(Invariants::describe).toList().toString();
             case KIND_NOT_SET -> "empty";
         };
