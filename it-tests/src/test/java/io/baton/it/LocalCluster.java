@@ -48,6 +48,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private final Path dir;
     private final Path configFile;
+    /** The nodes of the cluster file, then any a test adds ({@link #prepareNewNode}). */
     private final List<Member> members;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
@@ -95,10 +96,10 @@ public final class LocalCluster implements AutoCloseable {
         this.tls = tls;
         this.mirrorSizeBytes = mirrorSizeBytes;
         this.lease = lease;
-        this.members = List.of(
+        this.members = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(
                 new Member("server1", "data", subnet + ".11"),
                 new Member("server2", "data", subnet + ".12"),
-                new Member("witness", "witness", subnet + ".13"));
+                new Member("witness", "witness", subnet + ".13")));
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("app"));
         // Each script also logs its own run time (begin and end, ns) for the benchmark to subtract.
@@ -315,6 +316,29 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Where {@code node} mounts the mirror disk while it owns the group. */
+    /**
+     * Makes ready a node that is not in the cluster file yet, as an operator would before
+     * {@code batonctl node add} or {@code replace}: its certificate (with TLS), its mount point, and
+     * a copy of the cluster file with its own entry added under {@code nodes:}. Returns that copy,
+     * to start it with ({@link #start(String, List, Path)}). From then on it counts among {@link #members}.
+     */
+    public Path prepareNewNode(Member m) throws IOException {
+        if (tls) {
+            PemFiles.write(dir.resolve("tls"), m.id, ca.issueNode(m.id, List.of(m.ip), Duration.ofDays(2), Instant.now()));
+        }
+        String entry = "  - {id: " + m.id + ", role: " + m.role + ", zone: zone-" + m.id + ", raft: " + m.ip
+                + ":7400, admin: " + m.ip + ":7401, http: " + m.ip + ":" + HTTP_PORT
+                + (mirrorSizeBytes > 0 && m.role.equals("data") ? ", mirror: " + m.ip + ":7402" : "") + "}\n";
+        String yaml = Files.readString(configFile);
+        Path copy = dir.resolve("cluster-" + m.id + ".yaml");
+        Files.writeString(copy, yaml.replace("groups:\n", entry + "groups:\n"));
+        if (mirrorSizeBytes > 0 && m.role.equals("data")) {
+            Files.createDirectories(mountPoint(m.id));
+        }
+        members.add(m);
+        return copy;
+    }
+
     public Path mountPoint(String node) {
         return dir.resolve("mnt").resolve(node);
     }

@@ -42,6 +42,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -98,7 +99,7 @@ public final class RaftNode implements Closeable {
     private final SteeredClient<RaftClient> client;
     private final SteeredClient<RaftClient> heartbeatClient;
     /** The transports {@link #client} and {@link #heartbeatClient} keep across the clients they build. */
-    private final List<ConnectionKeepingRpc> transports = new ArrayList<>();
+    private final List<ConnectionKeepingRpc> transports = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService senders;
     /**
      * Heartbeat sends run here, never on {@link #senders}: admin and controller requests share that
@@ -112,6 +113,9 @@ public final class RaftNode implements Closeable {
     private final BatonStateMachine stateMachine;
     private final RaftPeerId selfId;
     private final long electionTimeoutMaxMs;
+    /** Each member's Raft address to its id, for TLS: the cluster file's, then the membership's ({@link #knowMembers}). */
+    private final java.util.concurrent.atomic.AtomicReference<Map<String, String>> raftMembers =
+            new java.util.concurrent.atomic.AtomicReference<>(Map.of());
 
     public RaftNode(String clusterName, String selfId, List<Peer> peers, Path storageDir, Settings settings,
                     BatonStateMachine stateMachine) throws IOException {
@@ -121,6 +125,7 @@ public final class RaftNode implements Closeable {
         Peer self = peers.stream().filter(p -> p.id().equals(selfId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("node " + selfId + " is not a peer"));
         this.group = RaftGroup.valueOf(groupId(clusterName), peers.stream().map(RaftNode::toRaftPeer).toList());
+        this.raftMembers.set(membersByAddress(peers));
 
         RaftProperties p = new RaftProperties();
         // gRPC, with a log appender that sends the snapshot in a corner where Ratis's own dies (RATIS-1707).
@@ -163,7 +168,7 @@ public final class RaftNode implements Closeable {
             // Mutual TLS for every protocol on the port (server-to-server, client, admin) and for this
             // node's own clients; the handshake admits only member node certificates, and a vote or
             // append must come from the node of the connection's certificate.
-            GrpcTlsConfig tls = settings.tls().grpc(membersByAddress(peers));
+            GrpcTlsConfig tls = settings.tls().grpc(raftMembers::get);
             for (Parameters each : List.of(parameters, clientParameters)) {
                 GrpcConfigKeys.TLS.setConf(each, tls);
                 GrpcConfigKeys.Server.setTlsConf(each, tls);
@@ -219,7 +224,7 @@ public final class RaftNode implements Closeable {
         return new SteeredClient<>(this::serverLeader, leader -> {
             RaftClient.Builder b = RaftClient.newBuilder()
                     .setClientId(clientId)
-                    .setRaftGroup(group)
+                    .setRaftGroup(currentGroup())
                     .setProperties(cp)
                     .setClientRpc(transport)
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
@@ -237,16 +242,89 @@ public final class RaftNode implements Closeable {
         }
     }
 
+    /**
+     * The group with the peers of the latest configuration this server knows: a client built on the
+     * cluster file's peers alone could not reach a leader added later (batonctl node add).
+     */
+    private RaftGroup currentGroup() {
+        try {
+            RaftGroup known = server.getDivision(group.getGroupId()).getGroup();
+            return known.getPeers().isEmpty() ? group : known;
+        } catch (IOException | RuntimeException e) {
+            return group;
+        }
+    }
+
+    /** The ids of the voters in the latest Raft configuration this server knows (committed or not). */
+    public List<String> voters() {
+        try {
+            return server.getDivision(group.getGroupId()).getRaftConf().getCurrentPeers().stream()
+                    .map(p -> p.getId().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Changes the voters: adds {@code add} (if not null) and removes {@code remove} (if not null), only if
+     * the configuration is still the one this server knows (Ratis compares the voters' ids, so a
+     * concurrent change fails this one). Ratis first brings a new voter up to date from the leader
+     * (it must be running and reachable) and fails the change if it makes no progress. Completes when
+     * the new configuration is committed; fails with Ratis's reason.
+     */
+    public CompletableFuture<Void> changeVoters(Peer add, String remove, Duration timeout) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                List<RaftPeer> current = List.copyOf(server.getDivision(group.getGroupId()).getRaftConf().getCurrentPeers());
+                List<RaftPeer> next = new ArrayList<>();
+                current.stream().filter(p -> !p.getId().toString().equals(remove)).forEach(next::add);
+                if (add != null && next.stream().noneMatch(p -> p.getId().toString().equals(add.id()))) {
+                    next.add(toRaftPeer(add));
+                }
+                RaftClientReply reply = membershipClient(timeout).get().admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInCurrentConf(current).setServersInNewConf(next)
+                        .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build());
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException() != null
+                            ? reply.getException() : new IOException("the configuration change failed"));
+                }
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, senders).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private SteeredClient<RaftClient> membershipClient;
+
+    /**
+     * A client that waits {@code timeout} for one try: a new voter's catch-up takes longer than an
+     * ordinary request, and a retry while the first change runs would be refused as in progress.
+     */
+    private synchronized SteeredClient<RaftClient> membershipClient(Duration timeout) {
+        if (membershipClient == null) {
+            membershipClient = newClient(timeout, 1);
+        }
+        return membershipClient;
+    }
+
     /** The Raft group id: derived from the cluster name so that every node computes the same one. */
     public static RaftGroupId groupId(String clusterName) {
         return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("baton:" + clusterName).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The members are now {@code peers} (an operator changed the membership): with TLS, the Raft port
+     * admits their node certificates and this node's connections expect them at their addresses.
+     */
+    public void knowMembers(List<Peer> peers) {
+        raftMembers.set(membersByAddress(peers));
     }
 
     /** Each member's Raft address to its id, as {@link RaftTls#address} spells addresses. */
     private static Map<String, String> membersByAddress(List<Peer> peers) {
         Map<String, String> map = new HashMap<>();
         peers.forEach(p -> map.put(RaftTls.address(p.host(), p.port()), p.id()));
-        return map;
+        return Map.copyOf(map);
     }
 
     private static RaftPeer toRaftPeer(Peer peer) {

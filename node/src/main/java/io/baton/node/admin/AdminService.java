@@ -56,6 +56,8 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
     private final EventHub events;
     private final LongSupplier wallClockMs;
     private final ConsoleLinks console;
+    /** Carries out node add, remove and replace; null: this service refuses them (tests that need none). */
+    private volatile io.baton.node.membership.MembershipChange membership;
 
     /** {@code status} never blocks: it answers a snapshot, or the fetch that will bring one. */
     public AdminService(RaftNode raft, Supplier<CompletableFuture<ClusterStatus>> status, EventHub events,
@@ -112,6 +114,75 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
         };
         io.grpc.Context.current().withValue(AdminAuth.CALLER, caller).run(call);
         return answer;
+    }
+
+    /** Lets this service carry out node add, remove and replace. */
+    public void membershipChanges(io.baton.node.membership.MembershipChange membership) {
+        this.membership = membership;
+    }
+
+    @Override
+    public void nodeAdd(io.baton.proto.admin.NodeAddRequest request, StreamObserver<OpReply> response) {
+        changeMembership(response, () -> membership.add(io.baton.node.membership.Members.fromRequest(request.getNode()), caller()));
+    }
+
+    @Override
+    public void nodeRemove(io.baton.proto.admin.NodeRemoveRequest request, StreamObserver<OpReply> response) {
+        if (request.getNode().isEmpty()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("node remove needs a node").asException());
+            return;
+        }
+        if (badNames(response, "node", request.getNode())) {
+            return;
+        }
+        changeMembership(response, () -> membership.remove(request.getNode(), caller()));
+    }
+
+    @Override
+    public void nodeReplace(io.baton.proto.admin.NodeReplaceRequest request, StreamObserver<OpReply> response) {
+        if (request.getOld().isEmpty()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("node replace needs the node to replace").asException());
+            return;
+        }
+        if (badNames(response, "node", request.getOld())) {
+            return;
+        }
+        changeMembership(response, () -> membership.replace(request.getOld(),
+                io.baton.node.membership.Members.fromRequest(request.getWith()), caller()));
+    }
+
+    private interface MembershipCall {
+        CompletableFuture<String> start() throws io.baton.node.membership.MembershipPlan.Refused;
+    }
+
+    /** A refusal is FAILED_PRECONDITION with its reason; the change's steps run on their own thread. */
+    private void changeMembership(StreamObserver<OpReply> response, MembershipCall call) {
+        if (membership == null) {
+            response.onError(Status.UNIMPLEMENTED.withDescription("this node does not change the membership").asException());
+            return;
+        }
+        CompletableFuture<String> done;
+        try {
+            done = call.start();
+        } catch (io.baton.node.membership.MembershipPlan.Refused e) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+            return;
+        }
+        done.whenComplete((message, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                response.onError(Status.FAILED_PRECONDITION.withDescription(cause.getMessage()).asException());
+                return;
+            }
+            response.onNext(OpReply.newBuilder().setMessage(message).build());
+            response.onCompleted();
+        });
+    }
+
+    private static io.baton.proto.Caller caller() {
+        AdminCaller caller = AdminAuth.CALLER.get();
+        return caller == null ? null : caller.toProto();
     }
 
     /** The recent events, newest last, for the web console. */

@@ -1,5 +1,10 @@
 package io.baton.node.admin;
 
+import io.baton.node.membership.Members;
+import io.baton.proto.MemberProto;
+import io.baton.proto.MembershipProto;
+import java.util.List;
+
 import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.Failure;
 import io.baton.coordinator.core.GroupState;
@@ -57,24 +62,31 @@ public final class StatusBuilder {
                                       Optional<RaftContact> contact) {
         ClusterStatus.Builder b = ClusterStatus.newBuilder()
                 .setCluster(config.name()).setLeader(leader).setAnsweredBy(self)
-                .setRaft(health(config, contact)).setProtocolVersion(state.protocolVersion());
-        for (NodeConfig n : config.nodes()) {
-            boolean alive = state.node(n.id()).map(NodeState::alive).orElse(false);
-            boolean standby = state.node(n.id()).map(NodeState::standby).orElse(false);
-            long certificateNotAfter = state.node(n.id()).map(NodeState::certificateNotAfterMs).orElse(0L);
-            long caNotAfter = state.node(n.id()).map(NodeState::caNotAfterMs).orElse(0L);
-            String configHash = state.node(n.id()).map(NodeState::configHash).orElse("");
-            int protocolSupported = state.node(n.id()).map(NodeState::protocolSupported).orElse(0);
-            String raftRole = n.id().equals(leader) ? "leader" : leader.isEmpty() ? "unknown" : alive ? "follower" : "unknown";
-            b.addNodes(NodeStatus.newBuilder().setId(n.id()).setRole(n.role().name().toLowerCase())
-                    .setZone(n.zone() == null ? "" : n.zone()).setAlive(alive).setRaftRole(raftRole)
-                    .setRaftAddress(n.raft().toString()).setAdminAddress(n.admin().toString()).setStandby(standby)
+                .setRaft(health(config, Members.live(config, state.membership()), contact))
+                .setProtocolVersion(state.protocolVersion());
+        MembershipProto live = Members.live(config, state.membership());
+        b.setMembershipVersion(live.getVersion()).setMembershipMismatch(fileDiffers(config, live));
+        for (MemberProto n : live.getNodesList()) {
+            boolean alive = state.node(n.getId()).map(NodeState::alive).orElse(false);
+            boolean standby = state.node(n.getId()).map(NodeState::standby).orElse(false);
+            long certificateNotAfter = state.node(n.getId()).map(NodeState::certificateNotAfterMs).orElse(0L);
+            long caNotAfter = state.node(n.getId()).map(NodeState::caNotAfterMs).orElse(0L);
+            String configHash = state.node(n.getId()).map(NodeState::configHash).orElse("");
+            int protocolSupported = state.node(n.getId()).map(NodeState::protocolSupported).orElse(0);
+            String raftRole = n.getId().equals(leader) ? "leader" : leader.isEmpty() ? "unknown" : alive ? "follower" : "unknown";
+            b.addNodes(NodeStatus.newBuilder().setId(n.getId()).setRole(n.getWitness() ? "witness" : "data")
+                    .setZone(n.getZone()).setAlive(alive).setRaftRole(raftRole)
+                    .setRaftAddress(n.getRaft()).setAdminAddress(n.getAdmin()).setStandby(standby)
                     .setCertificateNotAfterMs(certificateNotAfter).setCaNotAfterMs(caNotAfter)
                     .setConfigHash(configHash).setProtocolSupported(protocolSupported));
         }
         for (GroupConfig g : config.groups()) {
             GroupState gs = state.group(g.name()).orElse(null);
-            GroupStatus.Builder gb = GroupStatus.newBuilder().setName(g.name()).addAllPreference(g.nodes())
+            List<String> members = Members.groupMembers(live, g.name());
+            if (members.isEmpty()) {
+                members = g.nodes();
+            }
+            GroupStatus.Builder gb = GroupStatus.newBuilder().setName(g.name()).addAllPreference(members)
                     .setMirrored(g.hasMirrorDisk());
             if (gs != null) {
                 gb.setOwner(gs.owner() == null ? "" : gs.owner()).setEpoch(gs.epoch()).setPhase(gs.phase().toProto())
@@ -88,14 +100,14 @@ public final class StatusBuilder {
                             .setReason(f.reason()));
                 }
                 ownerReport(gs).ifPresent(r -> gb.setDegraded(r.getDegraded()).addAllWarnings(r.getWarningsList()));
-                for (String member : g.nodes()) {
+                for (String member : members) {
                     GroupReport r = gs.reports().get(member);
                     if (r != null) {
                         gb.addNodes(NodeGroupStatus.newBuilder().setNode(member).setReport(r));
                     }
                 }
                 if (gb.getMirrored()) {
-                    for (String member : g.nodes()) {
+                    for (String member : members) {
                         gb.addReplicas(replica(gs, member));
                     }
                 }
@@ -107,31 +119,66 @@ public final class StatusBuilder {
 
     /** How many voters the leader is in contact with, and so how many more failures the cluster survives. */
     static RaftHealth health(ClusterConfig config, Optional<RaftContact> contact) {
+        return health(config, Members.bootstrap(config), contact);
+    }
+
+    /** {@code live}: the membership, whose nodes are the voters. */
+    static RaftHealth health(ClusterConfig config, MembershipProto live, Optional<RaftContact> contact) {
         if (contact.isEmpty()) {
             return RaftHealth.newBuilder().setKnown(false).build();
         }
         RaftContact c = contact.get();
         long window = contactWindow(config).toMillis();
         RaftHealth.Builder h = RaftHealth.newBuilder().setKnown(true).setLeader(c.getLeader()).setTerm(c.getTerm())
-                .setContactWindowMs(window).setVoters(config.nodes().size());
+                .setContactWindowMs(window).setVoters(live.getNodesCount());
         int inContact = 1;
-        for (NodeConfig n : config.nodes()) {
-            if (n.id().equals(c.getLeader())) {
+        for (MemberProto n : live.getNodesList()) {
+            if (n.getId().equals(c.getLeader())) {
                 continue;
             }
             Optional<FollowerContact> follower = c.getFollowersList().stream()
-                    .filter(f -> f.getNode().equals(n.id())).findFirst();
+                    .filter(f -> f.getNode().equals(n.getId())).findFirst();
             long heard = follower.map(FollowerContact::getLastHeardMs).orElse(-1L);
             long behind = follower.map(f -> behind(c, f)).orElse(-1L);
             // Ratis starts a follower's clock when the leader takes over: one not heard since then is not in contact.
             boolean heardThisTerm = c.getLeaderForMs() == 0 || heard < c.getLeaderForMs();
             boolean ok = heard >= 0 && heard <= window && heardThisTerm && behind <= REPLICA_BEHIND_MAX;
             inContact += ok ? 1 : 0;
-            h.addFollowers(RaftFollower.newBuilder().setNode(n.id()).setLastHeardMs(heard).setInContact(ok)
+            h.addFollowers(RaftFollower.newBuilder().setNode(n.getId()).setLastHeardMs(heard).setInContact(ok)
                     .setBehind(behind));
         }
-        int majority = config.nodes().size() / 2 + 1;
+        int majority = live.getNodesCount() / 2 + 1;
         return h.setInContact(inContact).setFailuresTolerated(Math.max(0, inContact - majority)).build();
+    }
+
+    /**
+     * What differs between the cluster file's nodes and the live membership, once an operator changed
+     * it ("" when they agree, or before any change): the file is then only the bootstrap list, and a
+     * node started from it alone would not know every member.
+     */
+    static String fileDiffers(ClusterConfig config, MembershipProto live) {
+        if (live.getVersion() == 0) {
+            return "";
+        }
+        java.util.Set<String> file = new java.util.TreeSet<>();
+        config.nodes().forEach(n -> file.add(n.id()));
+        java.util.Set<String> members = new java.util.TreeSet<>(Members.ids(live));
+        if (file.equals(members)) {
+            return "";
+        }
+        java.util.Set<String> onlyFile = new java.util.TreeSet<>(file);
+        onlyFile.removeAll(members);
+        java.util.Set<String> onlyLive = new java.util.TreeSet<>(members);
+        onlyLive.removeAll(file);
+        List<String> parts = new java.util.ArrayList<>();
+        if (!onlyFile.isEmpty()) {
+            parts.add("it lists " + String.join(", ", onlyFile) + ", which the cluster no longer has");
+        }
+        if (!onlyLive.isEmpty()) {
+            parts.add("it lacks " + String.join(", ", onlyLive));
+        }
+        return "membership mismatch: the cluster file's nodes differ from the live membership (version "
+                + live.getVersion() + "): " + String.join("; ", parts) + "; update nodes: in the file on every node";
     }
 
     /** How many entries a follower's commit index is behind the leader's; -1 if the leader did not say. */

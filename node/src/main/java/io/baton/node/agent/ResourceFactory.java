@@ -31,7 +31,9 @@ public final class ResourceFactory {
     private ResourceFactory() {}
 
     /**
-     * The runtimes of the groups {@code self} is a member of.
+     * The runtimes of every group, on a data node: one it is not a member of stays idle (nothing is
+     * started before a grant, and the core grants members only), and is ready if an operator makes
+     * it one (batonctl node replace). None on a witness.
      *
      * @param leaseLive whether this node's lease is live now: an HTTP probe answers 200 only then, and a
      *                  TCP probe accepted after it ended closes the port at once
@@ -48,7 +50,7 @@ public final class ResourceFactory {
                                                BooleanSupplier leaseLive, MirrorDisks mirrors) {
         List<GroupRuntime> runtimes = new ArrayList<>();
         for (GroupConfig g : config.groups()) {
-            if (!g.nodes().contains(self.id())) {
+            if (!self.isData()) {
                 continue;
             }
             List<Resource> resources = new ArrayList<>();

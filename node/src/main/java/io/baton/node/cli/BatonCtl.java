@@ -116,6 +116,15 @@ public final class BatonCtl implements Callable<Integer> {
     }
 
     AdminConnection connect() {
+        return connect(timeout);
+    }
+
+    /** A connection whose calls wait at least {@code atLeast} (a membership change waits for a new node's catch-up). */
+    AdminConnection connectWaiting(Duration atLeast) {
+        return connect(timeout.compareTo(atLeast) >= 0 ? timeout : atLeast);
+    }
+
+    private AdminConnection connect(Duration timeout) {
         Map<String, String> env = System.getenv();
         Path file = CtlSettings.defaultFile(env);
         CtlSettings settings = CtlSettings.resolve(

@@ -77,6 +77,9 @@ public final class StatusTable {
             sb.append("Warning:     ").append(expiring).append('\n');
         }
         configMismatch(status.getNodesList()).ifPresent(m -> sb.append("Warning:     ").append(m).append('\n'));
+        if (!status.getMembershipMismatch().isEmpty()) {
+            sb.append("Warning:     ").append(status.getMembershipMismatch()).append('\n');
+        }
         protocolUpgrade(status).ifPresent(p -> sb.append("Protocol:    ").append(p).append('\n'));
         sb.append("Groups:      ").append(summary(status)).append('\n');
         List<String> maintenance = status.getGroupsList().stream().filter(GroupStatus::getMaintenance)

@@ -93,6 +93,9 @@ final class ConsolePages {
         }
         warnings.addAll(StatusTable.certificateWarnings(s.getNodesList(), now));
         StatusTable.configMismatch(s.getNodesList()).ifPresent(warnings::add);
+        if (!s.getMembershipMismatch().isEmpty()) {
+            warnings.add(s.getMembershipMismatch());
+        }
         for (String w : warnings) {
             sb.append("<p class=\"bad warning\">").append(escape(w)).append("</p>");
         }

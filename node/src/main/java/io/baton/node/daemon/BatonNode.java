@@ -83,6 +83,8 @@ public final class BatonNode implements AutoCloseable {
     private final DataDirCheck dataDirCheck;
     /** How a fail-stop ends the process; by default at once, without the clean stop's hand-over. */
     private final AtomicReference<IntConsumer> exit;
+    private io.baton.node.membership.MembershipChange membershipChange;
+    private io.baton.node.membership.MembershipFollower membershipFollower;
     /** The node's TLS, whose certificate files are looked at for a renewal; null without TLS. */
     private NodeTls tls;
     /** The HTTP port, when the node's entry has {@code http}. */
@@ -207,6 +209,13 @@ public final class BatonNode implements AutoCloseable {
         agent.reportConfigHash(config.fingerprint());
         EventHub events = new EventHub(stateMachine);
 
+        // A membership an operator changed: replicas to open, a replaced peer to reconnect to.
+        io.baton.node.membership.MembershipFollower membershipFollower = new io.baton.node.membership.MembershipFollower(
+                () -> stateMachine.read(s -> s.membership()), m -> {
+                    raft.knowMembers(raftPeers(m));
+                    mirrors.follow(m);
+                });
+        stateMachine.addListener(membershipFollower);
         stateMachine.addListener(controller);
         stateMachine.addListener(agent);
         stateMachine.addListener(events);
@@ -225,6 +234,9 @@ public final class BatonNode implements AutoCloseable {
         ConsoleSessions consoleSessions = ConsoleSessions.system();
         AdminService adminService = new AdminService(raft, statusCache::get, events, wall, self.http() == null ? null
                 : new SignInLinks(nodeId, self.http().toString(), tls.isPresent(), consoleSessions));
+        io.baton.node.membership.MembershipChange membershipChange = new io.baton.node.membership.MembershipChange(
+                raft, config, wall, StatusBuilder.contactWindow(config));
+        adminService.membershipChanges(membershipChange);
         WebConsole console = new WebConsole(nodeId, config.name(), tls.isPresent(), consoleSessions,
                 WebConsole.backend(adminService, statusCache::get));
         InetSocketAddress adminAddress = new InetSocketAddress(self.admin().host(), self.admin().port());
@@ -274,6 +286,7 @@ public final class BatonNode implements AutoCloseable {
             events.subscribe(alerts.wakeOnEvent());
         }
         agent.start();
+        membershipFollower.start();
         if (alerts != null) {
             alerts.start();
         }
@@ -285,11 +298,21 @@ public final class BatonNode implements AutoCloseable {
                 config.lease().plusSeconds(10), storageGuard, dataDirCheck, exit);
         node.http = http;
         node.alerts = alerts;
+        node.membershipChange = membershipChange;
+        node.membershipFollower = membershipFollower;
         tls.ifPresent(t -> {
             node.tls = t;
             t.startReloading();
         });
         return node;
+    }
+
+    /** The Raft peers of a membership. */
+    static List<RaftNode.Peer> raftPeers(io.baton.proto.MembershipProto m) {
+        return m.getNodesList().stream().map(n -> {
+            io.baton.node.config.HostPort raft = io.baton.node.config.HostPort.parse(n.getRaft());
+            return new RaftNode.Peer(n.getId(), raft.host(), raft.port(), n.getWitness());
+        }).toList();
     }
 
     /**
@@ -370,6 +393,12 @@ public final class BatonNode implements AutoCloseable {
     @Override
     public void close() {
         dataDirCheck.close();
+        if (membershipChange != null) {
+            membershipChange.close();
+        }
+        if (membershipFollower != null) {
+            membershipFollower.close();
+        }
         if (http != null) {
             http.close();
         }

@@ -29,17 +29,18 @@ public final class MirrorDiskResource implements Resource {
     private final String name;
     private final String self;
     private final String fstype;
-    private final MirrorVolume volume;
+    /** This node's replica, once it is a member of the group (a node added later opens one when it becomes one). */
+    private final java.util.function.Supplier<MirrorVolume> volumes;
     /** The port through which the primary of a grant epoch records its peer's state. */
     private final LongFunction<ReplicaStatePort> ports;
     private final DataPath dataPath = new DataPath();
 
-    MirrorDiskResource(String name, String self, String fstype, MirrorVolume volume,
+    MirrorDiskResource(String name, String self, String fstype, java.util.function.Supplier<MirrorVolume> volumes,
                        LongFunction<ReplicaStatePort> ports) {
         this.name = name;
         this.self = self;
         this.fstype = fstype;
-        this.volume = volume;
+        this.volumes = volumes;
         this.ports = ports;
     }
 
@@ -55,6 +56,11 @@ public final class MirrorDiskResource implements Resource {
 
     @Override
     public void start(ResourceContext context) throws ResourceException {
+        MirrorVolume volume = volumes.get();
+        if (volume == null) {
+            throw new ResourceException("mirror disk " + name + ": this node has no replica of it (it is not a member of"
+                    + " the group in the membership this node has applied)");
+        }
         if (volume.isPrimary() && dataPath.isMounted()) {
             return;
         }
@@ -93,6 +99,13 @@ public final class MirrorDiskResource implements Resource {
             // Still mounted: keep serving the file rather than pulling the disk from under the filesystem.
             throw new ResourceException("mirror disk " + name + ": " + failure.getMessage(), failure);
         }
+        MirrorVolume volume = volumes.get();
+        if (volume == null) {
+            if (failure != null) {
+                throw new ResourceException("mirror disk " + name + ": " + failure.getMessage(), failure);
+            }
+            return;
+        }
         try {
             volume.becomeStandby();
         } catch (IOException e) {
@@ -106,7 +119,10 @@ public final class MirrorDiskResource implements Resource {
     @Override
     public void fence() {
         dataPath.fence();
-        volume.fence();
+        MirrorVolume volume = volumes.get();
+        if (volume != null) {
+            volume.fence();
+        }
     }
 
     /** A planned stop unmounts cleanly (the application's last writes replicate); fencing would fail them. */
@@ -115,6 +131,11 @@ public final class MirrorDiskResource implements Resource {
 
     @Override
     public ResourceState observe() {
+        MirrorVolume volume = volumes.get();
+        if (volume == null) {
+            return dataPath.isMounted() ? ResourceState.failed("mounted without a replica")
+                    : ResourceState.inactive("no replica here: not a member of the group");
+        }
         MirrorStatus status = volume.status();
         if (status == null) {
             return dataPath.isMounted()
@@ -130,7 +151,8 @@ public final class MirrorDiskResource implements Resource {
 
     /** The owner's view of its peer, for status; empty on a standby. */
     public List<MirrorPeerReport> peerReports() {
-        MirrorStatus s = volume.status();
+        MirrorVolume volume = volumes.get();
+        MirrorStatus s = volume == null ? null : volume.status();
         if (s == null) {
             return List.of();
         }
@@ -161,6 +183,9 @@ public final class MirrorDiskResource implements Resource {
 
     @Override
     public void close() {
-        volume.close();
+        MirrorVolume volume = volumes.get();
+        if (volume != null) {
+            volume.close();
+        }
     }
 }

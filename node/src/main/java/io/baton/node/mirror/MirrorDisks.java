@@ -14,8 +14,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import io.baton.node.config.HostPort;
+import io.baton.node.membership.Members;
+import io.baton.proto.MembershipProto;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +38,23 @@ public final class MirrorDisks implements Closeable {
         ReplicaStatePort forGrant(String group, long epoch);
     }
 
+    private final ClusterConfig config;
+    private final NodeConfig selfConfig;
+    private final Path dataDir;
+    private final MirrorTls tls;
     private final ReplicaServer server;
-    private final Map<String, MirrorVolume> volumes;
+    private final Map<String, MirrorVolume> volumes = new ConcurrentHashMap<>();
     private final String self;
     private final Ports ports;
 
-    private MirrorDisks(ReplicaServer server, Map<String, MirrorVolume> volumes, String self, Ports ports) {
+    private MirrorDisks(ClusterConfig config, NodeConfig self, Path dataDir, MirrorTls tls, ReplicaServer server,
+                        Ports ports) {
+        this.config = config;
+        this.selfConfig = self;
+        this.dataDir = dataDir;
+        this.tls = tls;
         this.server = server;
-        this.volumes = volumes;
-        this.self = self;
+        this.self = self.id();
         this.ports = ports;
     }
 
@@ -55,52 +68,95 @@ public final class MirrorDisks implements Closeable {
         return open(config, self, dataDir, ports, null);
     }
 
-    /** @param tls mutual TLS on every mirror link, both ways; null: plain TCP */
+    /**
+     * As above. The replica server listens whenever this node has a mirror address and the cluster a
+     * mirrored group, so that a node added later (batonctl node add) receives once it becomes a member.
+     *
+     * @param tls mutual TLS on every mirror link, both ways; null: plain TCP
+     */
     public static MirrorDisks open(ClusterConfig config, NodeConfig self, Path dataDir, Ports ports, MirrorTls tls)
             throws IOException {
-        Map<String, MirrorVolume> volumes = new LinkedHashMap<>();
+        boolean mirrored = config.groups().stream().anyMatch(GroupConfig::hasMirrorDisk);
         ReplicaServer server = null;
+        if (mirrored && self.mirror() != null) {
+            server = new ReplicaServer(self.id(), new InetSocketAddress(self.mirror().host(), self.mirror().port()), tls);
+            try {
+                server.start();
+            } catch (IOException e) {
+                throw new IOException("cannot listen on mirror address " + self.mirror() + ": " + e.getMessage(), e);
+            }
+        }
+        MirrorDisks disks = new MirrorDisks(config, self, dataDir, tls, server, ports);
         try {
-            for (GroupConfig group : config.groups()) {
-                if (!group.nodes().contains(self.id())) {
-                    continue;
-                }
-                for (var rc : group.resources()) {
-                    if (!(rc instanceof MirrorDiskResourceConfig disk)) {
-                        continue;
-                    }
-                    if (server == null) {
-                        server = new ReplicaServer(self.id(),
-                                new InetSocketAddress(self.mirror().host(), self.mirror().port()), tls);
-                        try {
-                            server.start();
-                        } catch (IOException e) {
-                            throw new IOException("cannot listen on mirror address " + self.mirror() + ": "
-                                    + e.getMessage(), e);
-                        }
-                    }
-                    String peerId = group.nodes().stream().filter(n -> !n.equals(self.id())).findFirst().orElseThrow();
-                    NodeConfig peer = config.node(peerId).orElseThrow();
-                    String resourceId = config.name() + "/" + group.name() + "/" + disk.name();
-                    try {
-                        volumes.put(group.name(), MirrorVolume.open(resourceId, self.id(), peerId,
-                                new InetSocketAddress(peer.mirror().host(), peer.mirror().port()), disk.sizeBytes(),
-                                MirrorPaths.of(disk, group.name(), self.id(), dataDir), settings(disk).withTls(tls), server));
-                    } catch (IOException | RuntimeException e) {
-                        throw new IOException("mirror_disk '" + disk.name() + "' of group '" + group.name() + "': "
-                                + e.getMessage(), e);
-                    }
-                    log.info("mirror {}: standby replica open, receiving on {}", resourceId, self.mirror());
-                }
-            }
+            disks.follow(Members.bootstrap(config));
         } catch (IOException | RuntimeException e) {
-            volumes.values().forEach(MirrorVolume::close);
-            if (server != null) {
-                server.close();
-            }
+            disks.close();
             throw e;
         }
-        return new MirrorDisks(server, volumes, self.id(), ports);
+        return disks;
+    }
+
+    /**
+     * Opens a replica for each mirrored group {@code self} is a member of in {@code membership}, and
+     * points each at the group's other member: a node added to a group starts receiving, and the
+     * owner of a group whose other member was replaced reconnects to the new one (which gets the
+     * whole disk). A replica of a group this node has left stays open, idle: it is never granted.
+     *
+     * @throws IOException naming the group and resource when a replica cannot be opened
+     */
+    public synchronized void follow(MembershipProto membership) throws IOException {
+        for (GroupConfig group : config.groups()) {
+            List<String> members = Members.groupMembers(membership, group.name());
+            if (members.isEmpty()) {
+                members = group.nodes();
+            }
+            if (!members.contains(self)) {
+                continue;
+            }
+            for (var rc : group.resources()) {
+                if (!(rc instanceof MirrorDiskResourceConfig disk)) {
+                    continue;
+                }
+                Optional<String> peerId = members.stream().filter(n -> !n.equals(self)).findFirst();
+                if (peerId.isEmpty()) {
+                    continue;
+                }
+                InetSocketAddress peer = peerAddress(membership, peerId.get()).orElseThrow(() -> new IOException(
+                        "mirror_disk '" + disk.name() + "' of group '" + group.name() + "': its member " + peerId.get()
+                                + " has no mirror address"));
+                MirrorVolume open = volumes.get(group.name());
+                if (open != null) {
+                    if (!open.peer().equals(peerId.get()) || !open.peerAddress().equals(peer)) {
+                        log.info("mirror of group {}: the peer is now {} at {} (was {})", group.name(), peerId.get(), peer,
+                                open.peer());
+                        open.retarget(peerId.get(), peer);
+                    }
+                    continue;
+                }
+                if (server == null) {
+                    throw new IOException("mirror_disk '" + disk.name() + "' of group '" + group.name() + "': node " + self
+                            + " has no mirror address to receive on");
+                }
+                String resourceId = config.name() + "/" + group.name() + "/" + disk.name();
+                try {
+                    volumes.put(group.name(), MirrorVolume.open(resourceId, self, peerId.get(), peer, disk.sizeBytes(),
+                            MirrorPaths.of(disk, group.name(), self, dataDir), settings(disk).withTls(tls), server));
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException("mirror_disk '" + disk.name() + "' of group '" + group.name() + "': "
+                            + e.getMessage(), e);
+                }
+                log.info("mirror {}: standby replica open, receiving on {}", resourceId, selfConfig.mirror());
+            }
+        }
+    }
+
+    /** {@code node}'s mirror address: the membership's, else the cluster file's. */
+    private Optional<InetSocketAddress> peerAddress(MembershipProto membership, String node) {
+        Optional<HostPort> address = Members.mirror(membership, node);
+        if (address.isEmpty()) {
+            address = config.node(node).map(NodeConfig::mirror);
+        }
+        return address.map(a -> new InetSocketAddress(a.host(), a.port()));
     }
 
     private static MirrorSettings settings(MirrorDiskResourceConfig disk) {
@@ -110,13 +166,9 @@ public final class MirrorDisks implements Closeable {
         return defaults.withResyncRate(rate, defaults.resyncChunkBytes(), defaults.resyncFlushEveryBytes());
     }
 
-    /** The resource driver of {@code group}'s mirror disk on this node. */
+    /** The resource driver of {@code group}'s mirror disk on this node (its replica may open later: {@link #follow}). */
     public Resource resource(GroupConfig group, MirrorDiskResourceConfig disk) {
-        MirrorVolume volume = volumes.get(group.name());
-        if (volume == null) {
-            throw new IllegalStateException("no mirror replica open for group " + group.name());
-        }
-        return new MirrorDiskResource(disk.name(), self, disk.fstype(), volume,
+        return new MirrorDiskResource(disk.name(), self, disk.fstype(), () -> volumes.get(group.name()),
                 epoch -> ports.forGrant(group.name(), epoch));
     }
 

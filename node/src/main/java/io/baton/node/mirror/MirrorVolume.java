@@ -34,8 +34,9 @@ final class MirrorVolume implements Closeable {
 
     private final String resourceId;
     private final String self;
-    private final String peer;
-    private final InetSocketAddress peerAddress;
+    /** The peer replica; changed by {@link #retarget} when an operator replaces the peer node. */
+    private volatile String peer;
+    private volatile InetSocketAddress peerAddress;
     private final long sizeBytes;
     private final MirrorPaths paths;
     private final MirrorSettings settings;
@@ -220,6 +221,19 @@ final class MirrorVolume implements Closeable {
 
     String peer() {
         return peer;
+    }
+
+    InetSocketAddress peerAddress() {
+        return peerAddress;
+    }
+
+    /** The peer is now {@code node} at {@code address}: a primary reconnects there and copies the whole disk. */
+    synchronized void retarget(String node, InetSocketAddress address) throws IOException {
+        peer = node;
+        peerAddress = address;
+        if (primary != null) {
+            primary.retarget(node, address);
+        }
     }
 
     MirrorPaths paths() {

@@ -44,8 +44,8 @@ final class PeerTrust extends X509ExtendedTrustManager {
     /** The JDK's checks for the CA certificates they were built for; rebuilt when those change. */
     private volatile Pkix pkix;
     private final Function<X509Certificate, Optional<String>> nodeOf;
-    private final Map<String, String> membersByAddress;
-    private final Set<String> members;
+    /** Each member's Raft address to its id, as the membership is now (a node added or removed changes it). */
+    private final Supplier<Map<String, String>> membersByAddress;
     private final LogThrottle refusals = new LogThrottle(TimeUnit.MINUTES.toNanos(1), 256);
 
     private record Pkix(List<X509Certificate> trusted, X509ExtendedTrustManager checks) {
@@ -57,11 +57,20 @@ final class PeerTrust extends X509ExtendedTrustManager {
 
     PeerTrust(Supplier<List<X509Certificate>> trusted, Function<X509Certificate, Optional<String>> nodeOf,
               Map<String, String> membersByAddress) {
+        this(trusted, nodeOf, constant(membersByAddress));
+    }
+
+    PeerTrust(Supplier<List<X509Certificate>> trusted, Function<X509Certificate, Optional<String>> nodeOf,
+              Supplier<Map<String, String>> membersByAddress) {
         this.trusted = trusted;
         this.pkix = Pkix.of(trusted.get());
         this.nodeOf = nodeOf;
-        this.membersByAddress = Map.copyOf(membersByAddress);
-        this.members = Set.copyOf(membersByAddress.values());
+        this.membersByAddress = membersByAddress;
+    }
+
+    private static Supplier<Map<String, String>> constant(Map<String, String> membersByAddress) {
+        Map<String, String> copy = Map.copyOf(membersByAddress);
+        return () -> copy;
     }
 
     /** The JDK's checks against the CA certificates in use now (a reload may have changed them). */
@@ -117,7 +126,8 @@ final class PeerTrust extends X509ExtendedTrustManager {
 
     private void accepted(X509Certificate[] chain) throws CertificateException {
         X509Certificate leaf = chain[0];
-        refuse("a connecting peer", PeerIdentity.acceptedProblem(nodeOf.apply(leaf), subject(leaf), members));
+        refuse("a connecting peer", PeerIdentity.acceptedProblem(nodeOf.apply(leaf), subject(leaf),
+                Set.copyOf(membersByAddress.get().values())));
     }
 
     // --- as client: this node dialled a peer
@@ -146,7 +156,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private void dialled(X509Certificate[] chain, String address) throws CertificateException {
         X509Certificate leaf = chain[0];
         refuse(address, PeerIdentity.dialledProblem(nodeOf.apply(leaf), subject(leaf),
-                Optional.ofNullable(membersByAddress.get(address)), address));
+                Optional.ofNullable(membersByAddress.get().get(address)), address));
     }
 
     @Override

@@ -57,6 +57,11 @@ public record RaftTls(X509KeyManager keys, Supplier<List<X509Certificate>> trust
         return new GrpcTlsConfig(keys, new PeerTrust(trusted, nodeOf, membersByAddress), true);
     }
 
+    /** As above, with the members as they are at each handshake (the membership may change). */
+    public GrpcTlsConfig grpc(java.util.function.Supplier<Map<String, String>> membersByAddress) {
+        return new GrpcTlsConfig(keys, new PeerTrust(trusted, nodeOf, membersByAddress), true);
+    }
+
     /** Never the key (settings get logged). */
     @Override
     public String toString() {

@@ -74,8 +74,9 @@ public final class MirrorPrimary implements BlockStore {
 
     private final String resourceId;
     private final String selfNode;
-    private final String peerNode;
-    private final InetSocketAddress peerAddress;
+    /** The peer; changed only by {@link #retarget} (a replaced node), under io. */
+    private volatile String peerNode;
+    private volatile InetSocketAddress peerAddress;
     private final FileChannel data;
     private final WriteBehind writeBehind;
     private final long sizeBytes;
@@ -629,6 +630,35 @@ public final class MirrorPrimary implements BlockStore {
             throw new IOException("mirror peer " + peerNode + " answered " + f.type() + " where " + expected + " was due");
         }
         return f;
+    }
+
+    /**
+     * The peer is now {@code node} at {@code address} (its old one was replaced: batonctl node replace).
+     * The link to the old peer is dropped and this primary forgets what it recorded of it; the new
+     * peer's HELLO then shows another lineage (a new replica has none), so it gets a full resync and
+     * UpToDate only when that ends. Under io: no resync step of the old link runs across it, so no
+     * resync of the old peer is ever recorded as the new one's.
+     */
+    public void retarget(String node, InetSocketAddress address) throws IOException {
+        io.lock();
+        try {
+            if (node.equals(peerNode) && address.equals(peerAddress)) {
+                return;
+            }
+            String was = peerNode;
+            peerNode = Objects.requireNonNull(node, "node");
+            peerAddress = Objects.requireNonNull(address, "address");
+            recordedPeerState = null;
+            maybeUpToDate = false;
+            PeerLink l = link;
+            if (l != null) {
+                lostLink(l, "peer " + was + " replaced by " + node);
+            }
+            lastError = "peer " + was + " replaced by " + node + ": connecting to " + address;
+            log.info("mirror {}: the peer is now {} at {} (was {}): it gets a full resync", resourceId, node, address, was);
+        } finally {
+            io.unlock();
+        }
     }
 
     // ---- peer thread ----
