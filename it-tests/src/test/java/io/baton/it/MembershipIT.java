@@ -118,6 +118,18 @@ class MembershipIT {
         cluster.awaitOnline("server3", STARTUP);
         assertArrayEquals(before, Files.readAllBytes(cluster.mountPoint("server3").resolve("before.bin")));
         assertArrayEquals(after, Files.readAllBytes(cluster.mountPoint("server3").resolve("after.bin")));
+
+        // server1 comes back with the cluster file it had, which still names server2: it follows the
+        // live membership, takes server3's writes as standby, and can have the group back.
+        byte[] third = random(1 << 20, 3);
+        write(cluster.mountPoint("server3").resolve("third.bin"), third);
+        cluster.start("server1");
+        await().atMost(STARTUP).until(() -> replica("server1").map(ReplicaStatus::getState).orElse(null),
+                s -> s == ReplicaStateProto.REPLICA_UP_TO_DATE);
+        String[] moved = ctl("move", LocalCluster.GROUP, "--to", "server1");
+        assertEquals("0", moved[0], out(moved));
+        cluster.awaitOnline("server1", STARTUP);
+        assertArrayEquals(third, Files.readAllBytes(cluster.mountPoint("server1").resolve("third.bin")));
     }
 
     /** Add a node, remove it; the refusals change nothing. No mirror disk: runs without root. */

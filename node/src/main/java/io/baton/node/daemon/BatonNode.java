@@ -216,6 +216,7 @@ public final class BatonNode implements AutoCloseable {
                     mirrors.follow(m);
                 });
         stateMachine.addListener(membershipFollower);
+        mirrors.membershipFrom(() -> stateMachine.read(s -> s.membership()));
         stateMachine.addListener(controller);
         stateMachine.addListener(agent);
         stateMachine.addListener(events);

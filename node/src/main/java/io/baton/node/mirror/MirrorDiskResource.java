@@ -31,16 +31,22 @@ public final class MirrorDiskResource implements Resource {
     private final String fstype;
     /** This node's replica, once it is a member of the group (a node added later opens one when it becomes one). */
     private final java.util.function.Supplier<MirrorVolume> volumes;
+    /**
+     * The replica after bringing it in line with the membership this node has applied: a node whose
+     * cluster file predates a replace must not start a primary for the old peer, nor miss its replica.
+     */
+    private final java.util.function.Supplier<MirrorVolume> volumeForStart;
     /** The port through which the primary of a grant epoch records its peer's state. */
     private final LongFunction<ReplicaStatePort> ports;
     private final DataPath dataPath = new DataPath();
 
     MirrorDiskResource(String name, String self, String fstype, java.util.function.Supplier<MirrorVolume> volumes,
-                       LongFunction<ReplicaStatePort> ports) {
+                       java.util.function.Supplier<MirrorVolume> volumeForStart, LongFunction<ReplicaStatePort> ports) {
         this.name = name;
         this.self = self;
         this.fstype = fstype;
         this.volumes = volumes;
+        this.volumeForStart = volumeForStart;
         this.ports = ports;
     }
 
@@ -56,7 +62,7 @@ public final class MirrorDiskResource implements Resource {
 
     @Override
     public void start(ResourceContext context) throws ResourceException {
-        MirrorVolume volume = volumes.get();
+        MirrorVolume volume = volumeForStart.get();
         if (volume == null) {
             throw new ResourceException("mirror disk " + name + ": this node has no replica of it (it is not a member of"
                     + " the group in the membership this node has applied)");

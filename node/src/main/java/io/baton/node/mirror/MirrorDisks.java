@@ -46,6 +46,8 @@ public final class MirrorDisks implements Closeable {
     private final Map<String, MirrorVolume> volumes = new ConcurrentHashMap<>();
     private final String self;
     private final Ports ports;
+    /** The membership this node's replica has applied, if an operator set one; until told, none. */
+    private volatile java.util.function.Supplier<Optional<MembershipProto>> replicated = Optional::empty;
 
     private MirrorDisks(ClusterConfig config, NodeConfig self, Path dataDir, MirrorTls tls, ReplicaServer server,
                         Ports ports) {
@@ -150,6 +152,25 @@ public final class MirrorDisks implements Closeable {
         }
     }
 
+    /** Where to read the membership this node's replica has applied (see {@link #resource}). */
+    public void membershipFrom(java.util.function.Supplier<Optional<MembershipProto>> replicated) {
+        this.replicated = replicated;
+    }
+
+    /** {@code group}'s replica after following the applied membership, if it has one. */
+    private MirrorVolume followedVolume(String group) {
+        Optional<MembershipProto> m = replicated.get();
+        if (m.isPresent()) {
+            try {
+                follow(m.get());
+            } catch (IOException | RuntimeException e) {
+                log.warn("mirror of group {}: cannot follow membership version {}: {}", group, m.get().getVersion(),
+                        e.getMessage());
+            }
+        }
+        return volumes.get(group);
+    }
+
     /** {@code node}'s mirror address: the membership's, else the cluster file's. */
     private Optional<InetSocketAddress> peerAddress(MembershipProto membership, String node) {
         Optional<HostPort> address = Members.mirror(membership, node);
@@ -169,7 +190,7 @@ public final class MirrorDisks implements Closeable {
     /** The resource driver of {@code group}'s mirror disk on this node (its replica may open later: {@link #follow}). */
     public Resource resource(GroupConfig group, MirrorDiskResourceConfig disk) {
         return new MirrorDiskResource(disk.name(), self, disk.fstype(), () -> volumes.get(group.name()),
-                epoch -> ports.forGrant(group.name(), epoch));
+                () -> followedVolume(group.name()), epoch -> ports.forGrant(group.name(), epoch));
     }
 
     @Override

@@ -442,6 +442,34 @@ class MirrorReplicationTest {
         return new InSyncPair(a, b, standby, port, p);
     }
 
+    /**
+     * An operator replaced the peer (batonctl node replace): the primary drops the old one and copies
+     * the whole disk to the new one, a blank replica, whose state goes UpToDate only at the end; the
+     * old one hears nothing more.
+     */
+    @Test
+    void aReplacedPeerGetsTheWholeDiskAndIsUpToDateOnlyAtTheEnd() throws Exception {
+        InSyncPair pair = inSyncPair(SIZE);
+        pair.primary().write(10 * 4096L, ByteBuffer.wrap(randomBlock(4)));
+        pair.primary().flush();
+        Replica c = keep(Replica.create(dir, RES, "c", SIZE, 0));
+        Replica.Standby newStandby = keep(c.new Standby("c", 0));
+        // The membership records the new member Inconsistent before the owner follows it.
+        pair.port().states.put("c", ReplicaState.INCONSISTENT);
+
+        pair.primary().retarget("c", newStandby.address());
+        byte[] during = randomBlock(2);
+        pair.primary().write(500 * 4096L, ByteBuffer.wrap(during)); // a write while c is being copied
+        await().atMost(WAIT).until(() -> pair.primary().status().inSync() && "c".equals(pair.primary().status().peerNode()));
+        pair.primary().flush();
+
+        assertArrayEquals(pair.a().bytes(), c.bytes(), "c has the whole disk");
+        assertEquals(SIZE, pair.primary().status().resyncBytesSent(), "a full resync, however in sync b was");
+        assertEquals(List.of("c=UP_TO_DATE"), pair.port().commits, "UpToDate only at the end; nothing recorded for b");
+        byte[] bAfter = pair.b().bytes();
+        assertFalse(java.util.Arrays.equals(pair.a().bytes(), bAfter), "the old peer got none of the later writes");
+    }
+
     /** A primary crash: no flush, no clean shutdown recorded; the files stay as the crash left them. */
     private static void crash(MirrorPrimary p) {
         p.fence();
