@@ -35,8 +35,10 @@ final class HandOver {
      * Proposes the moves and waits, at most {@code within}, until this node owns none of them. Runs
      * while the agent still runs: it is the agent that deactivates and reports the release.
      */
-    static void run(String self, Topology topology, RaftNode raft, Duration within) {
+    static void run(String self, Topology fileTopology, RaftNode raft, Duration within) {
         ClusterState state = raft.stateMachine().copyState();
+        // The members as the cluster runs them: a node added by 'batonctl node replace' is a target too.
+        Topology topology = state.topology(fileTopology);
         List<String> moving = new ArrayList<>();
         for (Topology.GroupSpec spec : topology.groups()) {
             GroupState g = state.group(spec.name()).orElse(null);
