@@ -32,6 +32,8 @@ final class Lab implements AutoCloseable {
         SERVER1("server1", "s1", 1, "zone-a"),
         SERVER2("server2", "s2", 2, "zone-b"),
         WITNESS("witness", "w", 3, "zone-c"),
+        /** Runs nothing unless a test adds it: the replacement of server2 (batonctl node replace). */
+        SERVER3("server3", "s3", 4, "zone-b"),
         CLIENT("client", "c", 10, "");
 
         final String id;

@@ -45,7 +45,9 @@ final class LabEnv implements AutoCloseable {
     static final int CHECK_FALL = 2;
     static final int CHECK_RISE = 2;
     static final String HAPROXY_SETTINGS = "inter" + CHECK_INTER_MS + "/fall" + CHECK_FALL + "/rise" + CHECK_RISE;
-    static final String ADMIN_ENDPOINTS = Host.SERVER1.ip() + ":7401," + Host.SERVER2.ip() + ":7401," + Host.WITNESS.ip() + ":7401";
+    /** Every admin port, server3's last: it answers only once a test has added it. */
+    static final String ADMIN_ENDPOINTS = Host.SERVER1.ip() + ":7401," + Host.SERVER2.ip() + ":7401," + Host.WITNESS.ip() + ":7401,"
+            + Host.SERVER3.ip() + ":7401";
     static final List<String> NODES = List.of("server1", "server2", "witness");
     static final Duration STARTUP = Duration.ofSeconds(90);
 
@@ -200,7 +202,7 @@ final class LabEnv implements AutoCloseable {
         io.baton.node.security.CertificateAuthority ca =
                 io.baton.node.security.CertificateAuthority.create("baton-lab", Duration.ofDays(2), now);
         io.baton.node.security.PemFiles.write(tls, "ca", ca.ca());
-        for (Host h : List.of(Host.SERVER1, Host.SERVER2, Host.WITNESS)) {
+        for (Host h : List.of(Host.SERVER1, Host.SERVER2, Host.WITNESS, Host.SERVER3)) {
             io.baton.node.security.PemFiles.write(tls, h.id, ca.issueNode(h.id, List.of(h.ip()), Duration.ofDays(2), now));
         }
         io.baton.node.security.PemFiles.write(tls, ADMIN_CERT,
@@ -223,7 +225,7 @@ final class LabEnv implements AutoCloseable {
         Path nginxDir = dir.resolve("nginx");
         Files.createDirectories(nginxDir);
         String nginx = LabSupport.binary("nginx");
-        for (Host h : List.of(Host.SERVER1, Host.SERVER2)) {
+        for (Host h : List.of(Host.SERVER1, Host.SERVER2, Host.SERVER3)) {
             Path d = nginxDir.resolve(h.id);
             Files.createDirectories(d.resolve("www"));
             Files.createDirectories(d.resolve("tmp"));
@@ -313,7 +315,7 @@ final class LabEnv implements AutoCloseable {
         }
         yaml.append("groups:\n  - name: ").append(GROUP).append("\n    nodes: [server1, server2]\n    resources:\n");
         if (mirror) {
-            for (Host h : List.of(Host.SERVER1, Host.SERVER2)) {
+            for (Host h : List.of(Host.SERVER1, Host.SERVER2, Host.SERVER3)) {
                 Files.createDirectories(mountPoint(h.id));
                 Files.createDirectories(dir.resolve("replicas").resolve(h.id));
             }
@@ -363,6 +365,7 @@ final class LabEnv implements AutoCloseable {
                         + " rise " + CHECK_RISE,
                 "    server server1 " + Host.SERVER1.ip() + ":80",
                 "    server server2 " + Host.SERVER2.ip() + ":80",
+                "    server server3 " + Host.SERVER3.ip() + ":80",
                 ""));
     }
 
@@ -479,6 +482,23 @@ final class LabEnv implements AutoCloseable {
     }
 
     void startNode(String id) throws IOException {
+        startNode(id, config);
+    }
+
+    /**
+     * A copy of the cluster file with {@code h}'s own entry added under {@code nodes:}: what a new node
+     * starts with before {@code batonctl node add} or {@code replace} (docs/membership.md).
+     */
+    Path newNodeConfig(Host h) throws IOException {
+        String entry = "  - {id: " + h.id + ", role: data, zone: " + h.zone + ", raft: " + h.ip() + ":7400, admin: "
+                + h.ip() + ":7401" + (options.mirrorBytes() > 0 ? ", mirror: " + h.ip() + ":7402" : "") + "}\n";
+        Path copy = dir.resolve("cluster-" + h.id + ".yaml");
+        Files.writeString(copy, Files.readString(config).replace("groups:\n", entry + "groups:\n"));
+        return copy;
+    }
+
+    /** Starts node {@code id} in its namespace with the cluster file {@code clusterFile}. */
+    void startNode(String id, Path clusterFile) throws IOException {
         Process old = nodes.get(id);
         if (old != null && old.isAlive()) {
             throw new IllegalStateException(id + " is running");
@@ -492,7 +512,7 @@ final class LabEnv implements AutoCloseable {
             java.addAll(List.of(extra.split("\\s+")));
         }
         java.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "io.baton.node.NodeMain", "--config", config.toString(), "--node", id,
+                "io.baton.node.NodeMain", "--config", clusterFile.toString(), "--node", id,
                 "--data-dir", dir.resolve("data").resolve(id).toString()));
         Path log = dir.resolve("logs").resolve(id + ".log");
         Files.writeString(log, String.format(Locale.ROOT, "---- lab: started at %.3f (monotonic ms)%n", LabObserver.now()),

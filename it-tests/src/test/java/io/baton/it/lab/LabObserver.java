@@ -119,6 +119,7 @@ final class LabObserver implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), ObserverMain.class.getName(),
                 "--probe", "server1=" + Lab.Host.SERVER1.ip() + ":" + LabEnv.PROBE_PORT,
                 "--probe", "server2=" + Lab.Host.SERVER2.ip() + ":" + LabEnv.PROBE_PORT,
+                "--probe", "server3=" + Lab.Host.SERVER3.ip() + ":" + LabEnv.PROBE_PORT,
                 "--probe-every-ms", Integer.toString(PROBE_EVERY_MS), "--probe-timeout-ms", "50",
                 "--haproxy-socket", haproxySocket.toString(), "--backend", "web",
                 "--http", Lab.Host.CLIENT.ip() + ":80",
@@ -134,7 +135,7 @@ final class LabObserver implements AutoCloseable {
         Process p = Sh.builder(lab.cmd(Lab.Host.CLIENT, java)).redirectErrorStream(true).start();
         LabObserver o = new LabObserver(p, log);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> o.probes.size() == 2 || !p.isAlive());
+                .until(() -> o.probes.size() == SERVERS.size() || !p.isAlive());
         if (!p.isAlive()) {
             throw new IllegalStateException("the observer did not start; see " + log);
         }
@@ -300,6 +301,11 @@ final class LabObserver implements AutoCloseable {
                 && "true".equals(m.get("in_sync"));
     }
 
+    /** Whether {@code node}'s replica of the mirror disk is UpToDate in the committed state. */
+    boolean replicaUpToDate(String node) {
+        return "up_to_date".equals(mirror.get(node));
+    }
+
     /** The latest mirror line's fields, empty without a mirror disk. */
     Map<String, String> mirror() {
         return mirror;
@@ -318,10 +324,12 @@ final class LabObserver implements AutoCloseable {
      * port open, HAProxy sending to it only, and the client's pages coming from it.
      */
     boolean servingFrom(String owner) {
-        String other = owner.equals("server1") ? "server2" : "server1";
-        return group.onlineOn(owner) && probeOpen(owner) && !probeOpen(other) && haproxyUp(owner)
-                && haproxyDown(other) && owner.equals(httpServer);
+        return group.onlineOn(owner) && probeOpen(owner) && haproxyUp(owner) && owner.equals(httpServer)
+                && SERVERS.stream().filter(s -> !s.equals(owner)).allMatch(s -> !probeOpen(s) && haproxyDown(s));
     }
+
+    /** The servers the observer probes and HAProxy balances over (server3 is up only when a test adds it). */
+    static final List<String> SERVERS = List.of("server1", "server2", "server3");
 
     /**
      * Like {@link #servingFrom} but lenient about HAProxy's transitions: the owner may have failed a
@@ -330,10 +338,9 @@ final class LabObserver implements AutoCloseable {
      * small machine), but no page may come from the other.
      */
     boolean stillServingFrom(String owner) {
-        String other = owner.equals("server1") ? "server2" : "server1";
         String http = httpServer;
-        return group.onlineOn(owner) && probeOpen(owner) && !probeOpen(other) && inService(haproxy(owner))
-                && !inService(haproxy(other)) && (http == null || owner.equals(http));
+        return group.onlineOn(owner) && probeOpen(owner) && inService(haproxy(owner)) && (http == null || owner.equals(http))
+                && SERVERS.stream().filter(s -> !s.equals(owner)).allMatch(s -> !probeOpen(s) && !inService(haproxy(s)));
     }
 
     /** A one-line description of the view, for failure messages. */

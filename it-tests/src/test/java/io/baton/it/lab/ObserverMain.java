@@ -351,13 +351,16 @@ public final class ObserverMain {
         }
         pending.remove(r.n);
         probeRounds.incrementAndGet();
-        boolean all = true;
-        for (Boolean b : r.open) {
-            all &= b;
+        // S1: at most one probe port open in a round (with a third server, a replacement, two of three count).
+        List<String> openNames = new ArrayList<>();
+        for (int j = 0; j < r.open.length; j++) {
+            if (r.open[j]) {
+                openNames.add(probeNames.get(j));
+            }
         }
-        if (all && r.open.length > 1) {
+        if (openNames.size() > 1) {
             violations.incrementAndGet();
-            emit("S1", "violation round=" + r.n + " open=" + String.join(",", probeNames));
+            emit("S1", "violation round=" + r.n + " open=" + String.join(",", openNames));
         }
         boolean changed = false;
         for (int j = 0; j < r.open.length; j++) {
