@@ -488,6 +488,27 @@ public final class LocalCluster implements AutoCloseable {
         return status().flatMap(s -> s.getGroupsList().stream().filter(g -> g.getName().equals(GROUP)).findFirst());
     }
 
+    /** {@code node}'s replica of the group's mirror disk as status shows it (committed state, the owner's view). */
+    public Optional<io.baton.proto.admin.ReplicaStatus> replica(String node) {
+        return group().flatMap(g -> g.getReplicasList().stream().filter(r -> r.getNode().equals(node)).findFirst());
+    }
+
+    /** Waits until {@code node}'s replica of the mirror disk is {@code state} in the committed state. */
+    public void awaitReplica(String node, io.baton.proto.ReplicaStateProto state, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(50))
+                .until(() -> replica(node).map(io.baton.proto.admin.ReplicaStatus::getState).orElse(null), s -> s == state);
+    }
+
+    /**
+     * Bytes the owner's resyncs have sent to {@code node} so far, from its report in status, once that
+     * report (a heartbeat behind the committed state) shows the peer in sync with more than {@code moreThan}.
+     */
+    public long resyncBytesSentWhenInSync(String node, long moreThan, Duration within) {
+        return await().atMost(within).pollInterval(Duration.ofMillis(50))
+                .until(() -> replica(node).filter(r -> r.hasPeer() && r.getPeer().getInSync())
+                        .map(r -> r.getPeer().getResyncBytesSent()).orElse(-1L), sent -> sent > moreThan);
+    }
+
     /** Waits until every node is alive in the replicated state and answers on its admin port. */
     public void awaitAllUp(Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> {

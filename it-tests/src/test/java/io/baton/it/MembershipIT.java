@@ -60,7 +60,7 @@ class MembershipIT {
     }
 
     private Optional<ReplicaStatus> replica(String node) {
-        return cluster.group().flatMap(g -> g.getReplicasList().stream().filter(r -> r.getNode().equals(node)).findFirst());
+        return cluster.replica(node);
     }
 
     /** The Done-when: server2 replaced by server3 (a new address) while web is online on server1, then server1 killed. */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.baton.it.LocalCluster;
 import io.baton.it.RunDirs;
 import io.baton.proto.ReplicaStateProto;
-import io.baton.proto.admin.ReplicaStatus;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -114,19 +112,12 @@ class MirrorCrashBenchmark {
         return w;
     }
 
-    private static Optional<ReplicaStatus> replica(LocalCluster cluster, String node) {
-        return cluster.group().flatMap(g -> g.getReplicasList().stream().filter(r -> r.getNode().equals(node)).findFirst());
-    }
-
     private static void awaitReplica(LocalCluster cluster, String node, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> replica(cluster, node)
-                .map(ReplicaStatus::getState).orElse(null) == ReplicaStateProto.REPLICA_UP_TO_DATE);
+        cluster.awaitReplica(node, ReplicaStateProto.REPLICA_UP_TO_DATE, within);
     }
 
     /** The owner's resync bytes to {@code node}, once its report shows that peer in sync. */
     private static long resyncBytesSent(LocalCluster cluster, String node) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> replica(cluster, node).filter(r -> r.hasPeer() && r.getPeer().getInSync())
-                        .map(r -> r.getPeer().getResyncBytesSent()).orElse(-1L), sent -> sent >= 0);
+        return cluster.resyncBytesSentWhenInSync(node, -1, Duration.ofSeconds(30));
     }
 }

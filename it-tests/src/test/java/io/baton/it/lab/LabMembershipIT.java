@@ -9,9 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
  * A node replaced in the fault lab (issue 14): with the mirror disk and its record writer running,
@@ -20,36 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
  * server1 is killed: HAProxy sends the pages to server3 and every acknowledged record is on its disk.
  * The observer checks S1 throughout, over all three servers' probe ports. Needs root, as the lab.
  */
-class LabMembershipIT {
+class LabMembershipIT extends LabTestBase {
     private static final long DISK = 64L << 20;
     /** A full copy of the 64 MiB disk at the lab's 8 MiB/s resync rate, with room. */
     private static final Duration FULL_COPY = Duration.ofSeconds(60);
-
-    private LabEnv env;
-
-    @BeforeEach
-    void lab() {
-        LabSupport.assumeLab();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            try {
-                env.observer.close();
-                System.out.println(env.summaryLine());
-            } finally {
-                env.close();
-            }
-            env.assertNoViolations();
-            env = null;
-        }
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        Lab.closeAll();
-    }
 
     @LabTest
     void aReplacementHostGetsTheDiskAndTakesOverWithEveryAcknowledgedRecord(LabRuns.Run run) throws Exception {

@@ -14,9 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -33,7 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * docs/lab.md, "Application monitors".
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class LabMonitorIT {
+class LabMonitorIT extends LabTestBase {
     static final Duration INTERVAL = Options.MONITOR_INTERVAL;
     static final int FAILURES = Options.MONITOR_FAILURES;
     /**
@@ -50,32 +47,6 @@ class LabMonitorIT {
     static final Duration PROBE_WAIT = Duration.ofSeconds(5);
     /** Served steadily this long before a kill: the monitor has checked a running nginx (two intervals). */
     static final Duration STEADY = INTERVAL.multipliedBy(2);
-
-    LabEnv env;
-
-    @BeforeEach
-    void lab() {
-        LabSupport.assumeLab();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            try {
-                env.observer.close();
-                System.out.println(env.summaryLine());
-            } finally {
-                env.close();
-            }
-            env.assertNoViolations();
-            env = null;
-        }
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        Lab.closeAll();
-    }
 
     private LabEnv start(String scenario, LabRuns.Run run, Options options) throws Exception {
         Path dir = Path.of("target", "lab-runs", scenario + "-" + run.index()).toAbsolutePath();

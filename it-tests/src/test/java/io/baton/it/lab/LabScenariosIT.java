@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -29,41 +26,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * skipped otherwise. See docs/lab.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class LabScenariosIT {
+class LabScenariosIT extends LabTestBase {
     static final Duration LEASE = LabEnv.LEASE;
     static final long LEASE_MS = LEASE.toMillis();
     /** The takeover's upper end, as in the nemesis: {@link NemesisIT#boundFormula(boolean)}. */
     static final Duration TAKEOVER_BOUND = Duration.ofMillis(NemesisIT.boundMs(NemesisIT.Kind.KILL_RESTART, false));
-
-    LabEnv env;
-
-    @BeforeEach
-    void lab() {
-        // Per test (not @BeforeAll) so that the report counts each skipped test, with the reason.
-        LabSupport.assumeLab();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            String summary;
-            try {
-                env.observer.close();
-                summary = env.summaryLine();
-                System.out.println(summary);
-            } finally {
-                env.close();
-            }
-            env.assertNoViolations();
-            env = null;
-        }
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        // Each LabEnv closes its own lab; this is the safety net (a JVM shutdown hook is the next one).
-        Lab.closeAll();
-    }
 
     LabEnv start(String scenario, LabRuns.Run run) throws Exception {
         Path dir = Path.of("target", "lab-runs", scenario + "-" + run.index()).toAbsolutePath();

@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * The seed is printed first; the same seed gives the same schedule (targets are roles, such as "the
  * owner", resolved when the fault is applied).
  */
-class NemesisIT {
+class NemesisIT extends LabTestBase {
     /** The kinds of fault. */
     enum Kind {
         /** SIGKILL the node's daemon, restart it after the duration. */
@@ -76,33 +73,6 @@ class NemesisIT {
     static final long SLACK_MS = 1500;
     /** Restarted JVMs must start, find each other and replay their log before anything can happen. */
     static final long RESTART_ALLOWANCE_MS = 30_000;
-
-    LabEnv env;
-
-    @BeforeEach
-    void lab() {
-        // Per test (not @BeforeAll) so that the report counts each skipped test, with the reason.
-        LabSupport.assumeLab();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            try {
-                env.observer.close();
-                System.out.println(env.summaryLine());
-            } finally {
-                env.close();
-            }
-            env.assertNoViolations();
-            env = null;
-        }
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        Lab.closeAll();
-    }
 
     /** The schedule a seed gives: kinds, targets (as roles), durations. */
     static List<Fault> schedule(long seed, int count, boolean mirror) {

@@ -86,22 +86,15 @@ class MirrorIT {
     }
 
     private Optional<ReplicaStatus> replica(String node) {
-        return cluster.group().flatMap(g -> g.getReplicasList().stream().filter(r -> r.getNode().equals(node)).findFirst());
+        return cluster.replica(node);
     }
 
     private void awaitReplica(String node, ReplicaStateProto state, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(50))
-                .until(() -> replica(node).map(ReplicaStatus::getState).orElse(null), s -> s == state);
+        cluster.awaitReplica(node, state, within);
     }
 
-    /**
-     * Bytes the owner's resyncs have sent to {@code node} so far, from its report in status, once
-     * that report (a heartbeat behind the committed state) shows the peer in sync.
-     */
     private long resyncBytesSentWhenInSync(String node, long moreThan) {
-        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> replica(node).filter(r -> r.hasPeer() && r.getPeer().getInSync())
-                        .map(r -> r.getPeer().getResyncBytesSent()).orElse(-1L), sent -> sent > moreThan);
+        return cluster.resyncBytesSentWhenInSync(node, moreThan, Duration.ofSeconds(10));
     }
 
     @Test
