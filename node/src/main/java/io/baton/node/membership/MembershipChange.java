@@ -71,8 +71,7 @@ public final class MembershipChange implements AutoCloseable {
                 throw new MembershipPlan.Refused("node '" + node.getId() + "' is already a member of the cluster");
             }
             addSteps(v, node, caller);
-            return "added " + describe(node) + ": the cluster has " + raft.voters().size() + " voters ("
-                    + String.join(", ", raft.voters()) + ")";
+            return "added " + describe(node) + ": " + voters(v.voters, node.getId(), null);
         }), worker);
     }
 
@@ -84,8 +83,7 @@ public final class MembershipChange implements AutoCloseable {
                 throw new MembershipPlan.Refused("unknown node '" + node + "'; nodes: " + String.join(", ", Members.ids(v.membership)));
             }
             removeSteps(v, node, caller);
-            return "removed " + node + ": the cluster has " + raft.voters().size() + " voters ("
-                    + String.join(", ", raft.voters()) + ")";
+            return "removed " + node + ": " + voters(v.voters, null, node);
         }), worker);
     }
 
@@ -93,6 +91,7 @@ public final class MembershipChange implements AutoCloseable {
     public CompletableFuture<String> replace(String old, MemberProto with, Caller caller) {
         return CompletableFuture.supplyAsync(() -> run(() -> {
             View v = read();
+            Set<String> votersBefore = v.voters;
             if (Members.node(v.membership, old).isEmpty()) {
                 throw new MembershipPlan.Refused("unknown node '" + old + "'; nodes: " + String.join(", ", Members.ids(v.membership)));
             }
@@ -114,8 +113,8 @@ public final class MembershipChange implements AutoCloseable {
                 v = read();
             }
             removeSteps(v, old, caller);
-            StringBuilder out = new StringBuilder("replaced " + old + " with " + describe(with) + ": the cluster has "
-                    + raft.voters().size() + " voters (" + String.join(", ", raft.voters()) + ")");
+            StringBuilder out = new StringBuilder("replaced " + old + " with " + describe(with) + ": "
+                    + voters(votersBefore, with.getId(), old));
             for (String g : groups) {
                 out.append("\ngroup ").append(g).append(": ").append(String.join(", ", Members.groupMembers(v.membership, g)));
                 if (config.group(g).map(c -> c.hasMirrorDisk()).orElse(false)) {
@@ -265,6 +264,21 @@ public final class MembershipChange implements AutoCloseable {
     private static String reason(Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /**
+     * "the cluster has N voters (...)" after the change: computed from the voters before it, for the
+     * answering node's own view of the configuration may not have the committed change yet.
+     */
+    private static String voters(Set<String> before, String added, String removed) {
+        java.util.TreeSet<String> after = new java.util.TreeSet<>(before);
+        if (added != null) {
+            after.add(added);
+        }
+        if (removed != null) {
+            after.remove(removed);
+        }
+        return "the cluster has " + after.size() + " voters (" + String.join(", ", after) + ")";
     }
 
     private static String role(MemberProto n) {
