@@ -468,20 +468,30 @@ public final class LocalCluster implements AutoCloseable {
         return BatonAdminGrpc.newBlockingStub(ch).withDeadlineAfter(3, TimeUnit.SECONDS);
     }
 
-    /** Status from the first live node that answers. */
+    /**
+     * Status from the first live node that answers with the leader's view. A node that answers from its
+     * own replica because no leader answered it (a daemon just restarted, still catching up: the answer
+     * carries a warning) is used only if no node has the leader's view: its replica may show an owner
+     * long gone.
+     */
     public Optional<ClusterStatus> status() {
+        ClusterStatus ownReplica = null;
         for (Member m : members) {
             Process p = processes.get(m.id);
             if (p == null || !p.isAlive()) {
                 continue;
             }
             try {
-                return Optional.of(admin(m.id).status(StatusRequest.getDefaultInstance()));
+                ClusterStatus s = admin(m.id).status(StatusRequest.getDefaultInstance());
+                if (s.getWarning().isEmpty()) {
+                    return Optional.of(s);
+                }
+                ownReplica = ownReplica == null ? s : ownReplica;
             } catch (StatusRuntimeException e) {
                 // try the next node
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(ownReplica);
     }
 
     public Optional<GroupStatus> group() {

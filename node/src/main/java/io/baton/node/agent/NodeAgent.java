@@ -75,7 +75,11 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private volatile String configHash = "";
     private final LocalState replica;
     private final HeartbeatSender heartbeats;
-    private final List<GroupRuntime> groups;
+    /**
+     * The groups this node is a member of: immutable lists, replaced together with {@link #lanes} under
+     * the lock when a group is added ({@link #addGroup}); a reader that needs both reads them under it.
+     */
+    private volatile List<GroupRuntime> groups;
     private final OwnerLease lease;
     private final MonotonicClock clock;
     private final LongSupplier wallClockMs;
@@ -111,7 +115,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     /** Runs the monitors' checks: one loop per monitored resource, each waiting at most its timeout. */
     private final ScheduledThreadPoolExecutor monitorPool;
     /** One per group, in the order of {@link #groups}. */
-    private final List<Lane> lanes;
+    private volatile List<Lane> lanes;
     /** Runs groups' reconcile passes, {@link #RECONCILE_WORKERS} at most at once; idle threads end. */
     private final ThreadPoolExecutor workers;
 
@@ -148,7 +152,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         this.heartbeatTimeout = Duration.ofNanos(Math.min(leaseDuration.toNanos() / 2,
                 Math.max(4 * heartbeatInterval.toNanos(), Duration.ofSeconds(1).toNanos())));
         this.boot = newBoot();
-        int monitored = (int) groups.stream().flatMap(g -> g.monitors.stream()).filter(java.util.Objects::nonNull).count();
+        int monitored = monitoredCount(this.groups);
         AtomicInteger monitorThreads = new AtomicInteger();
         this.lanes = groups.stream().map(g -> new Lane()).toList();
         AtomicInteger workerThreads = new AtomicInteger();
@@ -177,12 +181,73 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         return b;
     }
 
+    /** Whether this node has a runtime for {@code group}. */
+    public boolean hasGroup(String group) {
+        return groups.stream().anyMatch(g -> g.group.equals(group));
+    }
+
+    /**
+     * Adds a group this node has become a member of (an operator's membership change,
+     * docs/membership.md): from now on it reconciles, reports, is monitored and fences like the
+     * others; its first pass stops whatever of it may run here, as at start. False, changing nothing,
+     * if the node has that group already.
+     */
+    public boolean addGroup(GroupRuntime g) {
+        lock.lock();
+        try {
+            if (hasGroup(g.group)) {
+                return false;
+            }
+            List<GroupRuntime> more = new ArrayList<>(groups);
+            more.add(g);
+            List<Lane> moreLanes = new ArrayList<>(lanes);
+            moreLanes.add(new Lane());
+            groups = List.copyOf(more);
+            lanes = List.copyOf(moreLanes);
+            int workerCount = Math.max(1, Math.min(RECONCILE_WORKERS, more.size()));
+            if (workerCount > workers.getMaximumPoolSize()) {
+                workers.setMaximumPoolSize(workerCount);
+                workers.setCorePoolSize(workerCount);
+            }
+            int monitored = monitoredCount(more);
+            if (monitored > monitorPool.getCorePoolSize()) {
+                monitorPool.setCorePoolSize(monitored);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (started) {
+            try {
+                startMonitors(g);
+            } catch (RejectedExecutionException e) {
+                return true; // closing
+            }
+        }
+        log.info("{}: this node is a member now: reconciling it", g.group);
+        wakeReconcile();
+        wakeHeartbeat();
+        return true;
+    }
+
+    private static int monitoredCount(List<GroupRuntime> groups) {
+        return (int) groups.stream().flatMap(g -> g.monitors.stream()).filter(java.util.Objects::nonNull).count();
+    }
+
+    /** Set once {@link #start} has started the monitors; later groups start theirs when added. */
+    private volatile boolean started;
+
     public void start() {
         threads.add(daemon("baton-heartbeat", this::heartbeatLoop));
         threads.add(daemon("baton-reconcile", this::reconcileLoop));
         threads.add(daemon("baton-fence", this::fenceLoop));
         threads.forEach(Thread::start);
-        startMonitors();
+        lock.lock();
+        try {
+            started = true;
+            groups.forEach(this::startMonitors);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static Thread daemon(String name, Runnable body) {
@@ -350,11 +415,12 @@ public final class NodeAgent implements StateListener, AutoCloseable {
                 .setAppliedIndex(replica.appliedIndex()).setCertificateNotAfterMs(expiry.certificateNotAfterMs())
                 .setCaNotAfterMs(expiry.caNotAfterMs()).setConfigHash(configHash)
                 .setProtocolVersion(io.baton.coordinator.core.Protocol.THIS_BUILD);
-        List<Boolean> maintenance = groups.stream().map(g -> maintenance(g.group)).toList();
+        List<GroupRuntime> reported = groups;
+        List<Boolean> maintenance = reported.stream().map(g -> maintenance(g.group)).toList();
         lock.lock();
         try {
-            for (int i = 0; i < groups.size(); i++) {
-                hb.addReports(groups.get(i).report(maintenance.get(i)));
+            for (int i = 0; i < reported.size(); i++) {
+                hb.addReports(reported.get(i).report(maintenance.get(i)));
             }
         } finally {
             lock.unlock();
@@ -568,8 +634,12 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         List<Integer> ready = new ArrayList<>();
         long now = clock.nanos();
         long next = now + IDLE_PASS_NANOS;
+        List<GroupRuntime> groups;
+        List<Lane> lanes;
         lock.lock();
         try {
+            groups = this.groups;
+            lanes = this.lanes;
             boolean all = everyGroupWanted;
             everyGroupWanted = false;
             for (int i = 0; i < groups.size(); i++) {
@@ -786,18 +856,16 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     // ---- monitors ----
 
-    /** Starts one self-rescheduling check loop per monitored resource; checks of a group run only while it is active here. */
-    private void startMonitors() {
-        for (GroupRuntime g : groups) {
-            for (int i = 0; i < g.monitors.size(); i++) {
-                if (g.monitors.get(i) != null) {
-                    int index = i;
-                    ResourceMonitor monitor = g.monitors.get(i);
-                    monitorPool.execute(() -> {
-                        monitor.check().prepare(monitor.timeout());
-                        monitorTick(g, index);
-                    });
-                }
+    /** Starts one self-rescheduling check loop per monitored resource of {@code g}; checks run only while it is active here. */
+    private void startMonitors(GroupRuntime g) {
+        for (int i = 0; i < g.monitors.size(); i++) {
+            if (g.monitors.get(i) != null) {
+                int index = i;
+                ResourceMonitor monitor = g.monitors.get(i);
+                monitorPool.execute(() -> {
+                    monitor.check().prepare(monitor.timeout());
+                    monitorTick(g, index);
+                });
             }
         }
     }

@@ -31,9 +31,8 @@ public final class ResourceFactory {
     private ResourceFactory() {}
 
     /**
-     * The runtimes of every group, on a data node: one it is not a member of stays idle (nothing is
-     * started before a grant, and the core grants members only), and is ready if an operator makes
-     * it one (batonctl node replace). None on a witness.
+     * The runtimes of the groups {@code self} is a member of in the cluster file. A group it becomes a
+     * member of later (batonctl node replace) gets its runtime then ({@link #groupRuntime}).
      *
      * @param leaseLive whether this node's lease is live now: an HTTP probe answers 200 only then, and a
      *                  TCP probe accepted after it ended closes the port at once
@@ -50,29 +49,34 @@ public final class ResourceFactory {
                                                BooleanSupplier leaseLive, MirrorDisks mirrors) {
         List<GroupRuntime> runtimes = new ArrayList<>();
         for (GroupConfig g : config.groups()) {
-            if (!self.isData()) {
+            if (!g.nodes().contains(self.id())) {
                 continue;
             }
-            List<Resource> resources = new ArrayList<>();
-            List<ResourceMonitor> monitors = new ArrayList<>();
-            List<MonitorSpec> specs = new ArrayList<>();
-            for (ResourceConfig rc : g.resources()) {
-                monitors.add(monitor(g, rc, self));
-                specs.add(rc instanceof ExecResourceConfig e && e.monitor() != null ? spec(e) : null);
-                if (rc instanceof MirrorDiskResourceConfig disk) {
-                    if (mirrors == null) {
-                        throw new IllegalStateException("group " + g.name() + " has a mirror disk but no replicas are open");
-                    }
-                    resources.add(mirrors.resource(g, disk));
-                    continue;
-                }
-                resources.add(create(rc, self, leaseLive));
-            }
-            PlanPolicy policy = new PlanPolicy(resources.stream().map(Resource::name).toList(), specs,
-                    GroupRuntime.probeIndex(resources), g.onFailure() == OnFailure.KEEP, g.probeWait().toNanos());
-            runtimes.add(new GroupRuntime(g.name(), resources, monitors, policy));
+            runtimes.add(groupRuntime(g, self, leaseLive, mirrors));
         }
         return runtimes;
+    }
+
+    /** The runtime of group {@code g} on {@code self}, whatever the cluster file says its members are. */
+    public static GroupRuntime groupRuntime(GroupConfig g, NodeConfig self, BooleanSupplier leaseLive, MirrorDisks mirrors) {
+        List<Resource> resources = new ArrayList<>();
+        List<ResourceMonitor> monitors = new ArrayList<>();
+        List<MonitorSpec> specs = new ArrayList<>();
+        for (ResourceConfig rc : g.resources()) {
+            monitors.add(monitor(g, rc, self));
+            specs.add(rc instanceof ExecResourceConfig e && e.monitor() != null ? spec(e) : null);
+            if (rc instanceof MirrorDiskResourceConfig disk) {
+                if (mirrors == null) {
+                    throw new IllegalStateException("group " + g.name() + " has a mirror disk but no replicas are open");
+                }
+                resources.add(mirrors.resource(g, disk));
+                continue;
+            }
+            resources.add(create(rc, self, leaseLive));
+        }
+        PlanPolicy policy = new PlanPolicy(resources.stream().map(Resource::name).toList(), specs,
+                GroupRuntime.probeIndex(resources), g.onFailure() == OnFailure.KEEP, g.probeWait().toNanos());
+        return new GroupRuntime(g.name(), resources, monitors, policy);
     }
 
     /** What the plan needs of an exec resource's monitor and restart policy. */

@@ -214,6 +214,7 @@ public final class BatonNode implements AutoCloseable {
                 () -> stateMachine.read(s -> s.membership()), m -> {
                     raft.knowMembers(raftPeers(m));
                     mirrors.follow(m);
+                    joinGroups(config, self, m, agentRef.get(), mirrors);
                 });
         stateMachine.addListener(membershipFollower);
         mirrors.membershipFrom(() -> stateMachine.read(s -> s.membership()));
@@ -306,6 +307,22 @@ public final class BatonNode implements AutoCloseable {
             t.startReloading();
         });
         return node;
+    }
+
+    /**
+     * Gives {@code agent} a runtime for each group {@code self} has become a member of in {@code m}
+     * (batonctl node replace made it one), so that it can be granted the group without a restart.
+     */
+    static void joinGroups(ClusterConfig config, NodeConfig self, io.baton.proto.MembershipProto m, NodeAgent agent,
+                           MirrorDisks mirrors) {
+        if (agent == null || !self.isData()) {
+            return;
+        }
+        for (io.baton.node.config.GroupConfig g : config.groups()) {
+            if (io.baton.node.membership.Members.groupMembers(m, g.name()).contains(self.id()) && !agent.hasGroup(g.name())) {
+                agent.addGroup(ResourceFactory.groupRuntime(g, self, () -> agent.leaseLive(), mirrors));
+            }
+        }
     }
 
     /** The Raft peers of a membership. */

@@ -150,6 +150,35 @@ class NodeAgentTest {
         assertEquals(4, snapshot().size(), "an active group is left alone");
     }
 
+    /** A node made a member of a group while it runs (batonctl node replace) gets its runtime then, and can be granted it. */
+    @Test
+    void aGroupAddedWhileRunningIsStoppedFirstThenReportedAndActivatedWhenGranted() {
+        agent = new NodeAgent("server1", cluster, cluster, List.of(new GroupRuntime("web", List.of(disk, ip, app, probe))),
+                new OwnerLease(LEASE.toNanos(), STOP_BUDGET.toNanos()), clock, () -> WALL_MS, HEARTBEAT, LEASE);
+        agent.reconcileOnce();
+        cluster.heartbeatOf("server2");
+        agent.heartbeatOnce();
+        assertFalse(agent.hasGroup("db"));
+        assertTrue(cluster.lastSent().getReportsList().stream().noneMatch(r -> r.getGroup().equals("db")),
+                "no report of a group it is not a member of");
+        log.clear();
+
+        assertTrue(agent.addGroup(new GroupRuntime("db", List.of(dbApp))));
+        assertFalse(agent.addGroup(new GroupRuntime("db", List.of(dbApp))), "once");
+        agent.reconcileOnce();
+        assertEquals(List.of("dbapp stop@0"), only("stop"), "its first pass stops it, as at start");
+        agent.heartbeatOnce();
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, reportOf(cluster.lastSent(), "db").getActivity());
+
+        log.clear();
+        cluster.grant("db", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(all("start", 1, "dbapp"), snapshot());
+        agent.heartbeatOnce();
+        assertEquals(Phase.ONLINE, cluster.group("db").phase());
+    }
+
     @Test
     void noActivationWhileTheConfirmedEpochIsOlderThanTheReplicas() {
         started();
