@@ -167,6 +167,14 @@ class MembershipIT {
         assertEquals("1", again[0], out(again));
         assertTrue(again[2].contains("already a member"), out(again));
 
+        String[] ownerReplaced = ctl("node", "replace", "server1", "--with", "server3", "--role", "data",
+                "--raft", "127.0.49.14:7400", "--admin", "127.0.49.14:7401");
+        assertEquals("1", ownerReplaced[0], out(ownerReplaced));
+        assertTrue(ownerReplaced[2].contains("owns group 'web'") && ownerReplaced[2].contains("nothing was changed"),
+                out(ownerReplaced));
+        assertEquals(List.of("server1", "server2", "server3", "witness"), nodeIds());
+        assertEquals(List.of("server1", "server2"), cluster.group().orElseThrow().getPreferenceList());
+
         String[] removed = ctl("node", "remove", "server3");
         assertEquals("0", removed[0], out(removed) + cluster.logTail(40));
         assertTrue(removed[1].contains("3 voters"), out(removed));

@@ -111,12 +111,15 @@ public final class Membership {
      */
     static void apply(ClusterState s, Topology current, MembershipProto next) {
         Map<String, List<String>> members = membersOf(current, next);
-        Set<String> ids = new HashSet<>();
-        next.getNodesList().forEach(n -> ids.add(n.getId()));
-        s.nodes.keySet().retainAll(ids);
+        // Rebuilt in the membership's order: a joining node started from a file that listed it elsewhere
+        // has the same nodes, in the same order, as every other replica from this entry on.
+        Map<String, NodeState> nodes = new LinkedHashMap<>();
         for (MemberProto n : next.getNodesList()) {
-            s.nodes.computeIfAbsent(n.getId(), NodeState::new);
+            NodeState was = s.nodes.get(n.getId());
+            nodes.put(n.getId(), was != null ? was : new NodeState(n.getId()));
         }
+        s.nodes.clear();
+        s.nodes.putAll(nodes);
         for (GroupState g : s.groups.values()) {
             List<String> m = members.getOrDefault(g.name, List.of());
             g.replicas.keySet().retainAll(m);

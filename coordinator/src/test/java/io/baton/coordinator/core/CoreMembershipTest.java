@@ -127,6 +127,24 @@ class CoreMembershipTest {
         f.refused(set(0, ADDED, "add again"), ResultCode.RESULT_STALE, "version 1");
     }
 
+    /**
+     * A joining node's file lists itself (here between the others), so its replica starts with one node
+     * more, elsewhere; from the membership entry on it holds the same state as every other replica.
+     */
+    @Test
+    void aJoiningReplicaWhoseFileListsItHasTheSameStateAfterTheEntry() {
+        Topology joinersFile = new Topology(List.of(new Topology.NodeSpec("server1", false),
+                new Topology.NodeSpec("server3", false), new Topology.NodeSpec("server2", false),
+                new Topology.NodeSpec("witness", true)), TOPOLOGY.groups());
+        CoreFixture member = new CoreFixture(TOPOLOGY);
+        CoreFixture joiner = new CoreFixture(joinersFile);
+        for (CoreFixture f : List.of(member, joiner)) {
+            f.ok(Command.newBuilder().setSetProtocol(SetProtocolVersion.newBuilder().setVersion(Protocol.MEMBERSHIP)).build());
+            f.ok(set(0, ADDED, "add server3"));
+        }
+        assertEquals(StateCodec.toProto(member.state), StateCodec.toProto(joiner.state));
+    }
+
     @Test
     void beforeProtocol3TheChangeIsRefused() {
         CoreFixture f = new CoreFixture(TOPOLOGY);

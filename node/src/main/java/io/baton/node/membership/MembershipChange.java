@@ -99,6 +99,7 @@ public final class MembershipChange implements AutoCloseable {
                 throw new MembershipPlan.Refused("node '" + old + "' is a " + role(Members.node(v.membership, old).get())
                         + " node and '" + with.getId() + "' a " + role(with) + " node: a replacement has the same role");
             }
+            requireNotRunning(v.state, old);
             if (Members.node(v.membership, with.getId()).isEmpty() || !v.voters.contains(with.getId())) {
                 addSteps(v, with, caller);
                 v = read();
@@ -214,8 +215,27 @@ public final class MembershipChange implements AutoCloseable {
         }
     }
 
-    /** What one step needs to know: the leader's membership and version, the voters, who is up. */
-    private record View(MembershipProto membership, long version, Set<String> voters, Set<String> up) {}
+    /**
+     * Refuses, before anything changes, to replace a node that owns a group or is a move's target: the
+     * core would refuse the step that takes its groups, after the new node had been added.
+     */
+    private static void requireNotRunning(ClusterStateProto state, String node) throws MembershipPlan.Refused {
+        for (var g : state.getGroupsList()) {
+            if (node.equals(g.getOwner())) {
+                throw new MembershipPlan.Refused("node '" + node + "' owns group '" + g.getName() + "' ("
+                        + g.getPhase().name().substring("PHASE_".length()).toLowerCase() + "): move it first ('batonctl move "
+                        + g.getName() + "'); nothing was changed");
+            }
+            if (node.equals(g.getMoveTarget())) {
+                throw new MembershipPlan.Refused("group '" + g.getName() + "' is moving to '" + node
+                        + "': wait for the move to end; nothing was changed");
+            }
+        }
+    }
+
+    /** What one step needs to know: the leader's state, its membership and version, the voters, who is up. */
+    private record View(ClusterStateProto state, MembershipProto membership, long version, Set<String> voters,
+                        Set<String> up) {}
 
     private View read() throws MembershipPlan.Refused {
         RaftNode.LeaderState leader;
@@ -233,7 +253,7 @@ public final class MembershipChange implements AutoCloseable {
         Set<String> up = new HashSet<>();
         up.add(leader.leader());
         leader.raft().ifPresent(c -> up.addAll(heard(c)));
-        return new View(membership, state.hasMembership() ? state.getMembership().getVersion() : 0,
+        return new View(state, membership, state.hasMembership() ? state.getMembership().getVersion() : 0,
                 Set.copyOf(raft.voters()), up);
     }
 
