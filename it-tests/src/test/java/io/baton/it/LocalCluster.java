@@ -343,6 +343,20 @@ public final class LocalCluster implements AutoCloseable {
         return dir.resolve("mnt").resolve(node);
     }
 
+    /**
+     * Skips the calling test, with the reason, unless this machine can run a mirror disk: root (FUSE,
+     * loop devices, mount) and the tools for ext4.
+     */
+    public static void assumeMirrorDisk() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "the mirror disk needs root (FUSE, loop devices, mount)");
+        try {
+            io.baton.resources.mirror.datapath.Prerequisites.check("ext4");
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort(e.getMessage());
+        }
+    }
+
     /** Whether the cluster file has the {@code tls} block. */
     public boolean tls() {
         return tls;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.resources.mirror.datapath.Prerequisites;
 import io.baton.proto.ReplicaStateProto;
 import io.baton.proto.admin.ClusterStatus;
 import io.baton.proto.admin.GroupStatus;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -66,13 +64,7 @@ class MembershipIT {
     /** The Done-when: server2 replaced by server3 (a new address) while web is online on server1, then server1 killed. */
     @Test
     void aReplacedNodeTakesOverWithTheData(TestInfo info) throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "the mirror disk needs root (FUSE, loop devices, mount)");
-        try {
-            Prerequisites.check("ext4");
-        } catch (IOException e) {
-            Assumptions.abort(e.getMessage());
-        }
+        LocalCluster.assumeMirrorDisk();
         Path dir = RunDirs.fresh("membership-replace");
         cluster = new LocalCluster(dir, "127.0.48", HEARTBEAT, LEASE, DISK);
         cluster.startAll();

@@ -69,6 +69,13 @@ class CoreMembershipTest {
         return f;
     }
 
+    /** plain moved off server2 (so that server2 owns nothing) and online on server1. */
+    private static void plainMovedToServer1(CoreFixture f) {
+        f.ok(CoreFixture.move("plain", "server1"));
+        f.beat("server2", CoreFixture.released("plain", 1));
+        f.beat("server1", report("plain", 2, ActivityProto.ACTIVITY_ACTIVE));
+    }
+
     @Test
     void aNodeJoinsUnheardOfAndLeavesGroupsAlone() {
         CoreFixture f = cluster();
@@ -90,9 +97,7 @@ class CoreMembershipTest {
         f.beat("server3");
         // plain is online on server2: server2 must not leave it while it owns it.
         f.refused(set(1, REPLACED, "replace"), ResultCode.RESULT_FAILED_PRECONDITION, "server2", "owns group 'plain'", "move");
-        f.ok(CoreFixture.move("plain", "server1"));
-        f.beat("server2", CoreFixture.released("plain", 1));
-        f.beat("server1", report("plain", 2, ActivityProto.ACTIVITY_ACTIVE));
+        plainMovedToServer1(f);
 
         f.ok(set(1, REPLACED, "replace server2 with server3"));
         Topology live = f.core.topology(f.state);
@@ -168,8 +173,7 @@ class CoreMembershipTest {
     void theSnapshotKeepsTheMembershipOverTheFile() {
         CoreFixture f = cluster();
         f.ok(set(0, ADDED, "add server3"));
-        f.ok(CoreFixture.move("plain", "server1"));
-        f.beat("server2", CoreFixture.released("plain", 1));
+        plainMovedToServer1(f);
         f.ok(set(1, REPLACED, "replace"));
         ClusterState back = StateCodec.fromProto(StateCodec.toProto(f.state), TOPOLOGY);
         assertEquals(StateCodec.toProto(f.state), StateCodec.toProto(back));
@@ -181,9 +185,7 @@ class CoreMembershipTest {
     void theControllerGrantsToTheReplacementOnceItsCopyIsDone() {
         CoreFixture f = cluster();
         f.ok(set(0, ADDED, "add server3"));
-        f.ok(CoreFixture.move("plain", "server1"));
-        f.beat("server2", CoreFixture.released("plain", 1));
-        f.beat("server1", report("plain", 2, ActivityProto.ACTIVITY_ACTIVE));
+        plainMovedToServer1(f);
         f.ok(set(1, REPLACED, "replace"));
         f.beat("server3");
         Controller controller = new Controller(TOPOLOGY, ControllerTest.TIMING);

@@ -17,7 +17,6 @@ import io.baton.proto.admin.MoveRequest;
 import io.baton.proto.admin.ReplicaStatus;
 import io.baton.proto.admin.StopRequest;
 import io.baton.proto.admin.WatchRequest;
-import io.baton.resources.mirror.datapath.Prerequisites;
 import io.baton.resources.mirror.meta.ActiveExtents;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -36,7 +35,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -56,13 +54,7 @@ class MirrorIT {
 
     @BeforeEach
     void prerequisites(TestInfo info) throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "the mirror disk needs root (FUSE, loop devices, mount)");
-        try {
-            Prerequisites.check("ext4");
-        } catch (IOException e) {
-            Assumptions.abort(e.getMessage());
-        }
+        LocalCluster.assumeMirrorDisk();
         dir = io.baton.it.RunDirs.fresh("mirror-" + info.getTestMethod().orElseThrow().getName());
     }
 

@@ -1,10 +1,5 @@
 package io.baton.node.admin;
 
-import io.baton.node.membership.Members;
-import io.baton.proto.MemberProto;
-import io.baton.proto.MembershipProto;
-import java.util.List;
-
 import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.Failure;
 import io.baton.coordinator.core.GroupState;
@@ -13,7 +8,9 @@ import io.baton.coordinator.core.Replica;
 import io.baton.node.config.MirrorDiskResourceConfig;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.GroupConfig;
-import io.baton.node.config.NodeConfig;
+import io.baton.node.membership.Members;
+import io.baton.proto.MemberProto;
+import io.baton.proto.MembershipProto;
 import io.baton.proto.FailureRecord;
 import io.baton.proto.FollowerContact;
 import io.baton.proto.GroupReport;
@@ -28,6 +25,7 @@ import io.baton.proto.admin.RaftFollower;
 import io.baton.proto.admin.RaftHealth;
 import io.baton.proto.admin.ReplicaStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds the status answer from the cluster file and this node's replica of the state. */
@@ -60,11 +58,11 @@ public final class StatusBuilder {
     /** As above, with the leader's contact with its followers when the leader reported it. */
     public static ClusterStatus build(ClusterConfig config, ClusterState state, String self, String leader,
                                       Optional<RaftContact> contact) {
+        MembershipProto live = Members.live(config, state.membership());
         ClusterStatus.Builder b = ClusterStatus.newBuilder()
                 .setCluster(config.name()).setLeader(leader).setAnsweredBy(self)
-                .setRaft(health(config, Members.live(config, state.membership()), contact))
+                .setRaft(health(config, live, contact))
                 .setProtocolVersion(state.protocolVersion());
-        MembershipProto live = Members.live(config, state.membership());
         b.setMembershipVersion(live.getVersion()).setMembershipMismatch(fileDiffers(config, live));
         for (MemberProto n : live.getNodesList()) {
             boolean alive = state.node(n.getId()).map(NodeState::alive).orElse(false);
@@ -82,10 +80,7 @@ public final class StatusBuilder {
         }
         for (GroupConfig g : config.groups()) {
             GroupState gs = state.group(g.name()).orElse(null);
-            List<String> members = Members.groupMembers(live, g.name());
-            if (members.isEmpty()) {
-                members = g.nodes();
-            }
+            List<String> members = Members.groupMembers(live, g);
             GroupStatus.Builder gb = GroupStatus.newBuilder().setName(g.name()).addAllPreference(members)
                     .setMirrored(g.hasMirrorDisk());
             if (gs != null) {

@@ -210,14 +210,16 @@ public final class BatonNode implements AutoCloseable {
         EventHub events = new EventHub(stateMachine);
 
         // A membership an operator changed: replicas to open, a replaced peer to reconnect to.
+        java.util.function.Supplier<Optional<io.baton.proto.MembershipProto>> appliedMembership =
+                () -> stateMachine.read(s -> s.membership());
         io.baton.node.membership.MembershipFollower membershipFollower = new io.baton.node.membership.MembershipFollower(
-                () -> stateMachine.read(s -> s.membership()), m -> {
+                appliedMembership, m -> {
                     raft.knowMembers(raftPeers(m));
                     mirrors.follow(m);
                     joinGroups(config, self, m, agentRef.get(), mirrors);
                 });
         stateMachine.addListener(membershipFollower);
-        mirrors.membershipFrom(() -> stateMachine.read(s -> s.membership()));
+        mirrors.membershipFrom(appliedMembership);
         stateMachine.addListener(controller);
         stateMachine.addListener(agent);
         stateMachine.addListener(events);
@@ -319,7 +321,7 @@ public final class BatonNode implements AutoCloseable {
             return;
         }
         for (io.baton.node.config.GroupConfig g : config.groups()) {
-            if (io.baton.node.membership.Members.groupMembers(m, g.name()).contains(self.id()) && !agent.hasGroup(g.name())) {
+            if (io.baton.node.membership.Members.groupMembers(m, g).contains(self.id()) && !agent.hasGroup(g.name())) {
                 agent.addGroup(ResourceFactory.groupRuntime(g, self, () -> agent.leaseLive(), mirrors));
             }
         }

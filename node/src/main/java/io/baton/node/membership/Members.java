@@ -80,6 +80,16 @@ public final class Members {
         return m.getNodesList().stream().filter(n -> n.getId().equals(id)).findFirst();
     }
 
+    /**
+     * {@code group}'s members, most preferred first: the membership's list, or the cluster file's for a
+     * group the membership does not list (one added to the file after the last change), as the core
+     * reads them (coordinator {@code Membership.over}).
+     */
+    public static List<String> groupMembers(MembershipProto m, GroupConfig group) {
+        List<String> listed = groupMembers(m, group.name());
+        return listed.isEmpty() ? group.nodes() : listed;
+    }
+
     /** {@code group}'s members, most preferred first; empty for a group the membership does not list. */
     public static List<String> groupMembers(MembershipProto m, String group) {
         return m.getGroupsList().stream().filter(g -> g.getGroup().equals(group)).findFirst()

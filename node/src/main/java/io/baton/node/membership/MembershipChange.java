@@ -249,11 +249,12 @@ public final class MembershipChange implements AutoCloseable {
             throw new MembershipPlan.Refused("the cluster speaks protocol " + Protocol.of(state.getProtocolVersion())
                     + "; membership changes need " + Protocol.MEMBERSHIP + ": upgrade every node first (docs/upgrade.md)");
         }
-        MembershipProto membership = state.hasMembership() ? state.getMembership() : Members.bootstrap(config);
+        MembershipProto membership = Members.live(config,
+                state.hasMembership() ? java.util.Optional.of(state.getMembership()) : java.util.Optional.empty());
         Set<String> up = new HashSet<>();
         up.add(leader.leader());
         leader.raft().ifPresent(c -> up.addAll(heard(c)));
-        return new View(state, membership, state.hasMembership() ? state.getMembership().getVersion() : 0,
+        return new View(state, membership, membership.getVersion(),
                 Set.copyOf(raft.voters()), up);
     }
 

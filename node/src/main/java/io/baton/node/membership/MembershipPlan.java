@@ -1,5 +1,6 @@
 package io.baton.node.membership;
 
+import io.baton.coordinator.core.Membership;
 import io.baton.proto.GroupMembersProto;
 import io.baton.proto.MemberProto;
 import io.baton.proto.MembershipProto;
@@ -87,7 +88,7 @@ public final class MembershipPlan {
     }
 
     private static void requireEnoughLeft(int left) throws Refused {
-        if (left < 3) {
+        if (left < Membership.MIN_NODES) {
             throw new Refused("it would leave " + left + " nodes: Baton needs at least three voters (two data nodes and"
                     + " a witness) to survive the loss of one; add the new node first");
         }

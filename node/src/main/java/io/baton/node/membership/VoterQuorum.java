@@ -1,5 +1,6 @@
 package io.baton.node.membership;
 
+import io.baton.coordinator.core.Membership;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -18,7 +19,7 @@ public final class VoterQuorum {
      * refuses to add one it cannot bring up to date); else the reason.
      */
     public static String problem(Set<String> now, Set<String> next, Set<String> up) {
-        if (next.size() < 3) {
+        if (next.size() < Membership.MIN_NODES) {
             return "it would leave " + next.size() + " voters: Baton needs at least three to survive the loss of one";
         }
         for (Set<String> conf : java.util.List.of(now, next)) {

@@ -108,10 +108,7 @@ public final class MirrorDisks implements Closeable {
      */
     public synchronized void follow(MembershipProto membership) throws IOException {
         for (GroupConfig group : config.groups()) {
-            List<String> members = Members.groupMembers(membership, group.name());
-            if (members.isEmpty()) {
-                members = group.nodes();
-            }
+            List<String> members = Members.groupMembers(membership, group);
             if (!members.contains(self)) {
                 continue;
             }
