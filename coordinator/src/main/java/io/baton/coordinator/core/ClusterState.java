@@ -1,5 +1,6 @@
 package io.baton.coordinator.core;
 
+import io.baton.proto.AppliedConfigProto;
 import io.baton.proto.Event;
 import io.baton.proto.MembershipProto;
 import java.util.ArrayDeque;
@@ -29,7 +30,12 @@ public final class ClusterState {
     int protocolVersion;
     /** The membership an operator set ({@link Membership}); null: the cluster file's nodes and groups. */
     MembershipProto membership;
-    /** {@link #membership} over the file topology {@link #liveFor}, computed once per membership. */
+    /** The configuration an operator applied ({@link ConfigChange}); null: the cluster file's groups. */
+    AppliedConfigProto appliedConfig;
+    /**
+     * {@link #appliedConfig}'s groups and {@link #membership} over the file topology {@link #liveFor},
+     * computed once per change of either.
+     */
     private Topology live;
     private Topology liveFor;
 
@@ -55,6 +61,7 @@ public final class ClusterState {
         c.alertsDeliveredSeq = alertsDeliveredSeq;
         c.protocolVersion = protocolVersion;
         c.membership = membership;
+        c.appliedConfig = appliedConfig;
         c.live = live;
         c.liveFor = liveFor;
         return c;
@@ -101,16 +108,50 @@ public final class ClusterState {
         liveFor = null;
     }
 
-    /** The topology the cluster runs by: {@code file} itself until an operator changed the membership. */
+    /** The configuration an operator applied, if any (else the cluster file's groups apply). */
+    public Optional<AppliedConfigProto> appliedConfig() {
+        return Optional.ofNullable(appliedConfig);
+    }
+
+    void setAppliedConfig(AppliedConfigProto c) {
+        appliedConfig = c;
+        live = null;
+        liveFor = null;
+    }
+
+    /** The version of the applied configuration (0: the cluster file's, never applied). */
+    public long configVersion() {
+        return appliedConfig == null ? 0 : appliedConfig.getVersion();
+    }
+
+    /**
+     * Whether {@code node} runs its groups by a configuration older than the applied one (its heartbeat
+     * says so): it is granted nothing new until it has caught up.
+     */
+    public boolean configBehind(String node) {
+        NodeState n = nodes.get(node);
+        return appliedConfig != null && (n == null || n.configVersion < appliedConfig.getVersion());
+    }
+
+    /**
+     * The topology the cluster runs by: {@code file} itself until an operator applied a configuration
+     * (its groups replace the file's) or changed the membership (its nodes and members apply).
+     */
     public Topology topology(Topology file) {
-        if (membership == null) {
+        if (membership == null && appliedConfig == null) {
             return file;
         }
         if (live == null || liveFor != file) {
-            live = Membership.over(file, membership);
+            live = compose(file, appliedConfig, membership);
             liveFor = file;
         }
         return live;
+    }
+
+    /** {@code file} with the applied configuration's groups, then the membership's nodes and members. */
+    static Topology compose(Topology file, AppliedConfigProto applied, MembershipProto membership) {
+        Topology groups = applied == null ? file : new Topology(file.nodes(), ConfigChange.groups(applied));
+        return membership == null ? groups : Membership.over(groups, membership);
     }
 
     /** The alert cursor: every event up to this seq has been delivered to the alerts. */

@@ -47,7 +47,8 @@ public final class CommandAuthority {
             Command.KindCase.NODE_STANDBY, new Need("set a node standby or online", OPERATOR),
             Command.KindCase.CLEAR_FAILURES, new Need("clear", OPERATOR),
             Command.KindCase.FORCE_ACTIVATE, new Need("force-activate", ADMIN),
-            Command.KindCase.SET_MEMBERSHIP, new Need("change the cluster's membership", ADMIN));
+            Command.KindCase.SET_MEMBERSHIP, new Need("change the cluster's membership", ADMIN),
+            Command.KindCase.APPLY_CONFIG, new Need("apply a cluster configuration", ADMIN));
 
     private CommandAuthority() {
     }

@@ -221,6 +221,7 @@ public final class Controller {
         return topology(state).group(g.name).flatMap(spec -> spec.members().stream()
                 .filter(n -> !g.failedOn(n))
                 .filter(n -> !state.node(n).map(ns -> ns.standby() || ns.replicaBehind()).orElse(false))
+                .filter(n -> !state.configBehind(n))
                 .filter(n -> ReplicaRules.grantable(topology(state), g, n)).findFirst()).orElse(null);
     }
 
@@ -247,6 +248,7 @@ public final class Controller {
                 && ReplicaRules.grantable(topology(state), g, n)
                 && topology(state).node(n).map(spec -> !spec.witness()).orElse(false)
                 && state.node(n).map(ns -> ns.alive && !ns.standby && !ns.replicaBehind()).orElse(false)
+                && !state.configBehind(n)
                 && heardRecently(liveness, n, now);
     }
 

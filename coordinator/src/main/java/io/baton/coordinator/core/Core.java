@@ -94,6 +94,7 @@ public final class Core {
                 case ALERTS_DELIVERED -> a.alertsDelivered();
                 case SET_PROTOCOL -> a.setProtocol();
                 case SET_MEMBERSHIP -> a.setMembership();
+                case APPLY_CONFIG -> a.applyConfig();
                 case DECISIONS -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "decisions inside decisions");
                 case KIND_NOT_SET -> throw new Refusal(ResultCode.RESULT_INVALID_ARGUMENT, "empty command");
             };
@@ -227,6 +228,9 @@ public final class Core {
                 n.caNotAfterMs = hb.getCaNotAfterMs();
                 if (s.protocolVersion() >= Protocol.CONFIG_HASH) {
                     n.configHash = hb.getConfigHash();
+                }
+                if (s.protocolVersion() >= Protocol.CONFIG_APPLY) {
+                    n.configVersion = hb.getConfigVersion();
                 }
                 n.protocolSupported = hb.getProtocolVersion();
                 for (GroupReport r : hb.getReportsList()) {
@@ -435,6 +439,10 @@ public final class Core {
             }
             if (n.lag.behind()) {
                 throw new Refusal(ResultCode.RESULT_STALE, replicaBehind(n));
+            }
+            if (s.configBehind(n.id)) {
+                throw new Refusal(ResultCode.RESULT_STALE, "node '" + n.id + "' runs configuration version "
+                        + n.configVersion + ", not yet " + s.configVersion());
             }
             if (!n.alive) {
                 throw new Refusal(ResultCode.RESULT_STALE, "node '" + n.id + "' is down");
@@ -904,6 +912,34 @@ public final class Core {
             String reason = c.getReason().isEmpty() ? "membership changed" : c.getReason();
             event("membership", "", "", 0, reason + " (membership version " + next.getVersion() + "; nodes: " + nodes + ")");
             return ok(reason + ": membership version " + next.getVersion(), 0);
+        }
+
+        /**
+         * An operator's configuration change (see {@link ConfigChange}): only from protocol
+         * {@link Protocol#CONFIG_APPLY} on, only at the version the proposer read, and only if every
+         * group it removes or rebuilds is offline and every owner and move target stays a member.
+         */
+        CommandResult applyConfig() throws Refusal {
+            var c = cmd.getApplyConfig();
+            if (s.protocolVersion() < Protocol.CONFIG_APPLY) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, "the cluster speaks protocol "
+                        + s.protocolVersion() + "; config apply needs " + Protocol.CONFIG_APPLY
+                        + ": upgrade every node first (docs/upgrade.md)");
+            }
+            long version = s.configVersion();
+            if (c.getExpectedVersion() != version) {
+                throw new Refusal(ResultCode.RESULT_STALE, "the configuration changed meanwhile: it is at version "
+                        + version + ", not " + c.getExpectedVersion() + "; read it again");
+            }
+            var next = c.getConfig().toBuilder().setVersion(version + 1).build();
+            Optional<String> why = ConfigChange.whyNot(s, topology, next, c.getOfflineRequiredList());
+            if (why.isPresent()) {
+                throw new Refusal(ResultCode.RESULT_FAILED_PRECONDITION, why.get());
+            }
+            ConfigChange.apply(s, next);
+            String summary = c.getSummary().isEmpty() ? "configuration applied" : c.getSummary();
+            event("config", "", "", 0, "configuration version " + next.getVersion() + " applied: " + summary);
+            return ok("configuration version " + next.getVersion() + " applied", 0);
         }
 
         CommandResult alertsDelivered() throws Refusal {

@@ -44,6 +44,9 @@ public final class HeartbeatReads {
         if (s.protocolVersion() >= Protocol.CONFIG_HASH && !hb.getConfigHash().equals(n.configHash)) {
             return Optional.of("its cluster file changed");
         }
+        if (s.protocolVersion() >= Protocol.CONFIG_APPLY && hb.getConfigVersion() != n.configVersion) {
+            return Optional.of("the configuration version it runs by changed");
+        }
         if (hb.getProtocolVersion() != n.protocolSupported) {
             return Optional.of("the protocol versions it speaks changed");
         }

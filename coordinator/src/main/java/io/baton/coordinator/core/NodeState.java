@@ -27,6 +27,8 @@ public final class NodeState {
     String configHash = "";
     /** The highest protocol version its build speaks, from its heartbeats; 0 if never said. */
     int protocolSupported;
+    /** The applied configuration version it runs by, from its last heartbeat accepted (0: the file's). */
+    long configVersion;
 
     NodeState(String id) {
         this.id = id;
@@ -46,6 +48,7 @@ public final class NodeState {
         c.caNotAfterMs = caNotAfterMs;
         c.configHash = configHash;
         c.protocolSupported = protocolSupported;
+        c.configVersion = configVersion;
         return c;
     }
 
@@ -64,6 +67,11 @@ public final class NodeState {
     }
 
     /** SHA-256 (hex) of the cluster file it loaded, as its last heartbeat said; "" if unknown. */
+    /** The applied configuration version it runs by (0: its cluster file's). */
+    public long configVersion() {
+        return configVersion;
+    }
+
     public String configHash() {
         return configHash;
     }

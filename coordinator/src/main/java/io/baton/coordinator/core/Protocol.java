@@ -14,17 +14,21 @@ import java.util.OptionalInt;
  *   <li>Heartbeats carry the hash of the sender's cluster file, kept in the state (status says
  *       "mismatch" when the nodes' files differ).</li>
  *   <li>SetMembership: operators add, remove and replace nodes, and the state keeps the membership.</li>
+ *   <li>ApplyConfig: operators apply a changed cluster file (groups, resources, monitors) without a
+ *       restart; heartbeats carry the configuration version the sender runs by.</li>
  * </ol>
  */
 public final class Protocol {
     /** The highest version this build speaks. */
-    public static final int THIS_BUILD = 3;
+    public static final int THIS_BUILD = 4;
     /** What a state without a version, or a node that said none, speaks. */
     public static final int FIRST = 1;
     /** From this version on, a heartbeat's cluster file hash is kept in the state. */
     public static final int CONFIG_HASH = 2;
     /** From this version on, SetMembership is applied (a build of version 2 does not know it). */
     public static final int MEMBERSHIP = 3;
+    /** From this version on, ApplyConfig is applied and a heartbeat's configuration version kept. */
+    public static final int CONFIG_APPLY = 4;
 
     private Protocol() {
     }

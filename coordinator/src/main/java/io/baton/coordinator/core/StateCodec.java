@@ -35,11 +35,15 @@ public final class StateCodec {
                     .setReplicaBehind(n.lag.behind())
                     .setLaggingHeartbeats(n.lag.laggingInARow()).setReplicaLag(n.lag.lag())
                     .setCertificateNotAfterMs(n.certificateNotAfterMs).setCaNotAfterMs(n.caNotAfterMs)
-                    .setConfigHash(n.configHash).setProtocolSupported(n.protocolSupported));
+                    .setConfigHash(n.configHash).setProtocolSupported(n.protocolSupported)
+                    .setConfigVersion(n.configVersion));
         }
         b.addAllEvents(s.events);
         if (s.membership != null) {
             b.setMembership(s.membership);
+        }
+        if (s.appliedConfig != null) {
+            b.setAppliedConfig(s.appliedConfig);
         }
         return b.build();
     }
@@ -51,10 +55,15 @@ public final class StateCodec {
      */
     public static ClusterState fromProto(ClusterStateProto p, Topology file) {
         // An operator's membership, when the state has one, says which nodes and members there are.
-        Topology topology = p.hasMembership() ? Membership.over(file, p.getMembership()) : file;
+        // So does an applied configuration of which groups there are.
+        Topology topology = ClusterState.compose(file, p.hasAppliedConfig() ? p.getAppliedConfig() : null,
+                p.hasMembership() ? p.getMembership() : null);
         ClusterState s = ClusterState.initial(topology);
         if (p.hasMembership()) {
             s.setMembership(p.getMembership());
+        }
+        if (p.hasAppliedConfig()) {
+            s.setAppliedConfig(p.getAppliedConfig());
         }
         for (GroupStateProto gp : p.getGroupsList()) {
             GroupState g = s.groups.get(gp.getName());
@@ -107,6 +116,7 @@ public final class StateCodec {
             n.caNotAfterMs = np.getCaNotAfterMs();
             n.configHash = np.getConfigHash();
             n.protocolSupported = np.getProtocolSupported();
+            n.configVersion = np.getConfigVersion();
         }
         s.events.addAll(p.getEventsList());
         s.nextEventSeq = Math.max(1, p.getNextEventSeq());

@@ -377,6 +377,7 @@ final class Invariants {
             case ALERTS_DELIVERED -> "alerts delivered through " + c.getAlertsDelivered().getThroughSeq();
             case SET_PROTOCOL -> "protocol version " + c.getSetProtocol().getVersion();
             case SET_MEMBERSHIP -> "membership " + c.getSetMembership().getReason() + " @v" + c.getSetMembership().getExpectedVersion();
+            case APPLY_CONFIG -> "config " + c.getApplyConfig().getSummary() + " @v" + c.getApplyConfig().getExpectedVersion();
             case DECISIONS -> c.getDecisions().getCommandsList().stream().map(Invariants::describe).toList().toString();
             case KIND_NOT_SET -> "empty";
         };

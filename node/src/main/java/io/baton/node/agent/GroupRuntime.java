@@ -22,11 +22,17 @@ public final class GroupRuntime {
     final String group;
     /** In activation order: the probe port, when present, is last. */
     final List<Resource> resources;
-    /** One per resource: its monitor, or null. */
-    final List<ResourceMonitor> monitors;
-    final PlanPolicy policy;
+    /**
+     * One per resource: its monitor, or null. Replaced with {@link #policy} under the agent's lock when
+     * an applied configuration changes only monitors or the group's policy ({@code NodeAgent.retune}); a
+     * monitor's loop reads its entry at every check, so a new interval applies from the next one.
+     */
+    volatile List<ResourceMonitor> monitors;
+    volatile PlanPolicy policy;
     /** Guarded by the agent's lock. */
     final GroupMemory memory;
+    /** Set when the agent dropped or replaced this runtime: its monitor loops end. */
+    volatile boolean retired;
 
     /** A group whose resources have no monitors (no probe-wait either). */
     GroupRuntime(String group, List<Resource> resources) {
@@ -43,6 +49,24 @@ public final class GroupRuntime {
         if (this.monitors.size() != this.resources.size() || policy.size() != this.resources.size()) {
             throw new IllegalArgumentException("group " + group + ": one monitor entry and one policy entry per resource");
         }
+    }
+
+    /**
+     * Takes {@code other}'s monitors and policy, which must be of the same resources with the same
+     * resources monitored (the memory keeps its per-resource state); under the agent's lock.
+     */
+    void retune(GroupRuntime other) {
+        if (!other.policy.names().equals(policy.names())) {
+            throw new IllegalArgumentException("group " + group + ": its resources changed, not only their monitors");
+        }
+        for (int i = 0; i < monitors.size(); i++) {
+            if ((other.monitors.get(i) == null) != (monitors.get(i) == null)
+                    || (other.policy.monitor(i) == null) != (policy.monitor(i) == null)) {
+                throw new IllegalArgumentException("group " + group + ": a monitor was added or removed");
+            }
+        }
+        this.monitors = other.monitors;
+        this.policy = other.policy;
     }
 
     /** The probe port's index: the last resource, if it is one. */

@@ -204,15 +204,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
             moreLanes.add(new Lane());
             groups = List.copyOf(more);
             lanes = List.copyOf(moreLanes);
-            int workerCount = Math.max(1, Math.min(RECONCILE_WORKERS, more.size()));
-            if (workerCount > workers.getMaximumPoolSize()) {
-                workers.setMaximumPoolSize(workerCount);
-                workers.setCorePoolSize(workerCount);
-            }
-            int monitored = monitoredCount(more);
-            if (monitored > monitorPool.getCorePoolSize()) {
-                monitorPool.setCorePoolSize(monitored);
-            }
+            growPools(more);
         } finally {
             lock.unlock();
         }
@@ -227,6 +219,130 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         wakeReconcile();
         wakeHeartbeat();
         return true;
+    }
+
+    /**
+     * Replaces the runtime of a group this node has with {@code g}, built from an applied configuration
+     * whose resources for it changed ({@code batonctl config apply}). Only while nothing of the group
+     * runs here (its plan has stopped it, no pass is under way): false, changing nothing, otherwise, or
+     * if the node does not have the group. Its first pass stops it again, by the new definitions.
+     */
+    public boolean replaceGroup(GroupRuntime g) {
+        GroupRuntime old;
+        lock.lock();
+        try {
+            int i = indexOf(g.group);
+            if (i < 0 || !idle(i)) {
+                return false;
+            }
+            old = groups.get(i);
+            List<GroupRuntime> next = new ArrayList<>(groups);
+            next.set(i, g);
+            groups = List.copyOf(next);
+            old.retired = true;
+            lanes.get(i).wanted = true;
+            growPools(next);
+        } finally {
+            lock.unlock();
+        }
+        if (started) {
+            try {
+                startMonitors(g);
+            } catch (RejectedExecutionException e) {
+                return true; // closing
+            }
+        }
+        log.info("{}: its resources changed: running it by the applied configuration", g.group);
+        wakeReconcile();
+        wakeHeartbeat();
+        return true;
+    }
+
+    /**
+     * Drops a group this node no longer has (removed from the configuration, or this node from its
+     * members), on the same terms as {@link #replaceGroup}: false, changing nothing, while it runs here.
+     * True if the node does not have it (any more).
+     */
+    public boolean removeGroup(String group) {
+        lock.lock();
+        try {
+            int i = indexOf(group);
+            if (i < 0) {
+                return true;
+            }
+            if (!idle(i)) {
+                return false;
+            }
+            List<GroupRuntime> next = new ArrayList<>(groups);
+            List<Lane> nextLanes = new ArrayList<>(lanes);
+            next.remove(i).retired = true;
+            nextLanes.remove(i);
+            groups = List.copyOf(next);
+            lanes = List.copyOf(nextLanes);
+        } finally {
+            lock.unlock();
+        }
+        log.info("{}: no longer run by this node", group);
+        wakeHeartbeat();
+        return true;
+    }
+
+    /**
+     * Gives a running group the monitors and policy of {@code g} (an applied configuration changed only
+     * those): no resource is stopped or started; each monitor's next check runs by its new settings.
+     * False if the node does not have the group.
+     *
+     * @throws IllegalArgumentException if {@code g} has other resources, or other resources monitored
+     */
+    public boolean retune(GroupRuntime g) {
+        lock.lock();
+        try {
+            int i = indexOf(g.group);
+            if (i < 0) {
+                return false;
+            }
+            GroupRuntime current = groups.get(i);
+            current.retune(g);
+            // A check loop reads its monitor at every tick; a new check gets ready as at start.
+            current.monitors.stream().filter(java.util.Objects::nonNull).forEach(m -> m.check().prepare(m.timeout()));
+            growPools(groups);
+        } finally {
+            lock.unlock();
+        }
+        log.info("{}: monitors and policy changed by the applied configuration", g.group);
+        wakeReconcile();
+        return true;
+    }
+
+    /** Under the lock: where {@code group} is in {@link #groups}, or -1. */
+    private int indexOf(String group) {
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).group.equals(group)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Under the lock: nothing of group {@code i} runs here and no pass of it is under way. */
+    private boolean idle(int i) {
+        ActivityProto a = groups.get(i).memory.activity();
+        // FAILED is reported only once nothing of the group is up (AgentPlan).
+        return !lanes.get(i).running
+                && (a == null || a == ActivityProto.ACTIVITY_INACTIVE || a == ActivityProto.ACTIVITY_FAILED);
+    }
+
+    /** Under the lock: enough reconcile workers and monitor threads for {@code all}. */
+    private void growPools(List<GroupRuntime> all) {
+        int workerCount = Math.max(1, Math.min(RECONCILE_WORKERS, all.size()));
+        if (workerCount > workers.getMaximumPoolSize()) {
+            workers.setMaximumPoolSize(workerCount);
+            workers.setCorePoolSize(workerCount);
+        }
+        int monitored = monitoredCount(all);
+        if (monitored > monitorPool.getCorePoolSize()) {
+            monitorPool.setCorePoolSize(monitored);
+        }
     }
 
     private static int monitoredCount(List<GroupRuntime> groups) {
@@ -871,7 +987,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     }
 
     private void monitorTick(GroupRuntime g, int index) {
-        if (!running) {
+        if (!running || g.retired) {
             return;
         }
         ResourceMonitor monitor = g.monitors.get(index);
@@ -885,7 +1001,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         // check ended: a check that overran (a loaded machine) must not make two failures count at once.
         long now = clock.nanos();
         long delay = Math.max(began + monitor.interval().toNanos(), now + monitor.interval().toNanos() / 2) - now;
-        if (running) {
+        if (running && !g.retired) {
             monitorPool.schedule(() -> monitorTick(g, index), delay, TimeUnit.NANOSECONDS);
         }
     }

@@ -697,6 +697,64 @@ class NodeAgentTest {
         assertEquals(1, appCheck.runs());
     }
 
+    /** web as {@link #monitoredAgent} builds it, with its app monitor's settings given. */
+    private GroupRuntime monitoredWebWith(FakeCheck check, Duration interval, int failures) {
+        io.baton.coordinator.agent.PlanPolicy policy = new io.baton.coordinator.agent.PlanPolicy(
+                List.of("disk", "ip", "app", "probe"),
+                java.util.Arrays.asList(null, null, new io.baton.coordinator.agent.MonitorSpec(failures, 0, 1,
+                        Duration.ofMinutes(10).toNanos()), null), 3, false, 0);
+        return new GroupRuntime("web", List.of(disk, ip, app, probe),
+                java.util.Arrays.asList(null, null, new ResourceMonitor(check, interval, Duration.ofMillis(500)), null), policy);
+    }
+
+    /** batonctl config apply that changes only a monitor: the running group keeps running, the next checks go by the new settings. */
+    @Test
+    void aRetunedMonitorAppliesToTheRunningGroupWithoutARestart() {
+        monitoredWebOnline();
+        FakeCheck newCheck = new FakeCheck();
+        assertTrue(agent.retune(monitoredWebWith(newCheck, Duration.ofMillis(200), 1)));
+        assertEquals(Duration.ofMillis(200), web().monitors.get(2).interval());
+        agent.reconcileOnce();
+        assertEquals(List.of(), snapshot(), "nothing stopped or started");
+        newCheck.failing("connection refused");
+        agent.checkOnce(web(), 2);
+        assertEquals(0, appCheck.runs(), "the old check is no longer run");
+        agent.reconcileOnce();
+        assertEquals(List.of("probe stop@1", "app stop@1", "app start@1", "probe start@1"), only("st"),
+                "one failure is enough now (failures: 1): the application restarts at once");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> agent.retune(new GroupRuntime("web", List.of(disk, ip, app, probe))), "a monitor removed is no retune");
+    }
+
+    /** A group whose resources changed gets a new runtime only while nothing of it runs here; a removed group goes the same way. */
+    @Test
+    void aGroupIsReplacedOrRemovedOnlyWhileNothingOfItRunsHere() {
+        webOnlineAtEpoch1();
+        FakeResource newApp = FakeResource.plain("app2", log);
+        assertFalse(agent.replaceGroup(new GroupRuntime("web", List.of(disk, ip, newApp, probe))), "web is active here");
+        assertFalse(agent.removeGroup("web"), "web is active here");
+        assertTrue(agent.hasGroup("web"));
+
+        cluster.revoke("web");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        agent.heartbeatOnce();
+        log.clear();
+        assertTrue(agent.replaceGroup(new GroupRuntime("web", List.of(disk, ip, newApp, probe))));
+        agent.reconcileOnce();
+        assertTrue(only("stop").contains("app2 stop@0"), "its first pass stops it by the new definitions: " + snapshot());
+        cluster.grant("web", "server1");
+        agent.heartbeatOnce();
+        agent.reconcileOnce();
+        assertEquals(all("start", 2, "disk", "ip", "app2", "probe"), only("start"));
+
+        assertTrue(agent.removeGroup("db"));
+        assertFalse(agent.hasGroup("db"));
+        agent.heartbeatOnce();
+        assertTrue(cluster.lastSent().getReportsList().stream().noneMatch(r -> r.getGroup().equals("db")));
+        assertTrue(agent.removeGroup("db"), "a group it does not have is gone already");
+    }
+
     // ---- a failing stop: an event, a status line, and an operator after five tries ----
 
     private long appStops() {
