@@ -142,7 +142,7 @@ class BatonCtlIT {
         String shown = await().atMost(Duration.ofSeconds(30)).until(() -> batonctl("status").out(),
                 out -> out.contains("mismatch"));
         assertTrue(shown.matches("(?s).*Warning: +cluster file mismatch: server1 and witness loaded [0-9a-f]{12},"
-                + " server2 loaded [0-9a-f]{12} \\(copy one file to every node and restart the others\\)\n.*"), shown);
+                + " server2 loaded [0-9a-f]{12} \\(copy one file to every node; 'batonctl config apply FILE' makes a change live\\)\n.*"), shown);
         // The same file again: the warning goes.
         cluster.terminate("server2");
         cluster.start("server2");

@@ -21,7 +21,8 @@ public record AdminLimits(ConnectionLimits connections, int callThreads, int max
      * waits for its commit without holding a thread), so a few threads serve many; 64 calls in
      * progress leaves room for many operators and {@code watch --follow} streams.
      */
-    public static final AdminLimits DEFAULT = new AdminLimits(ConnectionLimits.ADMIN_DEFAULT, 4, 64, 64 * 1024);
+    public static final AdminLimits DEFAULT = new AdminLimits(ConnectionLimits.ADMIN_DEFAULT, 4, 64,
+            io.baton.coordinator.core.ConfigChange.MAX_TEXT_BYTES + 4 * 1024); // a cluster file for config apply
 
     public AdminLimits withConnections(ConnectionLimits c) {
         return new AdminLimits(c, callThreads, maxCalls, maxRequestBytes);

@@ -14,18 +14,19 @@ public final class AdminPermissions {
 
     record Rule(String verb, Role needs) {}
 
-    private static final Map<String, Rule> RULES = Map.of(
-            "Status", new Rule("read the status", Role.VIEWER),
-            "Watch", new Rule("read the events", Role.VIEWER),
+    private static final Map<String, Rule> RULES = Map.ofEntries(
+            Map.entry("Status", new Rule("read the status", Role.VIEWER)),
+            Map.entry("Watch", new Rule("read the events", Role.VIEWER)),
             // The console's session carries the caller's role; each of its actions is checked as here.
-            "ConsoleLogin", new Rule("open the web console", Role.VIEWER),
-            "Move", new Rule("move", Role.OPERATOR),
-            "Start", new Rule("start", Role.OPERATOR),
-            "Stop", new Rule("stop", Role.OPERATOR),
-            "Maintenance", new Rule("set maintenance", Role.OPERATOR),
-            "NodeStandby", new Rule("set a node standby or online", Role.OPERATOR),
-            "Clear", new Rule("clear", Role.OPERATOR),
-            "ForceActivate", new Rule("force-activate", Role.ADMIN));
+            Map.entry("ConsoleLogin", new Rule("open the web console", Role.VIEWER)),
+            Map.entry("Move", new Rule("move", Role.OPERATOR)),
+            Map.entry("Start", new Rule("start", Role.OPERATOR)),
+            Map.entry("Stop", new Rule("stop", Role.OPERATOR)),
+            Map.entry("Maintenance", new Rule("set maintenance", Role.OPERATOR)),
+            Map.entry("NodeStandby", new Rule("set a node standby or online", Role.OPERATOR)),
+            Map.entry("Clear", new Rule("clear", Role.OPERATOR)),
+            Map.entry("ForceActivate", new Rule("force-activate", Role.ADMIN)),
+            Map.entry("ConfigApply", new Rule("apply a cluster configuration", Role.ADMIN)));
 
     private AdminPermissions() {
     }

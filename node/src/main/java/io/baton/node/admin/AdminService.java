@@ -151,6 +151,34 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
                 io.baton.node.membership.Members.fromRequest(request.getWith()), caller()));
     }
 
+    /** Lets this service carry out config apply. */
+    public void configApplies(io.baton.node.configchange.ConfigApply configApply) {
+        this.configApply = configApply;
+    }
+
+    private io.baton.node.configchange.ConfigApply configApply;
+
+    @Override
+    public void configApply(io.baton.proto.admin.ConfigApplyRequest request, StreamObserver<OpReply> response) {
+        if (configApply == null) {
+            response.onError(Status.UNIMPLEMENTED.withDescription("this node does not apply configurations").asException());
+            return;
+        }
+        String name = request.getFileName().isEmpty() ? "cluster file" : request.getFileName();
+        configApply.apply(request.getText(), name, request.getDryRun(), caller()).whenComplete((message, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                boolean invalid = cause instanceof io.baton.node.configchange.ConfigApply.Refused r && r.invalid();
+                response.onError((invalid ? Status.INVALID_ARGUMENT : Status.FAILED_PRECONDITION)
+                        .withDescription(String.valueOf(cause.getMessage())).asException());
+                return;
+            }
+            response.onNext(OpReply.newBuilder().setMessage(message).build());
+            response.onCompleted();
+        });
+    }
+
     private interface MembershipCall {
         CompletableFuture<String> start() throws io.baton.node.membership.MembershipPlan.Refused;
     }

@@ -64,6 +64,7 @@ public final class StatusBuilder {
                 .setRaft(health(config, live, contact))
                 .setProtocolVersion(state.protocolVersion());
         b.setMembershipVersion(live.getVersion()).setMembershipMismatch(fileDiffers(config, live));
+        state.appliedConfig().ifPresent(c -> b.setConfigVersion(c.getVersion()).setConfigAppliedHash(c.getSha256()));
         for (MemberProto n : live.getNodesList()) {
             boolean alive = state.node(n.getId()).map(NodeState::alive).orElse(false);
             boolean standby = state.node(n.getId()).map(NodeState::standby).orElse(false);
@@ -71,12 +72,13 @@ public final class StatusBuilder {
             long caNotAfter = state.node(n.getId()).map(NodeState::caNotAfterMs).orElse(0L);
             String configHash = state.node(n.getId()).map(NodeState::configHash).orElse("");
             int protocolSupported = state.node(n.getId()).map(NodeState::protocolSupported).orElse(0);
+            long configVersion = state.node(n.getId()).map(NodeState::configVersion).orElse(0L);
             String raftRole = n.getId().equals(leader) ? "leader" : leader.isEmpty() ? "unknown" : alive ? "follower" : "unknown";
             b.addNodes(NodeStatus.newBuilder().setId(n.getId()).setRole(n.getWitness() ? "witness" : "data")
                     .setZone(n.getZone()).setAlive(alive).setRaftRole(raftRole)
                     .setRaftAddress(n.getRaft()).setAdminAddress(n.getAdmin()).setStandby(standby)
                     .setCertificateNotAfterMs(certificateNotAfter).setCaNotAfterMs(caNotAfter)
-                    .setConfigHash(configHash).setProtocolSupported(protocolSupported));
+                    .setConfigHash(configHash).setProtocolSupported(protocolSupported).setConfigVersion(configVersion));
         }
         for (GroupConfig g : config.groups()) {
             GroupState gs = state.group(g.name()).orElse(null);

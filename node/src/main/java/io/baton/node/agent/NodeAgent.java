@@ -73,6 +73,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
     private final String nodeId;
     private volatile Supplier<CertificateExpiry> certificates = () -> CertificateExpiry.NONE;
     private volatile String configHash = "";
+    /** The applied configuration version this node runs its groups by (0: its cluster file's). */
+    private volatile long configVersion;
     private final LocalState replica;
     private final HeartbeatSender heartbeats;
     /**
@@ -133,7 +135,21 @@ public final class NodeAgent implements StateListener, AutoCloseable {
 
     /** The hash of the cluster file this node loaded, for its heartbeats ({@code ConfigFingerprint}). */
     public void reportConfigHash(String hash) {
-        this.configHash = hash;
+        if (!hash.equals(configHash)) {
+            this.configHash = hash;
+            wakeHeartbeat();
+        }
+    }
+
+    /**
+     * The applied configuration version this node now runs its groups by ({@code ConfigFollower}, once
+     * every runtime is rebuilt): its heartbeat says so at once, and the cluster may grant it groups again.
+     */
+    public void reportConfigVersion(long version) {
+        if (version != configVersion) {
+            this.configVersion = version;
+            wakeHeartbeat();
+        }
     }
 
     public NodeAgent(String nodeId, LocalState replica, HeartbeatSender heartbeats, List<GroupRuntime> groups,
@@ -529,7 +545,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         CertificateExpiry expiry = certificates.get();
         Heartbeat.Builder hb = Heartbeat.newBuilder().setNode(nodeId).setIncarnation(incarnation).setSeq(++seq)
                 .setAppliedIndex(replica.appliedIndex()).setCertificateNotAfterMs(expiry.certificateNotAfterMs())
-                .setCaNotAfterMs(expiry.caNotAfterMs()).setConfigHash(configHash)
+                .setCaNotAfterMs(expiry.caNotAfterMs()).setConfigHash(configHash).setConfigVersion(configVersion)
                 .setProtocolVersion(io.baton.coordinator.core.Protocol.THIS_BUILD);
         List<GroupRuntime> reported = groups;
         List<Boolean> maintenance = reported.stream().map(g -> maintenance(g.group)).toList();

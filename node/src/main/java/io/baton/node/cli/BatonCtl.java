@@ -28,7 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Operator CLI for a Baton cluster.",
         subcommands = {StatusCommand.class, MoveCommand.class, StartCommand.class, StopCommand.class,
                 EventsCommand.class, MirrorCommand.class, ForceActivateCommand.class, MaintenanceCommand.class,
-                NodeCommand.class, ClearCommand.class, ConsoleCommand.class, CertsCommand.class, CompletionCommand.class,
+                NodeCommand.class, ConfigCommand.class, ClearCommand.class, ConsoleCommand.class, CertsCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BatonCtl implements Callable<Integer> {
 

@@ -76,7 +76,8 @@ public final class StatusTable {
         for (String expiring : certificateWarnings(status.getNodesList(), now)) {
             sb.append("Warning:     ").append(expiring).append('\n');
         }
-        configMismatch(status.getNodesList()).ifPresent(m -> sb.append("Warning:     ").append(m).append('\n'));
+        configMismatch(status).ifPresent(m -> sb.append("Warning:     ").append(m).append('\n'));
+        configBehind(status).ifPresent(m -> sb.append("Warning:     ").append(m).append('\n'));
         if (!status.getMembershipMismatch().isEmpty()) {
             sb.append("Warning:     ").append(status.getMembershipMismatch()).append('\n');
         }
@@ -175,7 +176,16 @@ public final class StatusTable {
      * When the nodes did not all load the same cluster file (by its SHA-256, as their heartbeats said;
      * a node that has not said is left out): which loaded which, the most common file first.
      */
-    public static Optional<String> configMismatch(List<NodeStatus> nodes) {
+    public static Optional<String> configMismatch(ClusterStatus status) {
+        List<NodeStatus> nodes = status.getNodesList();
+        if (!status.getConfigAppliedHash().isEmpty()) {
+            List<String> differ = nodes.stream().filter(n -> !n.getConfigHash().isEmpty()
+                    && !n.getConfigHash().equals(status.getConfigAppliedHash())).map(NodeStatus::getId).toList();
+            return differ.isEmpty() ? Optional.empty() : Optional.of("cluster file mismatch: " + String.join(" and ", differ)
+                    + (differ.size() == 1 ? " has" : " have") + " a cluster file other than the applied configuration (version "
+                    + status.getConfigVersion() + ", " + io.baton.node.config.ConfigFingerprint.shortForm(status.getConfigAppliedHash())
+                    + "): copy the file you applied to " + (differ.size() == 1 ? "it" : "them"));
+        }
         Map<String, List<String>> byHash = new TreeMap<>();
         for (NodeStatus n : nodes) {
             if (!n.getConfigHash().isEmpty()) {
@@ -190,7 +200,22 @@ public final class StatusTable {
                 .thenComparing(e -> e.getValue().get(0)));
         return Optional.of("cluster file mismatch: " + files.stream()
                 .map(e -> String.join(" and ", e.getValue()) + " loaded " + io.baton.node.config.ConfigFingerprint.shortForm(e.getKey()))
-                .collect(Collectors.joining(", ")) + " (copy one file to every node and restart the others)");
+                .collect(Collectors.joining(", ")) + " (copy one file to every node; 'batonctl config apply FILE' makes a change live)");
+    }
+
+    /**
+     * The nodes that do not yet run the applied configuration (a group to rebuild still stopping, or a
+     * node that cannot load it): they are granted no group until they do. Nothing when all do.
+     */
+    public static Optional<String> configBehind(ClusterStatus status) {
+        if (status.getConfigVersion() == 0) {
+            return Optional.empty();
+        }
+        List<String> behind = status.getNodesList().stream().filter(n -> n.getAlive() && n.getRole().equals("data")
+                && n.getConfigVersion() < status.getConfigVersion())
+                .map(n -> n.getId() + " (version " + n.getConfigVersion() + ")").toList();
+        return behind.isEmpty() ? Optional.empty() : Optional.of("configuration version " + status.getConfigVersion()
+                + " not yet run by " + String.join(", ", behind) + ": granted no group until it is (see its log)");
     }
 
     /**

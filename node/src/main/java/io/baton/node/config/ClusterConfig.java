@@ -99,6 +99,15 @@ public record ClusterConfig(
                 stopBudget, electionTimeout, nodes, groups, tls, insecure, newWarnings, alerts, fingerprint);
     }
 
+    /**
+     * This configuration with {@code applied}'s groups: what a node runs by once an operator applied a
+     * cluster file ({@code batonctl config apply}), whose other sections cannot change live.
+     */
+    public ClusterConfig withGroupsOf(ClusterConfig applied) {
+        return new ClusterConfig(source, name, heartbeatInterval, lease, maxClockDrift, takeoverMargin,
+                stopBudget, electionTimeout, nodes, applied.groups(), tls, insecure, warnings, alerts, fingerprint);
+    }
+
     ClusterConfig withFingerprint(String hash) {
         return new ClusterConfig(source, name, heartbeatInterval, lease, maxClockDrift, takeoverMargin,
                 stopBudget, electionTimeout, nodes, groups, tls, insecure, warnings, alerts, hash);

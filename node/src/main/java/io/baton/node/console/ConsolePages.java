@@ -92,7 +92,8 @@ final class ConsolePages {
             warnings.add(s.getWarning());
         }
         warnings.addAll(StatusTable.certificateWarnings(s.getNodesList(), now));
-        StatusTable.configMismatch(s.getNodesList()).ifPresent(warnings::add);
+        StatusTable.configMismatch(s).ifPresent(warnings::add);
+        StatusTable.configBehind(s).ifPresent(warnings::add);
         if (!s.getMembershipMismatch().isEmpty()) {
             warnings.add(s.getMembershipMismatch());
         }

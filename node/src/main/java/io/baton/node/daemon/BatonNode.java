@@ -1,6 +1,7 @@
 package io.baton.node.daemon;
 
 import io.baton.coordinator.agent.OwnerLease;
+import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.Controller;
 import io.baton.coordinator.core.Core;
 import io.baton.coordinator.core.GroupPolicy;
@@ -40,6 +41,10 @@ import io.baton.node.security.CertificateException;
 import io.baton.node.security.NodeTls;
 import io.baton.resources.mirror.engine.MirrorTls;
 import io.baton.node.config.ClusterConfig;
+import io.baton.node.configchange.AgentGroups;
+import io.baton.node.configchange.AppliedConfigs;
+import io.baton.node.configchange.ConfigApply;
+import io.baton.node.configchange.ConfigFollower;
 import io.baton.node.config.NodeConfig;
 import io.baton.node.config.Role;
 import io.baton.proto.admin.ClusterStatus;
@@ -85,6 +90,8 @@ public final class BatonNode implements AutoCloseable {
     private final AtomicReference<IntConsumer> exit;
     private io.baton.node.membership.MembershipChange membershipChange;
     private io.baton.node.membership.MembershipFollower membershipFollower;
+    private ConfigFollower configFollower;
+    private ConfigApply configApply;
     /** The node's TLS, whose certificate files are looked at for a renewal; null without TLS. */
     private NodeTls tls;
     /** The HTTP port, when the node's entry has {@code http}. */
@@ -212,13 +219,20 @@ public final class BatonNode implements AutoCloseable {
         // A membership an operator changed: replicas to open, a replaced peer to reconnect to.
         java.util.function.Supplier<Optional<io.baton.proto.MembershipProto>> appliedMembership =
                 () -> stateMachine.read(s -> s.membership());
+        // An applied configuration (batonctl config apply): the groups this node runs, and how.
+        AppliedConfigs appliedConfigs = new AppliedConfigs(config);
+        AgentGroups agentGroups = new AgentGroups(self, agent, mirrors, config.groups());
         io.baton.node.membership.MembershipFollower membershipFollower = new io.baton.node.membership.MembershipFollower(
                 appliedMembership, m -> {
                     raft.knowMembers(raftPeers(m));
                     mirrors.follow(m);
-                    joinGroups(config, self, m, agentRef.get(), mirrors);
+                    agentGroups.reconcile(appliedConfigs.runningOrFile(stateMachine.read(s -> s.appliedConfig())), m);
                 });
         stateMachine.addListener(membershipFollower);
+        ConfigFollower configFollower = new ConfigFollower(
+                () -> stateMachine.read(s -> new ConfigFollower.Replicated(s.appliedConfig(), s.membership())),
+                appliedConfigs, agentGroups, agent);
+        stateMachine.addListener(configFollower);
         mirrors.membershipFrom(appliedMembership);
         stateMachine.addListener(controller);
         stateMachine.addListener(agent);
@@ -233,7 +247,7 @@ public final class BatonNode implements AutoCloseable {
         stateMachine.onStorageFailure(storageGuard);
 
         // Status is one leader query per heartbeat interval, shared by every caller (issue 9, finding 2).
-        StatusCache statusCache = new StatusCache(() -> status(config, topology, raft, nodeId),
+        StatusCache statusCache = new StatusCache(() -> status(appliedConfigs, topology, raft, nodeId),
                 config.heartbeatInterval().toNanos(), System::nanoTime);
         ConsoleSessions consoleSessions = ConsoleSessions.system();
         AdminService adminService = new AdminService(raft, statusCache::get, events, wall, self.http() == null ? null
@@ -241,6 +255,8 @@ public final class BatonNode implements AutoCloseable {
         io.baton.node.membership.MembershipChange membershipChange = new io.baton.node.membership.MembershipChange(
                 raft, config, wall, StatusBuilder.contactWindow(config));
         adminService.membershipChanges(membershipChange);
+        ConfigApply configApply = new ConfigApply(raft, appliedConfigs, wall);
+        adminService.configApplies(configApply);
         WebConsole console = new WebConsole(nodeId, config.name(), tls.isPresent(), consoleSessions,
                 WebConsole.backend(adminService, statusCache::get));
         InetSocketAddress adminAddress = new InetSocketAddress(self.admin().host(), self.admin().port());
@@ -291,6 +307,7 @@ public final class BatonNode implements AutoCloseable {
         }
         agent.start();
         membershipFollower.start();
+        configFollower.start();
         if (alerts != null) {
             alerts.start();
         }
@@ -304,27 +321,13 @@ public final class BatonNode implements AutoCloseable {
         node.alerts = alerts;
         node.membershipChange = membershipChange;
         node.membershipFollower = membershipFollower;
+        node.configFollower = configFollower;
+        node.configApply = configApply;
         tls.ifPresent(t -> {
             node.tls = t;
             t.startReloading();
         });
         return node;
-    }
-
-    /**
-     * Gives {@code agent} a runtime for each group {@code self} has become a member of in {@code m}
-     * (batonctl node replace made it one), so that it can be granted the group without a restart.
-     */
-    static void joinGroups(ClusterConfig config, NodeConfig self, io.baton.proto.MembershipProto m, NodeAgent agent,
-                           MirrorDisks mirrors) {
-        if (agent == null || !self.isData()) {
-            return;
-        }
-        for (io.baton.node.config.GroupConfig g : config.groups()) {
-            if (io.baton.node.membership.Members.groupMembers(m, g).contains(self.id()) && !agent.hasGroup(g.name())) {
-                agent.addGroup(ResourceFactory.groupRuntime(g, self, () -> agent.leaseLive(), mirrors));
-            }
-        }
     }
 
     /** The Raft peers of a membership. */
@@ -381,20 +384,22 @@ public final class BatonNode implements AutoCloseable {
      * Status as the leader sees it, so that a node that is catching up (just restarted, or cut off)
      * does not show an old owner; its own replica, with a warning, when no leader answers.
      */
-    private static CompletableFuture<ClusterStatus> status(ClusterConfig config, Topology topology, RaftNode raft,
+    private static CompletableFuture<ClusterStatus> status(AppliedConfigs configs, Topology topology, RaftNode raft,
                                                            String nodeId) {
         String leader = raft.leaderId().orElse("");
         // Short: a leader answers in milliseconds; while one is being elected, the local replica will do.
         return raft.queryLeader(Duration.ofMillis(200)).handle((fromLeader, error) -> {
             if (error == null) {
                 try {
-                    return StatusBuilder.build(config, StateCodec.fromProto(fromLeader.state(), topology), nodeId,
+                    ClusterState state = StateCodec.fromProto(fromLeader.state(), topology);
+                    return StatusBuilder.build(configs.runningOrFile(state.appliedConfig()), state, nodeId,
                             fromLeader.leader(), fromLeader.raft());
                 } catch (RuntimeException e) {
                     // fall through to the local replica
                 }
             }
-            return StatusBuilder.build(config, raft.stateMachine().copyState(), nodeId, leader).toBuilder()
+            ClusterState own = raft.stateMachine().copyState();
+            return StatusBuilder.build(configs.runningOrFile(own.appliedConfig()), own, nodeId, leader).toBuilder()
                     .setWarning("no leader answered: this is " + nodeId + "'s own replica and may be out of date")
                     .build();
         });
@@ -415,6 +420,12 @@ public final class BatonNode implements AutoCloseable {
         dataDirCheck.close();
         if (membershipChange != null) {
             membershipChange.close();
+        }
+        if (configFollower != null) {
+            configFollower.close();
+        }
+        if (configApply != null) {
+            configApply.close();
         }
         if (membershipFollower != null) {
             membershipFollower.close();

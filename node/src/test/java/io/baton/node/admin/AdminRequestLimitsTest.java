@@ -86,7 +86,7 @@ class AdminRequestLimitsTest {
             StatusRuntimeException tooLarge = assertThrows(StatusRuntimeException.class,
                     () -> stub.move(MoveRequest.newBuilder().setGroup(HUGE).setTo("server2").build()));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, tooLarge.getStatus().getCode(), tooLarge.toString());
-            assertTrue(tooLarge.getStatus().getDescription().contains("exceeds maximum size 65536"),
+            assertTrue(tooLarge.getStatus().getDescription().contains("exceeds maximum size " + AdminLimits.DEFAULT.maxRequestBytes()),
                     tooLarge.getStatus().getDescription());
 
             // 60 KiB fits in a request: the name rule refuses it, in a few words.

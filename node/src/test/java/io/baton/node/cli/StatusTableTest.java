@@ -134,7 +134,7 @@ class StatusTableTest {
         s.setNodes(1, s.getNodes(1).toBuilder().setConfigHash(b));
         String table = StatusTable.render(s.build());
         assertTrue(table.contains("Warning:     cluster file mismatch: server1 and witness loaded aaaaaaaaaaaa,"
-                + " server2 loaded bbbbbbbbbbbb (copy one file to every node and restart the others)\n"), table);
+                + " server2 loaded bbbbbbbbbbbb (copy one file to every node; 'batonctl config apply FILE' makes a change live)\n"), table);
         // A node that has not reported a hash (an older build, not heard from yet) is no mismatch.
         s.setNodes(1, s.getNodes(1).toBuilder().setConfigHash(""));
         assertFalse(StatusTable.render(s.build()).contains("mismatch"));
