@@ -213,7 +213,28 @@ public final class Controller {
             // yet: give it a lease to show up before settling for a less preferred one.
             return Optional.empty();
         }
+        if (next.isPresent() && g.epoch == 0 && catchingUpBefore(state, g, liveness, now, next.get())) {
+            // A group an operator just added (batonctl config apply) waits for a more preferred member that
+            // is up but not yet running the configuration that defines it, rather than settle elsewhere by
+            // the followers' timing. Only a group never granted: a restart or failover never waits for it.
+            return Optional.empty();
+        }
         return next.map(node -> grant(g, null, node, why));
+    }
+
+    /** Whether a member ranked before {@code pick} is up and eligible but for running an older configuration. */
+    private boolean catchingUpBefore(ClusterState state, GroupState g, Liveness liveness, long now, String pick) {
+        List<String> members = topology(state).group(g.name).map(Topology.GroupSpec::members).orElse(List.of());
+        for (String n : members) {
+            if (n.equals(pick)) {
+                return false;
+            }
+            if (state.configBehind(n) && !g.failedOn(n) && heardRecently(liveness, n, now)
+                    && state.node(n).map(ns -> ns.alive && !ns.standby && !ns.replicaBehind()).orElse(false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The most preferred member that has not failed the group, is not in standby and whose replica may be granted. */

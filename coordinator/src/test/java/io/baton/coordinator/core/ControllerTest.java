@@ -91,6 +91,25 @@ class ControllerTest {
                 groupCommands(T0 + TIMING.leaseNanos()), "after a lease, the next member in order will do");
     }
 
+    /** A group an operator adds starts on its most preferred member, not on whichever member ran the new file first. */
+    @Test
+    void aGroupJustAddedWaitsForAPreferredMemberStillLoadingTheConfiguration() {
+        f.allAlive();
+        heardAll(T0);
+        f.ok(Command.newBuilder().setSetProtocol(io.baton.proto.SetProtocolVersion.newBuilder().setVersion(Protocol.CONFIG_APPLY)).build());
+        io.baton.proto.AppliedConfigProto.Builder c = io.baton.proto.AppliedConfigProto.newBuilder().setSha256("x").setText("x");
+        for (Topology.GroupSpec g : List.of(new Topology.GroupSpec("api", List.of("server2", "server1"), true))) {
+            c.addGroups(ConfigChange.proto(g));
+        }
+        f.ok(Command.newBuilder().setApplyConfig(io.baton.proto.ApplyConfig.newBuilder().setConfig(c)).build());
+        f.ok(Command.newBuilder().setHeartbeat(io.baton.proto.Heartbeat.newBuilder().setNode("server1").setIncarnation(1)
+                .setSeq(100).setConfigVersion(1)).build());
+        assertEquals(List.of(), groupCommands(T0 + 10 * MS), "server2, preferred and up, still runs version 0");
+        f.ok(Command.newBuilder().setHeartbeat(io.baton.proto.Heartbeat.newBuilder().setNode("server2").setIncarnation(1)
+                .setSeq(100).setConfigVersion(1)).build());
+        assertEquals(List.of(grant("api", "server2", 0, "automatic start")), groupCommands(T0 + 20 * MS));
+    }
+
     @Test
     void skipsAMemberThatIsDownInTheCommittedState() {
         f.allAlive();

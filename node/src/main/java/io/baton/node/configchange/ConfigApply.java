@@ -108,8 +108,9 @@ public final class ConfigApply implements AutoCloseable {
         MembershipProto live = Members.live(configs.file(), state.hasMembership() ? Optional.of(state.getMembership()) : Optional.empty());
         ConfigDiff diff = ConfigDiff.between(running, next, live);
         if (!diff.refusals().isEmpty()) {
-            throw new Refused(fileName + " cannot be applied live; nothing was changed:\n  - "
-                    + String.join("\n  - ", diff.refusals()), false);
+            // One line: batonctl prints a refusal's first line only.
+            throw new Refused(fileName + " cannot be applied live; nothing was changed: "
+                    + String.join("; ", diff.refusals()), false);
         }
         requireStopped(state, diff);
         if (applied.isPresent() && applied.get().getSha256().equals(next.fingerprint())) {
