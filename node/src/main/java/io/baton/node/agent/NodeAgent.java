@@ -224,17 +224,22 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
+        runNew(g, "this node is a member now: reconciling it");
+        return true;
+    }
+
+    /** After {@code g} joined the groups: its monitors start (once the agent has), and it is reconciled and reported. */
+    private void runNew(GroupRuntime g, String why) {
         if (started) {
             try {
                 startMonitors(g);
             } catch (RejectedExecutionException e) {
-                return true; // closing
+                return; // closing
             }
         }
-        log.info("{}: this node is a member now: reconciling it", g.group);
+        log.info("{}: {}", g.group, why);
         wakeReconcile();
         wakeHeartbeat();
-        return true;
     }
 
     /**
@@ -261,16 +266,7 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (started) {
-            try {
-                startMonitors(g);
-            } catch (RejectedExecutionException e) {
-                return true; // closing
-            }
-        }
-        log.info("{}: its resources changed: running it by the applied configuration", g.group);
-        wakeReconcile();
-        wakeHeartbeat();
+        runNew(g, "its resources changed: running it by the applied configuration");
         return true;
     }
 

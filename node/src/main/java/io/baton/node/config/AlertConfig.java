@@ -30,7 +30,7 @@ public record AlertConfig(Type type, String command, URI url, Set<String> events
             "move", "move-cancelled", "start", "stop", "revoked", "node-up", "node-down", "replica",
             "replica-behind", "replica-caught-up", "force-activate", "monitor-failed", "restarted", "restarting",
             "degraded", "degraded-cleared", "probe-wait", "probe-wait-cleared", "maintenance", "standby",
-            "cleared", "failure-expired");
+            "cleared", "failure-expired", "protocol", "membership", "config");
 
     public AlertConfig {
         Objects.requireNonNull(type, "type");
