@@ -11,7 +11,7 @@ import java.util.Optional;
  * The rules that relate values of the cluster file to each other: timings against each other,
  * unique ids and addresses, group members that exist and may own groups, and probe ports that
  * neither come too early nor collide. Each value on its own was already checked by
- * {@link ClusterReader}; list positions in the model are those of the file, so field paths can
+ * {@link ClusterFileReader}; list positions in the model are those of the file, so field paths can
  * still be named exactly. The first problem found is reported.
  */
 final class ClusterValidator {

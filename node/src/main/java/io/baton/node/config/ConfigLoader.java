@@ -10,10 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Loads the cluster file: YAML text to tree ({@link YamlTree}), tree to model with per-field checks
- * ({@link ClusterReader}, {@link ResourceReader}), rules across fields ({@link ClusterValidator}),
- * then warnings ({@link ClusterAdvisor}). The tree is validated by hand rather than bound to
- * classes so that every error names its exact field path. The first error found is reported.
+ * Loads the cluster file: YAML text to tree ({@link YamlTree}), tree to the file's records with
+ * Jackson ({@link ConfigBinder}, {@link ClusterFile}), records to model with per-field checks and
+ * defaults ({@link ClusterFileReader}), rules across fields ({@link ClusterValidator}), then warnings
+ * ({@link ClusterAdvisor}). Every error names its exact field path; the first one found is reported.
  */
 public final class ConfigLoader {
 
@@ -56,7 +56,7 @@ public final class ConfigLoader {
 
     private static ClusterConfig build(String text, String source, Path file) throws ConfigException {
         JsonNode root = YamlTree.read(text, source);
-        ClusterConfig config = ClusterReader.read(root, source, file);
+        ClusterConfig config = ClusterFileReader.read(root, source, file);
         ClusterValidator.validate(config, source);
         // The hash of the very text parsed: a file that changed since cannot make it say otherwise.
         return config.withWarnings(ClusterAdvisor.warnings(config))

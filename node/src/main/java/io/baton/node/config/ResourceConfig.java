@@ -4,7 +4,8 @@ package io.baton.node.config;
  * The configuration of one resource of a group. Sealed so that code which turns configurations into
  * drivers switches over every type and the compiler points out each place a new type (such as
  * {@code mirror_disk}) has to be handled; adding one means a record here, a {@code permits} entry
- * and a case in {@code ResourceReader}.
+ * a record of its file shape in {@link ClusterFile} (with its {@code @JsonSubTypes} name), and a case in
+ * {@link ClusterFileReader}.
  */
 public sealed interface ResourceConfig permits ExecResourceConfig, MirrorDiskResourceConfig, ProbePortResourceConfig {
 

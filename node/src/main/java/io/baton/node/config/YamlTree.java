@@ -18,8 +18,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Turns the text of a cluster file into a plain tree, and YAML syntax errors into
  * {@code <file>: line N, column M: <problem>} messages.
  *
- * <p>The file is read as a tree rather than bound to classes so that validation can name the exact
- * field of every problem. Duplicate keys are refused (YAML would silently keep the last one, so a
+ * <p>The tree is then bound to records ({@link ConfigBinder}); it is kept, so that a message can
+ * describe the value a field had. Duplicate keys are refused (YAML would silently keep the last one, so a
  * second {@code lease:} would quietly win), and so is a second document after {@code ---}.
  */
 final class YamlTree {
