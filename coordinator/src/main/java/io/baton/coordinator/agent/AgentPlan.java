@@ -96,8 +96,28 @@ public final class AgentPlan {
 
     /** The outcome of a {@link Step.Start} of resource {@code index}. */
     public static void started(PlanPolicy p, GroupMemory m, int index, boolean ok, String error, long nowNanos) {
+        started(p, m, index, ok, error, true, nowNanos);
+    }
+
+    /**
+     * The outcome of a {@link Step.Start}; {@code leaseLive}: whether this node's lease was still live when
+     * the start ended. A start that failed after the lease lapsed failed because this node fenced itself
+     * (a mirror disk refuses writes, a mount fails): that says nothing of the group on this node, so it is
+     * not recorded as a failed activation. The deactivation the lapse begins stops what started, and the
+     * group starts again from the first resource once a heartbeat confirms the grant.
+     */
+    public static void started(PlanPolicy p, GroupMemory m, int index, boolean ok, String error, boolean leaseLive,
+                               long nowNanos) {
         if (ok) {
             m.resources.get(index).started(nowNanos);
+            return;
+        }
+        if (!leaseLive) {
+            m.message = p.names().get(index) + ": " + error + " (the lease lapsed during the start: it starts again once"
+                    + " the lease is confirmed)";
+            // Should the lease be confirmed before the next step, everything that may be up stops first,
+            // then the group starts from its first resource, as after a lapse.
+            m.restartFrom = 0;
             return;
         }
         // Rolled back by the deactivation the next step begins: this epoch is not retried here.

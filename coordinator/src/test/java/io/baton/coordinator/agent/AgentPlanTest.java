@@ -246,6 +246,38 @@ class AgentPlanTest {
         assertEquals("app: start script exited with status 1", m.message());
     }
 
+    /** A start that failed because this node fenced itself (its lease lapsed meanwhile) is no failed activation. */
+    @Test
+    void aStartThatFailedAfterTheLeaseLapsedIsTriedAgainNotReportedFailed() {
+        granted();
+        next();
+        resources[DISK] = Observed.ACTIVE;
+        AgentPlan.started(policy, m, DISK, true, "", now);
+        assertEquals(new Step.Start(APP, 1), next());
+        resources[APP] = Observed.FAILED;
+        now += 3_000 * MS; // the lease lapsed while the start ran
+        AgentPlan.started(policy, m, APP, false, "mount failed", false, now);
+        assertEquals(List.of("stop app", "stop disk"), settle(), "the lapse's deactivation stops what started");
+        assertEquals(ActivityProto.ACTIVITY_INACTIVE, m.activity(), "not FAILED: nothing is known against this node");
+        renew(1);
+        assertEquals(List.of("start disk", "start app", "start probe"), settle(), "started again once confirmed");
+        assertEquals(ActivityProto.ACTIVITY_ACTIVE, m.activity());
+    }
+
+    @Test
+    void aStartThatFailedAfterTheLeaseLapsedStopsEverythingFirstIfTheLeaseIsBackAtOnce() {
+        granted();
+        next();
+        resources[DISK] = Observed.ACTIVE;
+        AgentPlan.started(policy, m, DISK, true, "", now);
+        assertEquals(new Step.Start(APP, 1), next());
+        resources[APP] = Observed.FAILED;
+        AgentPlan.started(policy, m, APP, false, "mount failed", false, now);
+        assertEquals(List.of("stop app", "stop disk", "start disk", "start app", "start probe"), settle(),
+                "the lease confirmed again before the next step: a clean start from the first resource");
+        assertEquals(ActivityProto.ACTIVITY_ACTIVE, m.activity());
+    }
+
     @Test
     void aFailedStopIsRetriedEverySecondAndReportedStopping() {
         activeAtEpoch1();

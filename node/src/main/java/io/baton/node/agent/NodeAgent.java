@@ -923,7 +923,8 @@ public final class NodeAgent implements StateListener, AutoCloseable {
         try {
             String before = signature(g);
             if (start) {
-                AgentPlan.started(g.policy, g.memory, index, ok, error, clock.nanos());
+                long now = clock.nanos();
+                AgentPlan.started(g.policy, g.memory, index, ok, error, lease.live(now), now);
             } else {
                 AgentPlan.stopped(g.policy, g.memory, index, ok, error, clock.nanos());
             }
