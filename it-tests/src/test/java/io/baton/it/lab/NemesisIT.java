@@ -267,6 +267,17 @@ class NemesisIT extends LabTestBase {
                 }
             }
             case KILL_IN_RESYNC -> {
+                // The other node must have taken over before the killed one returns, or there is no resync of it to
+                // interrupt: the duration usually covers the lease, but an election after the kill (the killed owner
+                // led Raft, the witness had just restarted) can take longer. Bounded like any takeover.
+                long bound = boundMs(Kind.KILL_RESTART, MIRROR);
+                try {
+                    await().atMost(Duration.ofMillis(bound)).pollInterval(Duration.ofMillis(20))
+                            .until(() -> !target.equals(env.observer.group().owner()) && !env.observer.group().owner().isEmpty());
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError(f + ": no other node took the group over within " + bound + " ms more: "
+                            + env.observer.describe());
+                }
                 env.startNode(target);
                 // The node that took over resyncs the returning one (its replica is Inconsistent meanwhile).
                 await().atMost(LabEnv.STARTUP).pollInterval(Duration.ofMillis(20))
