@@ -229,14 +229,19 @@ class AgentPlanTest {
         assertEquals(ActivityProto.ACTIVITY_INACTIVE, m.activity());
     }
 
-    @Test
-    void aFailedStartRollsBackAndIsReportedFailedOnlyOnceEverythingIsDown() {
+    /** web granted at epoch 1, its disk started, its app's start under way and failing. */
+    private void appStartFailing() {
         granted();
         next();
         resources[DISK] = Observed.ACTIVE;
         AgentPlan.started(policy, m, DISK, true, "", now);
         assertEquals(new Step.Start(APP, 1), next());
         resources[APP] = Observed.FAILED;
+    }
+
+    @Test
+    void aFailedStartRollsBackAndIsReportedFailedOnlyOnceEverythingIsDown() {
+        appStartFailing();
         AgentPlan.started(policy, m, APP, false, "start script exited with status 1", now);
         assertEquals(new Step.Stop(APP), next(), "the partly started one first");
         assertEquals(ActivityProto.ACTIVITY_STOPPING, m.activity(), "not FAILED while something may be up");
@@ -249,12 +254,7 @@ class AgentPlanTest {
     /** A start that failed because this node fenced itself (its lease lapsed meanwhile) is no failed activation. */
     @Test
     void aStartThatFailedAfterTheLeaseLapsedIsTriedAgainNotReportedFailed() {
-        granted();
-        next();
-        resources[DISK] = Observed.ACTIVE;
-        AgentPlan.started(policy, m, DISK, true, "", now);
-        assertEquals(new Step.Start(APP, 1), next());
-        resources[APP] = Observed.FAILED;
+        appStartFailing();
         now += 3_000 * MS; // the lease lapsed while the start ran
         AgentPlan.started(policy, m, APP, false, "mount failed", false, now);
         assertEquals(List.of("stop app", "stop disk"), settle(), "the lapse's deactivation stops what started");
@@ -266,12 +266,7 @@ class AgentPlanTest {
 
     @Test
     void aStartThatFailedAfterTheLeaseLapsedStopsEverythingFirstIfTheLeaseIsBackAtOnce() {
-        granted();
-        next();
-        resources[DISK] = Observed.ACTIVE;
-        AgentPlan.started(policy, m, DISK, true, "", now);
-        assertEquals(new Step.Start(APP, 1), next());
-        resources[APP] = Observed.FAILED;
+        appStartFailing();
         AgentPlan.started(policy, m, APP, false, "mount failed", false, now);
         assertEquals(List.of("stop app", "stop disk", "start disk", "start app", "start probe"), settle(),
                 "the lease confirmed again before the next step: a clean start from the first resource");
