@@ -57,9 +57,10 @@ public final class ConfigChange {
 
     /**
      * Why {@code next} may not become the configuration of {@code s} (whose topology is {@code current}),
-     * or empty. {@code offlineRequired}: groups whose resources change, which must have no owner.
+     * or empty. {@code offlineRequired}: groups whose resources change, which must have no owner. The
+     * proposer asks it too, on the leader's state, so that a dry run says what the commit would.
      */
-    static Optional<String> whyNot(ClusterState s, Topology current, AppliedConfigProto next, List<String> offlineRequired) {
+    public static Optional<String> whyNot(ClusterState s, Topology current, AppliedConfigProto next, List<String> offlineRequired) {
         if (next.getText().length() > MAX_TEXT_BYTES) {
             return Optional.of("the cluster file is larger than " + MAX_TEXT_BYTES / 1024 + " KiB");
         }

@@ -229,8 +229,7 @@ public final class Controller {
             if (n.equals(pick)) {
                 return false;
             }
-            if (state.configBehind(n) && !g.failedOn(n) && heardRecently(liveness, n, now)
-                    && state.node(n).map(ns -> ns.alive && !ns.standby && !ns.replicaBehind()).orElse(false)) {
+            if (state.configBehind(n) && eligibleButForConfig(state, g, liveness, now, n)) {
                 return true;
             }
         }
@@ -265,11 +264,15 @@ public final class Controller {
      * Outdated or Inconsistent one, S3: the group waits instead).
      */
     private boolean eligible(ClusterState state, GroupState g, Liveness liveness, long now, String n) {
+        return eligibleButForConfig(state, g, liveness, now, n) && !state.configBehind(n);
+    }
+
+    /** {@link #eligible} but for the configuration version the member runs. */
+    private boolean eligibleButForConfig(ClusterState state, GroupState g, Liveness liveness, long now, String n) {
         return !g.failedOn(n)
                 && ReplicaRules.grantable(topology(state), g, n)
                 && topology(state).node(n).map(spec -> !spec.witness()).orElse(false)
                 && state.node(n).map(ns -> ns.alive && !ns.standby && !ns.replicaBehind()).orElse(false)
-                && !state.configBehind(n)
                 && heardRecently(liveness, n, now);
     }
 

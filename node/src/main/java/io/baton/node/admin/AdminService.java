@@ -165,13 +165,22 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
             return;
         }
         String name = request.getFileName().isEmpty() ? "cluster file" : request.getFileName();
-        configApply.apply(request.getText(), name, request.getDryRun(), caller()).whenComplete((message, error) -> {
+        answer(configApply.apply(request.getText(), name, request.getDryRun(), caller()), response,
+                cause -> cause instanceof io.baton.node.configchange.ConfigApply.Refused r && r.invalid()
+                        ? Status.INVALID_ARGUMENT : Status.FAILED_PRECONDITION);
+    }
+
+    /**
+     * Answers with what {@code done} completes with, or its failure's message under the status
+     * {@code statusOf} gives the failure's cause (a change carried out step by step on its own thread).
+     */
+    private static void answer(CompletableFuture<String> done, StreamObserver<OpReply> response,
+                               java.util.function.Function<Throwable, Status> statusOf) {
+        done.whenComplete((message, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error;
-                boolean invalid = cause instanceof io.baton.node.configchange.ConfigApply.Refused r && r.invalid();
-                response.onError((invalid ? Status.INVALID_ARGUMENT : Status.FAILED_PRECONDITION)
-                        .withDescription(String.valueOf(cause.getMessage())).asException());
+                response.onError(statusOf.apply(cause).withDescription(cause.getMessage()).asException());
                 return;
             }
             response.onNext(OpReply.newBuilder().setMessage(message).build());
@@ -196,16 +205,7 @@ public final class AdminService extends BatonAdminGrpc.BatonAdminImplBase {
             response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
             return;
         }
-        done.whenComplete((message, error) -> {
-            if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                response.onError(Status.FAILED_PRECONDITION.withDescription(cause.getMessage()).asException());
-                return;
-            }
-            response.onNext(OpReply.newBuilder().setMessage(message).build());
-            response.onCompleted();
-        });
+        answer(done, response, cause -> Status.FAILED_PRECONDITION);
     }
 
     private static io.baton.proto.Caller caller() {

@@ -79,7 +79,7 @@ final class ClusterFileReader {
         return value == null ? fallback : value;
     }
 
-    /** A whole number in {@code [min, max]}, or {@code fallback} when absent. */
+    /** A whole number in {@code [min, max]}, or {@code fallback} when absent (null: required). */
     private int number(BigInteger value, String path, int min, int max, Integer fallback) throws ConfigException {
         if (value == null) {
             return required(fallback, path);
@@ -291,11 +291,11 @@ final class ClusterFileReader {
         if (m instanceof ClusterFile.TcpMonitor t) {
             type = MonitorType.TCP;
             host = host(t.host(), FieldPath.child(at, "host"));
-            port = number(required(t.port(), FieldPath.child(at, "port")), FieldPath.child(at, "port"), 1, 65535, null);
+            port = number(t.port(), FieldPath.child(at, "port"), 1, 65535, null);
         } else if (m instanceof ClusterFile.HttpMonitor h) {
             type = MonitorType.HTTP;
             host = host(h.host(), FieldPath.child(at, "host"));
-            port = number(required(h.port(), FieldPath.child(at, "port")), FieldPath.child(at, "port"), 1, 65535, null);
+            port = number(h.port(), FieldPath.child(at, "port"), 1, 65535, null);
             path = httpPath(h.path(), FieldPath.child(at, "path"));
             expectStatus = h.expectStatus() == null ? null
                     : number(h.expectStatus(), FieldPath.child(at, "expect_status"), 100, 599, null);
@@ -353,7 +353,7 @@ final class ClusterFileReader {
 
     private ProbePortResourceConfig probePort(ClusterFile.ProbePort p, String at) throws ConfigException {
         String name = name(p.name(), FieldPath.child(at, "name"));
-        int port = number(required(p.port(), FieldPath.child(at, "port")), FieldPath.child(at, "port"), 1, 65535, null);
+        int port = number(p.port(), FieldPath.child(at, "port"), 1, 65535, null);
         String bind = host(p.bind(), FieldPath.child(at, "bind"));
         ProbeMode mode = p.mode() == null ? ProbeMode.TCP : ProbeMode.fromYaml(p.mode())
                 .orElseThrow(() -> error(FieldPath.child(at, "mode"), "must be tcp or http, got '" + p.mode() + "'"));

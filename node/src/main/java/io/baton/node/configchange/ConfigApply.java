@@ -1,7 +1,10 @@
 package io.baton.node.configchange;
 
+import io.baton.coordinator.core.ClusterState;
 import io.baton.coordinator.core.ConfigChange;
 import io.baton.coordinator.core.Protocol;
+import io.baton.coordinator.core.StateCodec;
+import io.baton.coordinator.core.Topology;
 import io.baton.coordinator.ratis.RaftNode;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.ConfigException;
@@ -15,7 +18,6 @@ import io.baton.proto.Caller;
 import io.baton.proto.ClusterStateProto;
 import io.baton.proto.Command;
 import io.baton.proto.CommandResult;
-import io.baton.proto.GroupStateProto;
 import io.baton.proto.MembershipProto;
 import io.baton.proto.ResultCode;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +56,8 @@ public final class ConfigApply implements AutoCloseable {
 
     private final RaftNode raft;
     private final AppliedConfigs configs;
+    /** The topology of this node's cluster file, under which the leader's state is read. */
+    private final Topology fileTopology;
     private final LongSupplier wallClockMs;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "baton-config-apply");
@@ -64,6 +68,7 @@ public final class ConfigApply implements AutoCloseable {
     public ConfigApply(RaftNode raft, AppliedConfigs configs, LongSupplier wallClockMs) {
         this.raft = raft;
         this.configs = configs;
+        this.fileTopology = BatonNode.topology(configs.file());
         this.wallClockMs = wallClockMs;
     }
 
@@ -112,7 +117,15 @@ public final class ConfigApply implements AutoCloseable {
             throw new Refused(fileName + " cannot be applied live; nothing was changed: "
                     + String.join("; ", diff.refusals()), false);
         }
-        requireStopped(state, diff);
+        AppliedConfigProto.Builder config = AppliedConfigProto.newBuilder().setSha256(next.fingerprint()).setText(text);
+        BatonNode.topology(next).groups().forEach(g -> config.addGroups(ConfigChange.proto(g)));
+        // The core's own rule, on the leader's state: a group removed or rebuilt must be stopped first, and so on.
+        ClusterState leaderState = StateCodec.fromProto(state, fileTopology);
+        Optional<String> why = ConfigChange.whyNot(leaderState, leaderState.topology(fileTopology), config.build(),
+                diff.offlineRequired());
+        if (why.isPresent()) {
+            throw new Refused(why.get() + "; nothing was changed", false);
+        }
         if (applied.isPresent() && applied.get().getSha256().equals(next.fingerprint())) {
             return "nothing to apply: " + fileName + " is configuration version " + version + " already";
         }
@@ -120,8 +133,6 @@ public final class ConfigApply implements AutoCloseable {
         if (dryRun) {
             return "would apply " + fileName + " as configuration version " + (version + 1) + ":\n  " + changes;
         }
-        AppliedConfigProto.Builder config = AppliedConfigProto.newBuilder().setSha256(next.fingerprint()).setText(text);
-        BatonNode.topology(next).groups().forEach(g -> config.addGroups(ConfigChange.proto(g)));
         Command.Builder c = Command.newBuilder().setWallTimeMs(wallClockMs.getAsLong())
                 .setApplyConfig(ApplyConfig.newBuilder().setExpectedVersion(version).setConfig(config)
                         .addAllOfflineRequired(diff.offlineRequired())
@@ -140,20 +151,6 @@ public final class ConfigApply implements AutoCloseable {
             throw new Refused(r.getMessage() + "; nothing was changed", false);
         }
         return r.getMessage() + ":\n  " + changes;
-    }
-
-    /** A group removed or rebuilt must be stopped: said before anything is committed (the core checks it too). */
-    private static void requireStopped(ClusterStateProto state, ConfigDiff diff) throws Refused {
-        for (GroupStateProto g : state.getGroupsList()) {
-            ConfigDiff.Kind kind = diff.groups().get(g.getName());
-            boolean needsStop = kind == ConfigDiff.Kind.REMOVED || kind == ConfigDiff.Kind.REBUILT;
-            if (needsStop && (!g.getOwner().isEmpty() || !g.getMoveTarget().isEmpty())) {
-                String phase = g.getPhase().name().substring("PHASE_".length()).toLowerCase();
-                throw new Refused("group '" + g.getName() + "' is " + phase + (g.getOwner().isEmpty() ? "" : " on " + g.getOwner())
-                        + ": " + (kind == ConfigDiff.Kind.REMOVED ? "stop it before removing it" : "its resources change, which needs it stopped first")
-                        + " ('batonctl stop " + g.getName() + "'); nothing was changed", false);
-            }
-        }
     }
 
     private ClusterStateProto leaderState() throws Refused {

@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs this node's groups by the configuration the cluster applied: told of every ApplyConfig and
- * SetMembership its replica applies, and checking once a second besides (a configuration that arrives
+ * Runs this node's groups by the configuration the cluster applied: told of every ApplyConfig its
+ * replica applies (a SetMembership is the membership follower's, which reconciles the same runtimes in
+ * order after the mirror replicas), and checking once a second besides (a configuration that arrives
  * in a snapshot comes without an entry, and a group to rebuild may still be stopping). Once every
  * runtime matches, the agent's heartbeats say so ({@link NodeAgent#reportConfigVersion}) and the node
  * may be granted groups again. Also re-reads the node's cluster file, so that status compares what is
@@ -60,7 +61,7 @@ public final class ConfigFollower implements StateListener, AutoCloseable {
 
     @Override
     public void applied(Command command, CommandResult result, long logIndex) {
-        if (command.hasApplyConfig() || command.hasSetMembership()) {
+        if (command.hasApplyConfig()) {
             try {
                 thread.execute(this::check);
             } catch (RejectedExecutionException e) {
