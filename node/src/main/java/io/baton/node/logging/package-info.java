@@ -1,0 +1,2 @@
+/** How the node logs: logback, configured in code ({@link io.baton.node.logging.NodeLogging}). */
+package io.baton.node.logging;
