@@ -31,8 +31,22 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--data-dir", description = "where this node keeps its Raft log (default: /var/lib/baton/NODE)")
     Path dataDir;
 
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     public static void main(String[] args) {
+        commonPoolParallelism(Runtime.getRuntime().availableProcessors(), System.getProperty(COMMON_POOL_PARALLELISM))
+                .ifPresent(p -> System.setProperty(COMMON_POOL_PARALLELISM, p));
         System.exit(new CommandLine(new NodeMain()).execute(args));
+    }
+
+    /**
+     * The common pool's size to set, if any. Ratis completes its asynchronous replies (a heartbeat's,
+     * four times a second) on CompletableFuture's default executor, and where the common pool would have
+     * one thread (a machine of one or two CPUs: cores - 1) that executor starts a new thread for every
+     * task. Two threads keep it on the pool. A size set on the command line stands.
+     */
+    static java.util.Optional<String> commonPoolParallelism(int cpus, String configured) {
+        return configured == null && cpus - 1 < 2 ? java.util.Optional.of("2") : java.util.Optional.empty();
     }
 
     @Override
