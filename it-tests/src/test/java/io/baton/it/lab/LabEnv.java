@@ -39,7 +39,8 @@ final class LabEnv implements AutoCloseable {
     /** Configured defaults the bound computations use (docs/configuration.md). */
     static final double MAX_DRIFT = 0.01;
     static final Duration TAKEOVER_MARGIN = Duration.ofMillis(200);
-    static final Duration ELECTION_TIMEOUT = Duration.ofMillis(300);
+    /** The cluster file's election_timeout: the default, or {@code -Dlab.election_timeout_ms=N} to try another. */
+    static final Duration ELECTION_TIMEOUT = Duration.ofMillis(Long.getLong("lab.election_timeout_ms", 300));
     /** HAProxy's health check of the probe port. */
     static final int CHECK_INTER_MS = 100;
     static final int CHECK_FALL = 2;
@@ -301,6 +302,7 @@ final class LabEnv implements AutoCloseable {
                 .append("cluster:\n  name: baton-lab\n")
                 .append("  heartbeat_interval: ").append(HEARTBEAT.toMillis()).append("ms\n")
                 .append("  lease: ").append(LEASE.toMillis()).append("ms\n")
+                .append("  election_timeout: ").append(ELECTION_TIMEOUT.toMillis()).append("ms\n")
                 .append(tlsYaml())
                 .append("nodes:\n");
         boolean mirror = options.mirrorBytes() > 0;
