@@ -40,8 +40,8 @@ public final class NodeMain implements Callable<Integer> {
     }
 
     /**
-     * The common pool's size to set, if any. Ratis completes its asynchronous replies (a heartbeat's,
-     * four times a second) on CompletableFuture's default executor, and where the common pool would have
+     * The common pool's size to set, if any. Ratis completes its asynchronous replies on
+     * CompletableFuture's default executor, and where the common pool would have
      * one thread (a machine of one or two CPUs: cores - 1) that executor starts a new thread for every
      * task. Two threads keep it on the pool. A size set on the command line stands.
      */

@@ -372,23 +372,20 @@ public final class RaftNode implements Closeable {
             return CompletableFuture.completedFuture(local.get());
         }
         Message query = Message.valueOf(ByteString.copyFrom(LeaderQuery.newBuilder().setConfirm(own).build().toByteArray()));
-        // Asynchronous and unordered: Ratis sends it on one long-lived gRPC stream to the leader. The
-        // blocking API opened a new HTTP/2 stream per read (headers, interceptors, a deadline timer on
-        // both ends), about twice the CPU of the read itself, four times a second on every node.
-        // The reply needs no ordering: each read stands alone, and a late one is ignored by the agent.
-        return heartbeatClient.get().async().sendReadOnlyUnordered(query).thenApply(reply -> {
-            if (!reply.isSuccess()) {
-                throw new CompletionException(reply.getException() != null
-                        ? reply.getException() : new IOException("read failed"));
-            }
+        return CompletableFuture.supplyAsync(() -> {
             try {
+                RaftClientReply reply = heartbeatClient.get().io().sendReadOnly(query);
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException() != null
+                            ? reply.getException() : new IOException("read failed"));
+                }
                 LeaderView view = LeaderView.parseFrom(reply.getMessage().getContent().toByteArray());
                 return view.hasConfirmation() ? view.getConfirmation() : CommandResult.newBuilder()
                         .setCode(ResultCode.RESULT_WRITE_NEEDED).setMessage("the leader does not confirm heartbeats by a read").build();
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
-        }).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, heartbeatSenders).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private CompletableFuture<CommandResult> send(SteeredClient<RaftClient> via, Command command, Duration timeout,
