@@ -6,6 +6,7 @@ import io.baton.node.config.ConfigLoader;
 import io.baton.node.daemon.BatonNode;
 import io.baton.node.daemon.StartFailure;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,12 +42,12 @@ public final class NodeMain implements Callable<Integer> {
 
     /**
      * The common pool's size to set, if any. Ratis completes its asynchronous replies on
-     * CompletableFuture's default executor, and where the common pool would have
-     * one thread (a machine of one or two CPUs: cores - 1) that executor starts a new thread for every
-     * task. Two threads keep it on the pool. A size set on the command line stands.
+     * CompletableFuture's default executor, and where the common pool would have one thread (a machine
+     * of one or two CPUs: cores - 1) that executor starts a new thread for every task. Two threads keep
+     * it on the pool. A size set on the command line stands.
      */
-    static java.util.Optional<String> commonPoolParallelism(int cpus, String configured) {
-        return configured == null && cpus - 1 < 2 ? java.util.Optional.of("2") : java.util.Optional.empty();
+    static Optional<String> commonPoolParallelism(int cpus, String configured) {
+        return configured == null && cpus - 1 < 2 ? Optional.of("2") : Optional.empty();
     }
 
     @Override
