@@ -7,9 +7,12 @@ import io.baton.proto.NodeLiveness;
 import io.baton.proto.Revoke;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The leader-side controller: a plain function of (state, the leader's liveness view, now) to the
@@ -139,6 +142,66 @@ public final class Controller {
             next.put(g.name, watch);
         }
         return new Decision(out, new FailbackWatch(next));
+    }
+
+    /**
+     * The earliest instant after {@code nowNanos} at which {@link #decide(ClusterState, Liveness, FailbackWatch, long)},
+     * {@link #leaderToPrefer} or {@link #replicationToRepair} (its own {@code lastRepairNanos} aside) could
+     * answer otherwise than now, if state, liveness and failback memory stay as given; {@code Long.MAX_VALUE}
+     * if none is ahead. Time enters those decisions only as "at least X since t" with t one of a node's last
+     * confirmation or hearing, the leadership's start or a failback watch's start, so each such t + X is
+     * a candidate and the answer is the nearest one ahead: the leader need not decide again before it
+     * unless an input changes. Sooner is only more work; later would miss a lease (ControllerDeadlineTest).
+     */
+    public long nextDecisionAt(ClusterState state, Liveness liveness, FailbackWatch failback, long nowNanos) {
+        NextInstant next = new NextInstant(nowNanos);
+        Set<String> nodes = new HashSet<>(state.nodes.keySet());
+        nodes.addAll(liveness.lastHeardNanos().keySet());
+        topology(state).nodes().forEach(n -> nodes.add(n.id()));
+        for (String n : nodes) {
+            long confirmed = liveness.lastConfirmed(n);
+            next.offer(confirmed + timing.leaseNanos());
+            next.offer(confirmed + timing.takeoverAfterNanos());
+            liveness.lastHeard(n).ifPresent(t -> next.offer(t + timing.eligibleWithinNanos()));
+        }
+        next.offer(liveness.leaderSinceNanos() + timing.leaseNanos());
+        next.offer(liveness.leaderSinceNanos() + REPAIR_EVERY_NANOS);
+        failback.byGroup().forEach((group, watch) -> {
+            if (!watch.proposed()) {
+                next.offer(watch.sinceNanos() + topology(state).policy(group).failbackAfterMs() * 1_000_000L);
+            }
+        });
+        return next.at();
+    }
+
+    /**
+     * Whether confirming a node last heard at {@code lastHeard} (empty: never) at {@code nowNanos} can change
+     * a decision: only if it had gone unheard for the shortest interval a decision compares with
+     * (eligibleWithin, at most the lease). A node heard more recently was eligible and within its lease
+     * before and stays so: the leader need not decide again for it.
+     */
+    public boolean confirmationMatters(OptionalLong lastHeard, long nowNanos) {
+        return lastHeard.isEmpty() || nowNanos - lastHeard.getAsLong() >= timing.eligibleWithinNanos();
+    }
+
+    /** The smallest instant offered that lies after {@code after}. */
+    private static final class NextInstant {
+        private final long after;
+        private long at = Long.MAX_VALUE;
+
+        NextInstant(long after) {
+            this.after = after;
+        }
+
+        void offer(long instant) {
+            if (instant > after && instant < at) {
+                at = instant;
+            }
+        }
+
+        long at() {
+            return at;
+        }
     }
 
     /** The member {@code g} should fail back to now, if its policy asks for failback and one is eligible. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The Raft leader's record of when it last confirmed each node (on its monotonic clock), by a
@@ -54,6 +55,12 @@ public final class LeaseConfirmations {
         }
         lastHeard.put(node, nowNanos);
         return true;
+    }
+
+    /** When {@code node} was last confirmed (empty: not yet under this leadership). */
+    public synchronized OptionalLong lastHeard(String node) {
+        Long t = lastHeard.get(node);
+        return t == null ? OptionalLong.empty() : OptionalLong.of(t);
     }
 
     /** Whether reads of {@code node} are closed (for tests and status). */

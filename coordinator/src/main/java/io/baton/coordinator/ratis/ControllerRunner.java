@@ -2,6 +2,7 @@ package io.baton.coordinator.ratis;
 
 import io.baton.coordinator.core.Controller;
 import io.baton.coordinator.core.ControllerRound;
+import io.baton.coordinator.core.DecisionSchedule;
 import io.baton.coordinator.core.FailbackWatch;
 import io.baton.coordinator.core.LeaseConfirmations;
 import io.baton.coordinator.core.Liveness;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -20,6 +22,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +32,15 @@ import org.slf4j.LoggerFactory;
  * Runs the pure {@link Controller} while this server is the ready Raft leader: it keeps the leader's
  * own record of when each node was last heard (on the monotonic clock, when the leader applies the
  * node's heartbeat or answers it as a read, {@link LeaseConfirmations}), asks the controller what to
- * do every tick, and proposes the answer. One proposal per subject is in flight at a time; a decision
- * that lost a race is refused as stale when applied, which is harmless.
+ * do, and proposes the answer. One proposal per subject is in flight at a time; a decision that lost a
+ * race is refused as stale when applied, which is harmless.
+ *
+ * <p>It decides when something it decides on changed, not on a fixed tick: when an entry is applied, a
+ * node is heard again after a lapse, or a proposal is answered (at most once per minimum gap, so that a
+ * burst is one round), and otherwise at the instant the controller names as the next at which its answer
+ * could change ({@link Controller#nextDecisionAt}: a lease running out), at most a second apart
+ * ({@link DecisionSchedule}). An idle leader decides about once a second instead of twenty times, and a takeover is decided
+ * the moment the owner's lease allows, not up to a tick later.
  */
 public final class ControllerRunner implements StateListener, BatonStateMachine.ReadConfirmer, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControllerRunner.class);
@@ -60,7 +71,7 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
     private long lastRepairNanos = Long.MIN_VALUE / 2;
 
     public ControllerRunner(RaftNode raft, Controller controller, MonotonicClock clock, LongSupplier wallClockMs,
-                            Duration tick) {
+                            Duration minGap) {
         this.raft = raft;
         this.controller = controller;
         this.clock = clock;
@@ -71,33 +82,82 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
             return t;
         });
         raft.stateMachine().setReadConfirmer(this);
-        this.tickNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(5, tick.toMillis()));
+        this.schedule = new DecisionSchedule(TimeUnit.MILLISECONDS.toNanos(Math.max(5, minGap.toMillis())));
         executor.execute(this::tickAndReschedule);
     }
 
-    /** Between two ticks while this server leads. */
-    private final long tickNanos;
+    /** When to decide next (the gap: a burst of applied entries, 200 groups reporting, is one round). */
+    private final DecisionSchedule schedule;
     /**
      * Between two ticks while it does not: a follower has nothing to decide, and the leadership hook
      * ({@link #leaderReady}) starts ticking at once. This is only the fallback if a hook comes late.
      */
     static final long IDLE_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** The next tick; touched only on the controller thread. */
+    /** The next tick and when it is due; touched only on the controller thread. */
     private ScheduledFuture<?> nextTick;
+    private long nextTickAt;
+    /** When the last tick began; touched only on the controller thread. */
+    private long lastTickAt = Long.MIN_VALUE / 2;
+    /** A wake is on its way to the controller thread: later ones need not queue another. */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** How many times the controller decided, for tests and the footprint's account. */
+    private final AtomicLong ticks = new AtomicLong();
 
     private void tickAndReschedule() {
         if (nextTick != null) {
             nextTick.cancel(false);
+            nextTick = null;
         }
-        tick();
+        // Cleared before the state is read, so that an input changing during the tick wakes the next one.
+        wakeQueued.set(false);
+        long now = clock.nanos();
+        lastTickAt = now;
+        ticks.incrementAndGet();
+        long next = tick(now);
         if (!closed) {
-            long delay = leaderTerm != -1 ? tickNanos : IDLE_TICK_NANOS;
-            try {
-                nextTick = executor.schedule(this::tickAndReschedule, delay, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                // closed meanwhile
-            }
+            scheduleAt(leaderTerm != -1 ? schedule.afterDecision(now, next) : now + IDLE_TICK_NANOS, now);
         }
+    }
+
+    /** Schedules the next tick for {@code at}, unless one is due sooner; on the controller thread. */
+    private void scheduleAt(long at, long now) {
+        if (nextTick != null && !nextTick.isDone() && nextTickAt <= at) {
+            return;
+        }
+        if (nextTick != null) {
+            nextTick.cancel(false);
+        }
+        try {
+            nextTickAt = at;
+            nextTick = executor.schedule(this::tickAndReschedule, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /**
+     * An input of the decision changed (an entry applied, a node heard again after a lapse, a proposal
+     * answered): decide again as soon as the minimum gap since the last decision allows.
+     */
+    void wake() {
+        if (closed || !wakeQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                if (wakeQueued.get()) {
+                    long now = clock.nanos();
+                    scheduleAt(schedule.afterInput(now, lastTickAt), now);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /** How many times this controller has decided (or looked whether to): for tests. */
+    long ticks() {
+        return ticks.get();
     }
 
     @Override
@@ -113,16 +173,31 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
     public void applied(Command command, CommandResult result, long logIndex) {
         // Only a ready leader's applies say "heard now": a follower, or a server replaying its log at
         // start, applies heartbeats long after they were sent, and would count dead nodes as alive.
-        if (command.hasHeartbeat() && result.getCode() == ResultCode.RESULT_OK && raft.isLeaderReady()) {
+        if (!raft.isLeaderReady()) {
+            return;
+        }
+        if (command.hasHeartbeat() && result.getCode() == ResultCode.RESULT_OK) {
             confirmations.heard(command.getHeartbeat().getNode(), clock.nanos());
         }
+        // Any entry may change a decision: a report, a grant, a node's liveness, an operator's command.
+        wake();
     }
 
     /** A heartbeat read: confirmed only by the ready leader, and not once it decided the node's lease is over. */
     @Override
     public boolean confirmed(String node, long incarnation, long seq) {
-        return !closed && raft.isLeaderReady() && raft.leadsAFreshMajority()
-                && confirmations.confirmRead(node, incarnation, seq, clock.nanos());
+        if (closed || !raft.isLeaderReady() || !raft.leadsAFreshMajority()) {
+            return false;
+        }
+        long now = clock.nanos();
+        OptionalLong before = confirmations.lastHeard(node);
+        if (!confirmations.confirmRead(node, incarnation, seq, now)) {
+            return false;
+        }
+        if (controller.confirmationMatters(before, now)) {
+            wake(); // heard again after a lapse: it may be eligible again
+        }
+        return true;
     }
 
     /**
@@ -152,11 +227,11 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
         return true;
     }
 
-    private void tick() {
+    /** Decides once if this server leads; returns when to decide next with no input changing (leading or not). */
+    private long tick(long now) {
         try {
-            long now = clock.nanos();
             if (!leading(now)) {
-                return;
+                return Long.MAX_VALUE;
             }
             var state = raft.stateMachine().copyState();
             Liveness liveness = confirmations.liveness(leaderSince);
@@ -184,8 +259,17 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
                 controller.leaderToPrefer(state, raft.selfId(), liveness, now)
                         .filter(raft::followerInStep).ifPresent(this::handOver);
             }
+            long next = controller.nextDecisionAt(state, liveness, failback, now);
+            // This runner's own waits: the next repair and the next hand-over may be due before it.
+            for (long own : new long[] {lastRepairNanos + Controller.REPAIR_EVERY_NANOS, lastTransferNanos + TRANSFER_RETRY_NANOS}) {
+                if (own > now && own < next) {
+                    next = own;
+                }
+            }
+            return next;
         } catch (RuntimeException e) {
             log.warn("controller tick failed", e);
+            return now + schedule.minGapNanos();
         }
     }
 
@@ -215,6 +299,8 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
             List<String> subjects = ControllerRound.decisionsOf(entry).stream().map(ControllerRound::subject).toList();
             raft.submit(stamped, Duration.ofSeconds(5)).whenComplete((result, error) -> {
                 subjects.forEach(inFlight::remove);
+                // Its entry woke the controller when applied, but the subjects were still in flight then.
+                wake();
                 if (error != null) {
                     log.debug("controller proposal {} not committed: {}", subjects, error.toString());
                     return;

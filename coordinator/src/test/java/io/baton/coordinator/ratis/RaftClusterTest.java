@@ -176,6 +176,25 @@ class RaftClusterTest {
         assertEquals(0, batch.epoch());
     }
 
+    /**
+     * The leader's controller decides when an input changed or a lease may run out, not on a fixed tick:
+     * idle, about once a second (the 50 ms tick it had decided 20 times a second); an applied heartbeat
+     * wakes it at once, and the group it makes eligible is granted.
+     */
+    @Test
+    void anIdleLeadersControllerDecidesAboutOnceASecond_anAppliedEntryWakesIt() throws Exception {
+        cluster = InProcessCluster.start(dir, 2000);
+        Member leader = cluster.awaitReadyLeader();
+        long before = leader.controller().ticks();
+        await("at most 6 decisions in 3 s").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                .until(() -> leader.controller().ticks() - before <= 6);
+
+        assertEquals(ResultCode.RESULT_OK, cluster.submit("server1", InProcessCluster.heartbeat("server1", 1)).getCode());
+        await("web granted").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
+                cluster.readyLeader().flatMap(l -> InProcessCluster.group(l, "web"))
+                        .filter(g -> "server1".equals(g.owner())).isPresent());
+    }
+
     @Test
     void witnessLeads_leaderReadyOnlyOnTheLeader_andAfterItsLossTheNewLeadersControllerWorks() throws Exception {
         cluster = InProcessCluster.start(dir, 2000);

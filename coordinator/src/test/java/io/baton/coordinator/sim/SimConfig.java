@@ -29,7 +29,8 @@ record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean
     /** lease 2 s, heartbeat 400 ms, ρ 1 %, margin 200 ms: takeover after 2.22 s (leader's clock). */
     static final Timing TIMING = new Timing(2_000 * MS, 400 * MS, 0.01, 200 * MS);
     static final long STOP_BUDGET_NANOS = 600 * MS;
-    static final long CONTROLLER_TICK_NANOS = 50 * MS;
+    /** The controller's minimum gap between decisions that inputs ask for (a node's: heartbeat / 5). */
+    static final long CONTROLLER_GAP_NANOS = 80 * MS;
     /** An agent gives up on a heartbeat that got no answer within this (local) time and sends a new one. */
     static final long REPLY_TIMEOUT_NANOS = 400 * MS;
     static final long ACTIVATION_MAX_NANOS = 200 * MS;
@@ -121,7 +122,7 @@ record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean
     static long l2BoundNanos() {
         return (SimAgent.APP_MONITOR.failures() + 1) * SimAgent.MONITOR_INTERVAL_NANOS
                 + DEACTIVATION_MAX_NANOS + ACTIVATION_MAX_NANOS + 2 * REPLY_TIMEOUT_NANOS
-                + 2 * TIMING.heartbeatNanos() + CONTROLLER_TICK_NANOS + 1_000 * MS;
+                + 2 * TIMING.heartbeatNanos() + CONTROLLER_GAP_NANOS + 1_000 * MS;
     }
 
     /**
@@ -134,7 +135,7 @@ record SimConfig(long seed, int dataNodes, int groups, long safetyNanos, boolean
         return ELECTION_MAX_NANOS
                 + (long) Math.ceil(TIMING.takeoverAfterNanos() / slow)
                 + (long) Math.ceil(3 * TIMING.heartbeatNanos() / slow)
-                + CONTROLLER_TICK_NANOS + DEACTIVATION_MAX_NANOS + ACTIVATION_MAX_NANOS
+                + CONTROLLER_GAP_NANOS + DEACTIVATION_MAX_NANOS + ACTIVATION_MAX_NANOS
                 + 1_000 * MS;
     }
 }
