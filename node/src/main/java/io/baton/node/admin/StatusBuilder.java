@@ -8,6 +8,7 @@ import io.baton.coordinator.core.Replica;
 import io.baton.node.config.MirrorDiskResourceConfig;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.GroupConfig;
+import io.baton.node.membership.GroupMembership;
 import io.baton.node.membership.Members;
 import io.baton.proto.MemberProto;
 import io.baton.proto.MembershipProto;
@@ -80,9 +81,10 @@ public final class StatusBuilder {
                     .setCertificateNotAfterMs(certificateNotAfter).setCaNotAfterMs(caNotAfter)
                     .setConfigHash(configHash).setProtocolSupported(protocolSupported).setConfigVersion(configVersion));
         }
+        GroupMembership membership = GroupMembership.of(live);
         for (GroupConfig g : config.groups()) {
             GroupState gs = state.group(g.name()).orElse(null);
-            List<String> members = Members.groupMembers(live, g);
+            List<String> members = membership.members(g);
             GroupStatus.Builder gb = GroupStatus.newBuilder().setName(g.name()).addAllPreference(members)
                     .setMirrored(g.hasMirrorDisk());
             if (gs != null) {

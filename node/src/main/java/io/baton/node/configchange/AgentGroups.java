@@ -6,7 +6,7 @@ import io.baton.node.agent.ResourceFactory;
 import io.baton.node.config.ClusterConfig;
 import io.baton.node.config.GroupConfig;
 import io.baton.node.config.NodeConfig;
-import io.baton.node.membership.Members;
+import io.baton.node.membership.GroupMembership;
 import io.baton.node.mirror.MirrorDisks;
 import io.baton.proto.MembershipProto;
 import java.util.HashSet;
@@ -46,8 +46,9 @@ public final class AgentGroups {
         }
         boolean done = true;
         Set<String> wanted = new HashSet<>();
+        GroupMembership members = GroupMembership.of(live);
         for (GroupConfig g : running.groups()) {
-            if (!Members.groupMembers(live, g).contains(self.id())) {
+            if (!members.members(g).contains(self.id())) {
                 continue;
             }
             wanted.add(g.name());

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import io.baton.node.config.HostPort;
+import io.baton.node.membership.GroupMembership;
 import io.baton.node.membership.Members;
 import io.baton.proto.MembershipProto;
 import java.util.List;
@@ -107,8 +108,9 @@ public final class MirrorDisks implements Closeable {
      * @throws IOException naming the group and resource when a replica cannot be opened
      */
     public synchronized void follow(MembershipProto membership) throws IOException {
+        GroupMembership byGroup = GroupMembership.of(membership);
         for (GroupConfig group : config.groups()) {
-            List<String> members = Members.groupMembers(membership, group);
+            List<String> members = byGroup.members(group);
             if (!members.contains(self)) {
                 continue;
             }
