@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * node is heard again after a lapse, or a proposal is answered (at most once per minimum gap, so that a
  * burst is one round), and otherwise at the instant the controller names as the next at which its answer
  * could change ({@link Controller#nextDecisionAt}: a lease running out), at most a second apart
- * ({@link DecisionSchedule}). An idle leader decides about once a second instead of twenty times, and a takeover is decided
- * the moment the owner's lease allows, not up to a tick later.
+ * ({@link DecisionSchedule}). An idle leader decides about once a second instead of twenty times, and
+ * a takeover is decided the moment the owner's lease allows, not up to a tick later.
  */
 public final class ControllerRunner implements StateListener, BatonStateMachine.ReadConfirmer, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControllerRunner.class);
@@ -100,7 +100,7 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
     private long lastTickAt = Long.MIN_VALUE / 2;
     /** A wake is on its way to the controller thread: later ones need not queue another. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
-    /** How many times the controller decided, for tests and the footprint's account. */
+    /** How many times the controller decided (or looked whether to), for tests. */
     private final AtomicLong ticks = new AtomicLong();
 
     private void tickAndReschedule() {
