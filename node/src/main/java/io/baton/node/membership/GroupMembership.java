@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A membership's member lists by group name, for a pass over every group: {@link Members#groupMembers}
- * searches the membership's list for each group, which over 200 groups once a second (the configuration
- * follower) or per status call is 20,000 comparisons. Same answers: a group the membership does not list,
- * or lists with no members, has its configuration's members.
+ * Each group's members as the cluster runs by them: the membership's list, or the cluster file's for a
+ * group the membership does not list, or lists with no members (one added to the file after the last
+ * change), as the core reads them (coordinator {@code Membership.over}). Indexed by group name once,
+ * for passes over every group: a search of the membership's list per group was, over 200 groups once
+ * a second (the configuration follower) or per status call, 20,000 comparisons.
  */
 public final class GroupMembership {
     private final Map<String, List<String>> listed = new HashMap<>();

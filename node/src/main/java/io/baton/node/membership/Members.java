@@ -81,16 +81,9 @@ public final class Members {
     }
 
     /**
-     * {@code group}'s members, most preferred first: the membership's list, or the cluster file's for a
-     * group the membership does not list (one added to the file after the last change), as the core
-     * reads them (coordinator {@code Membership.over}).
+     * {@code group}'s members, most preferred first; empty for a group the membership does not list.
+     * With the configuration's members in that case: {@link GroupMembership}.
      */
-    public static List<String> groupMembers(MembershipProto m, GroupConfig group) {
-        List<String> listed = groupMembers(m, group.name());
-        return listed.isEmpty() ? group.nodes() : listed;
-    }
-
-    /** {@code group}'s members, most preferred first; empty for a group the membership does not list. */
     public static List<String> groupMembers(MembershipProto m, String group) {
         return m.getGroupsList().stream().filter(g -> g.getGroup().equals(group)).findFirst()
                 .map(GroupMembersProto::getMembersList).map(List::copyOf).orElse(List.of());
