@@ -52,6 +52,7 @@ final class FuseSession implements AutoCloseable {
      * kernel queues FUSE_INIT at once; nothing is answered until {@link #serve} runs.
      */
     static FuseSession mount(Path dir, String fsName) throws DataPathException {
+        MountNamespaceHolder.ensureRunning();
         LibC libc;
         try {
             libc = LibC.load();

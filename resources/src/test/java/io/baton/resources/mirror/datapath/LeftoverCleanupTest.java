@@ -97,6 +97,68 @@ class LeftoverCleanupTest {
         }
     }
 
+    /**
+     * In a mount namespace of its own (a container, a systemd unit with private mounts, the lab's
+     * {@code ip netns exec}) the killed owner was the last process of its namespace: the kernel tore
+     * the namespace down before closing the killed process's descriptors, and unmounting the ext4 there
+     * flushed it through the loop device to the FUSE file, a request only the dead process could
+     * answer. The process never ended (state D, forever). With the namespace held by a child of the
+     * owner, SIGKILL ends it at once and the leftovers are those of any crash.
+     */
+    @Test
+    void anOwnerKilledInAMountNamespaceOfItsOwnEnds() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        owner = new ProcessBuilder("unshare", "--mount", "--propagation", "private", java, "-cp",
+                System.getProperty("java.class.path"), CrashingOwner.class.getName(),
+                image.toString(), fuseDir.toString(), mountPoint.toString())
+                .redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(owner.getInputStream(), StandardCharsets.UTF_8));
+        String ready = CompletableFuture.supplyAsync(() -> readUntilReady(out)).get(60, TimeUnit.SECONDS);
+        assertEquals("READY", ready);
+        String fuseConnection = fuseConnectionOf(owner.pid(), fuseDir);
+        assertFalse(MountTable.isMountPoint(mountPoint), "the owner's mounts are in its own namespace");
+
+        owner.destroyForcibly();
+        boolean ended = owner.waitFor(10, TimeUnit.SECONDS);
+        if (!ended) {
+            abortFuseConnection(fuseConnection); // or the process stays until the machine reboots
+            assertTrue(owner.waitFor(30, TimeUnit.SECONDS), "the owner did not end even with its FUSE connection aborted");
+        }
+        owner = null;
+        assertTrue(ended, "the owner killed in a mount namespace of its own did not end within 10 s");
+
+        DataPath.cleanupLeftovers(fuseDir, mountPoint, image);
+        assertTrue(LoopDevice.attachedTo(fuseDir.resolve("disk")).isEmpty());
+        try (FileBlockStore store = FileBlockStore.open(image, 0)) {
+            DataPath dataPath = new DataPath();
+            dataPath.start(store, fuseDir, mountPoint, "ext4", false);
+            try {
+                assertEquals("before the crash", Files.readString(mountPoint.resolve("marker")));
+            } finally {
+                dataPath.stop();
+            }
+        }
+    }
+
+    /** The fusectl name of the FUSE connection mounted at {@code dir} in process {@code pid}'s namespace: its device's minor. */
+    private static String fuseConnectionOf(long pid, Path dir) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f[4].equals(dir.toString()) && line.contains(" - fuse")) {
+                return f[2].substring(f[2].indexOf(':') + 1);
+            }
+        }
+        throw new AssertionError("no FUSE mount at " + dir + " in process " + pid);
+    }
+
+    private static void abortFuseConnection(String connection) throws Exception {
+        Path connections = Path.of("/sys/fs/fuse/connections");
+        if (!Files.exists(connections.resolve(connection))) {
+            HostCommand.check("mount", "-t", "fusectl", "fusectl", connections.toString());
+        }
+        Files.writeString(connections.resolve(connection).resolve("abort"), "1");
+    }
+
     private static String readUntilReady(BufferedReader out) {
         try {
             String line;
