@@ -158,7 +158,7 @@ class NemesisIT extends LabTestBase {
         for (Fault f : faults) {
             if (MIRROR) {
                 // Every fault starts from two UpToDate replicas in sync (after a full sync at first).
-                await().atMost(LabEnv.STARTUP).pollInterval(Duration.ofMillis(50)).until(env.observer::mirrorInSync);
+                awaitMirrorInSync("before " + f);
             }
             String owner = env.observer.group().owner();
             long epoch = env.observer.group().epoch();
@@ -215,6 +215,17 @@ class NemesisIT extends LabTestBase {
                     records.acknowledged(), records.files());
         }
         assertTrue(report.size() == faults.size());
+    }
+
+    /** Waits for both replicas UpToDate and the owner's link in sync; says what it saw if they are not. */
+    private void awaitMirrorInSync(String when) {
+        try {
+            await().atMost(LabEnv.STARTUP).pollInterval(Duration.ofMillis(50)).until(env.observer::mirrorInSync);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the mirror disk was not back in sync within " + LabEnv.STARTUP.toSeconds() + " s "
+                    + when + ": " + env.observer.mirror() + "; " + env.observer.describe() + "\nbatonctl mirror status:\n"
+                    + env.batonctl("--timeout", "5s", "mirror", "status").out() + "see " + env.dir, e);
+        }
     }
 
     private String apply(Fault f, String target) throws Exception {
