@@ -80,15 +80,35 @@ public final class Controller {
     public static final long REPAIR_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /**
+     * How a leader repairs a follower's replication: hands its leadership to {@code handTo}, or (empty)
+     * steps down, so that an election makes a leader again, perhaps this very server, with new log
+     * appenders either way.
+     */
+    public record Repair(Optional<String> handTo) {
+        public static Repair handTo(String node) {
+            return new Repair(Optional.of(node));
+        }
+
+        public static Repair stepDown() {
+            return new Repair(Optional.empty());
+        }
+    }
+
+    /**
      * Whether this leader should give up its leadership so that a follower whose replica stays behind
-     * gets fresh log appenders, and to whom. A behind replica under this leader means the leader's log
+     * gets fresh log appenders, and how. A behind replica under this leader means the leader's log
      * appender for it makes no progress (one that died stays dead, RATIS-1707); a new leader starts new
      * ones, with the snapshot if the follower needs it. At most once per {@link #REPAIR_EVERY_NANOS}
      * and only once this leader has led that long: a follower that is catching up after a restart gets
-     * time to finish before the cluster pays for an election. The new leader: the witness if it is
-     * up and heard, else another node that is up, heard and not behind itself.
+     * time to finish before the cluster pays for an election.
+     *
+     * <p>Ratis hands a leadership only to a peer of the highest Raft priority, and the witness has the
+     * highest (RaftNode): so to the witness if it is another server, up, heard and not behind; else this
+     * leader steps down. A witness that steps down is elected again (a data node cannot win a vote
+     * against its priority while it answers), with new appenders; a data node that steps down leaves the
+     * election to whoever can win it.
      */
-    public Optional<String> replicationToRepair(ClusterState state, String self, Liveness liveness,
+    public Optional<Repair> replicationToRepair(ClusterState state, String self, Liveness liveness,
                                                 long lastRepairNanos, long nowNanos) {
         if (nowNanos - liveness.leaderSinceNanos() < REPAIR_EVERY_NANOS || nowNanos - lastRepairNanos < REPAIR_EVERY_NANOS) {
             return Optional.empty();
@@ -99,13 +119,13 @@ public final class Controller {
         if (!followerBehind) {
             return Optional.empty();
         }
-        return topology(state).nodes().stream()
-                .sorted(java.util.Comparator.comparing((Topology.NodeSpec n) -> !n.witness()))
+        return Optional.of(topology(state).nodes().stream()
+                .filter(Topology.NodeSpec::witness)
                 .map(Topology.NodeSpec::id)
                 .filter(n -> !n.equals(self))
                 .filter(n -> state.node(n).map(ns -> ns.alive() && !ns.replicaBehind()).orElse(false))
                 .filter(n -> liveness.lastHeard(n).stream().anyMatch(t -> nowNanos - t < timing.eligibleWithinNanos()))
-                .findFirst();
+                .findFirst().map(Repair::handTo).orElse(Repair.stepDown()));
     }
 
     /** What to propose now, and the failback memory to pass to the next decision. */

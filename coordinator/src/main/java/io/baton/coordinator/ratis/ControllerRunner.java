@@ -238,17 +238,11 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
             Controller.Decision decision = controller.decide(state, liveness, failback, now);
             failback = decision.failback();
             proposeRound(confirmations.admit(state, decision.commands(), liveness));
-            Optional<String> repairTo = controller.replicationToRepair(state, raft.selfId(), liveness, lastRepairNanos, now);
-            if (repairTo.isPresent()) {
+            Optional<Controller.Repair> repair = controller.replicationToRepair(state, raft.selfId(), liveness, lastRepairNanos, now);
+            if (repair.isPresent()) {
                 lastRepairNanos = now;
                 lastTransferNanos = now;
-                log.warn("a follower's replica stays behind under this leader: handing the leadership to {}"
-                        + " so that a new leader replicates to it afresh", repairTo.get());
-                raft.transferLeadership(repairTo.get(), TRANSFER_TIMEOUT).whenComplete((ok, error) -> {
-                    if (error != null) {
-                        log.info("leadership not handed to {}: {}", repairTo.get(), error.toString());
-                    }
-                });
+                repair(repair.get());
             } else if (now - lastTransferNanos >= TRANSFER_RETRY_NANOS && now - leaderSince >= controller.timing().leaseNanos()) {
                 // Only to a witness in step with this leader: see RaftContacts.inStep. And only once this
                 // leadership has lasted a lease: the election that made it may have held back the owners'
@@ -270,6 +264,28 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
         } catch (RuntimeException e) {
             log.warn("controller tick failed", e);
             return now + schedule.minGapNanos();
+        }
+    }
+
+    /** Gives the leadership up so that a follower's replication restarts with new log appenders. */
+    private void repair(Controller.Repair repair) {
+        if (repair.handTo().isPresent()) {
+            String to = repair.handTo().get();
+            log.warn("a follower's replica stays behind under this leader: handing the leadership to {}"
+                    + " so that a new leader replicates to it afresh", to);
+            raft.transferLeadership(to, TRANSFER_TIMEOUT).whenComplete((ok, error) -> {
+                if (error != null) {
+                    log.info("leadership not handed to {}: {}", to, error.toString());
+                }
+            });
+        } else {
+            log.warn("a follower's replica stays behind under this leader: stepping down so that the next leader"
+                    + " replicates to it afresh");
+            raft.stepDown(TRANSFER_TIMEOUT).whenComplete((ok, error) -> {
+                if (error != null) {
+                    log.info("leadership not stepped down: {}", error.toString());
+                }
+            });
         }
     }
 

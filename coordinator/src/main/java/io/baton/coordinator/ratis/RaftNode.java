@@ -528,6 +528,26 @@ public final class RaftNode implements Closeable {
         }, senders);
     }
 
+    /**
+     * Asks this server, if it leads, to step down: the next election makes a leader with new log
+     * appenders (with the witness's priority, the witness again if it led). Completes once it stepped
+     * down, or exceptionally (not the leader, no step-down within {@code timeout}).
+     */
+    public CompletableFuture<Void> stepDown(Duration timeout) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                // No new leader named: Ratis steps the addressed leader down (AdminApi.transferLeadership).
+                RaftClientReply reply = client.get().admin().transferLeadership(null, selfId, timeout.toMillis());
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException() != null
+                            ? reply.getException() : new IOException("step-down failed"));
+                }
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, senders);
+    }
+
     /** The leader this server knows of, if any. */
     public Optional<String> leaderId() {
         return serverLeader().map(RaftPeerId::toString);

@@ -31,7 +31,7 @@ class ControllerDeadlineTest {
     private final Controller controller = new Controller(PolicyFixture.TOPOLOGY, TIMING);
 
     /** Everything the leader decides at {@code now}: the commands, the leader to prefer and a repair. */
-    private record Answer(List<Command> commands, Optional<String> prefer, Optional<String> repair) {}
+    private record Answer(List<Command> commands, Optional<String> prefer, Optional<Controller.Repair> repair) {}
 
     private Answer answer(CoreFixture f, Liveness liveness, FailbackWatch watch, long now) {
         return new Answer(controller.decide(f.state, liveness, watch, now).commands(),

@@ -424,4 +424,30 @@ class RaftClusterTest {
         });
         assertEquals(self, InProcessCluster.group(cluster.member("witness"), "web").orElseThrow().owner());
     }
+
+    /**
+     * The repair of a follower's replication when the witness leads (Controller.replicationToRepair):
+     * Ratis refuses to hand a leadership to a data node, which has the lower priority, so the witness
+     * steps down, and the election that follows makes it the leader again in a newer term (new log
+     * appenders), with every command still committing.
+     */
+    @Test
+    void aWitnessLeaderThatStepsDownIsElectedAgainInANewTerm_aHandOverToADataNodeIsRefused() throws Exception {
+        cluster = InProcessCluster.start(dir, 1000);
+        Member witness = cluster.member("witness");
+        await("witness leads").atMost(InProcessCluster.ELECTION_WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> witness.raft().isLeaderReady());
+        long term = witness.raft().currentTerm();
+
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> witness.raft().transferLeadership("server1", Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(refused.getCause()).contains("highest priority"), String.valueOf(refused.getCause()));
+        assertEquals(term, witness.raft().currentTerm(), "the refused hand-over changed nothing");
+
+        witness.raft().stepDown(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        await("the witness leads again, in a newer term").atMost(InProcessCluster.ELECTION_WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> witness.raft().isLeaderReady() && witness.raft().currentTerm() > term);
+        assertEquals(ResultCode.RESULT_OK, cluster.submit("server1", InProcessCluster.heartbeat("server1", 1)).getCode());
+    }
 }
