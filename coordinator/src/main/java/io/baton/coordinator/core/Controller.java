@@ -96,11 +96,12 @@ public final class Controller {
 
     /**
      * Whether this leader should give up its leadership so that a follower whose replica stays behind
-     * gets fresh log appenders, and how. A behind replica under this leader means the leader's log
-     * appender for it makes no progress (one that died stays dead, RATIS-1707); a new leader starts new
-     * ones, with the snapshot if the follower needs it. At most once per {@link #REPAIR_EVERY_NANOS}
-     * and only once this leader has led that long: a follower that is catching up after a restart gets
-     * time to finish before the cluster pays for an election.
+     * gets fresh log appenders, and how. A replica that stays behind under this leader means the
+     * leader's log appender for it makes no progress (one that died stays dead, RATIS-1707); a new
+     * leader starts new ones, with the snapshot if the follower needs it. Only for a follower this leader
+     * has seen behind for {@link #REPAIR_EVERY_NANOS} ({@code behind}), at most once per that time, and
+     * only once this leader has led that long: a follower that lags in a burst of entries or catches up
+     * after a restart gets time to finish before the cluster pays for an election.
      *
      * <p>Ratis hands a leadership only to a peer of the highest Raft priority, and the witness has the
      * highest (RaftNode): so to the witness if it is another server, up, heard and not behind; else this
@@ -109,13 +110,14 @@ public final class Controller {
      * election to whoever can win it.
      */
     public Optional<Repair> replicationToRepair(ClusterState state, String self, Liveness liveness,
-                                                long lastRepairNanos, long nowNanos) {
+                                                BehindFollowers behind, long lastRepairNanos, long nowNanos) {
         if (nowNanos - liveness.leaderSinceNanos() < REPAIR_EVERY_NANOS || nowNanos - lastRepairNanos < REPAIR_EVERY_NANOS) {
             return Optional.empty();
         }
         boolean followerBehind = topology(state).nodes().stream().map(Topology.NodeSpec::id)
                 .filter(n -> !n.equals(self))
-                .anyMatch(n -> state.node(n).map(NodeState::replicaBehind).orElse(false));
+                .filter(n -> state.node(n).map(NodeState::replicaBehind).orElse(false))
+                .anyMatch(n -> behind.since(n).stream().anyMatch(t -> nowNanos - t >= REPAIR_EVERY_NANOS));
         if (!followerBehind) {
             return Optional.empty();
         }
@@ -166,7 +168,7 @@ public final class Controller {
 
     /**
      * The earliest instant after {@code nowNanos} at which {@link #decide(ClusterState, Liveness, FailbackWatch, long)},
-     * {@link #leaderToPrefer} or {@link #replicationToRepair} (its own {@code lastRepairNanos} aside) could
+     * {@link #leaderToPrefer} or {@link #replicationToRepair} (its own {@code behind} and {@code lastRepairNanos} aside) could
      * answer otherwise than now, if state, liveness and failback memory stay as given; {@code Long.MAX_VALUE}
      * if none is ahead. Time enters those decisions only as "at least X since t" with t one of a node's last
      * confirmation or hearing, the leadership's start or a failback watch's start, so each such t + X is

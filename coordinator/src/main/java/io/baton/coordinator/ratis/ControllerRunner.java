@@ -1,5 +1,6 @@
 package io.baton.coordinator.ratis;
 
+import io.baton.coordinator.core.BehindFollowers;
 import io.baton.coordinator.core.Controller;
 import io.baton.coordinator.core.ControllerRound;
 import io.baton.coordinator.core.DecisionSchedule;
@@ -58,6 +59,8 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
     private long leaderSince;
     /** The controller's failback memory, from one decision to the next; a new leadership starts afresh. */
     private FailbackWatch failback = FailbackWatch.NONE;
+    /** The followers this leadership has seen behind, and since when (Controller.replicationToRepair). */
+    private BehindFollowers behind = BehindFollowers.NONE;
     /** Hand-overs are tried at most this often: a failed one (witness behind) is retried later. */
     private static final long TRANSFER_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private long lastTransferNanos = Long.MIN_VALUE / 2;
@@ -222,6 +225,7 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
             // election (RaftNode.readFreshness): count every node as confirmed that much later.
             leaderSince = now + raft.readFreshness().toNanos();
             failback = FailbackWatch.NONE;
+            behind = BehindFollowers.NONE;
             log.info("leader ready in term {}: controller running", term);
         }
         return true;
@@ -238,7 +242,9 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
             Controller.Decision decision = controller.decide(state, liveness, failback, now);
             failback = decision.failback();
             proposeRound(confirmations.admit(state, decision.commands(), liveness));
-            Optional<Controller.Repair> repair = controller.replicationToRepair(state, raft.selfId(), liveness, lastRepairNanos, now);
+            behind = behind.seen(state, now);
+            Optional<Controller.Repair> repair = controller.replicationToRepair(state, raft.selfId(), liveness, behind,
+                    lastRepairNanos, now);
             if (repair.isPresent()) {
                 lastRepairNanos = now;
                 lastTransferNanos = now;
@@ -254,10 +260,14 @@ public final class ControllerRunner implements StateListener, BatonStateMachine.
                         .filter(raft::followerInStep).ifPresent(this::handOver);
             }
             long next = controller.nextDecisionAt(state, liveness, failback, now);
-            // This runner's own waits: the next repair and the next hand-over may be due before it.
-            for (long own : new long[] {lastRepairNanos + Controller.REPAIR_EVERY_NANOS, lastTransferNanos + TRANSFER_RETRY_NANOS}) {
-                if (own > now && own < next) {
-                    next = own;
+            // This runner's own waits: the next repair, a follower behind long enough for one, and the
+            // next hand-over may be due before it.
+            List<Long> own = new ArrayList<>(List.of(lastRepairNanos + Controller.REPAIR_EVERY_NANOS,
+                    lastTransferNanos + TRANSFER_RETRY_NANOS));
+            behind.sinceNanos().values().forEach(since -> own.add(since + Controller.REPAIR_EVERY_NANOS));
+            for (long at : own) {
+                if (at > now && at < next) {
+                    next = at;
                 }
             }
             return next;

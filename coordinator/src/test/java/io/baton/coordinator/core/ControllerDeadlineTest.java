@@ -36,7 +36,8 @@ class ControllerDeadlineTest {
     private Answer answer(CoreFixture f, Liveness liveness, FailbackWatch watch, long now) {
         return new Answer(controller.decide(f.state, liveness, watch, now).commands(),
                 controller.leaderToPrefer(f.state, "a", liveness, now),
-                controller.replicationToRepair(f.state, "a", liveness, Long.MIN_VALUE / 2, now));
+                controller.replicationToRepair(f.state, "a", liveness, BehindFollowers.NONE.seen(f.state, Long.MIN_VALUE / 2),
+                        Long.MIN_VALUE / 2, now));
     }
 
     private static CoreFixture randomState(Random r) {
