@@ -515,17 +515,7 @@ public final class RaftNode implements Closeable {
      * done, or exceptionally if it could not be (the peer not caught up in time, no longer leader).
      */
     public CompletableFuture<Void> transferLeadership(String peerId, Duration timeout) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                RaftClientReply reply = client.get().admin().transferLeadership(RaftPeerId.valueOf(peerId), timeout.toMillis());
-                if (!reply.isSuccess()) {
-                    throw new CompletionException(reply.getException() != null
-                            ? reply.getException() : new IOException("transfer failed"));
-                }
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        }, senders);
+        return transfer(RaftPeerId.valueOf(peerId), null, timeout);
     }
 
     /**
@@ -534,13 +524,18 @@ public final class RaftNode implements Closeable {
      * down, or exceptionally (not the leader, no step-down within {@code timeout}).
      */
     public CompletableFuture<Void> stepDown(Duration timeout) {
+        // No new leader named: Ratis steps the addressed leader down (AdminApi.transferLeadership).
+        return transfer(null, selfId, timeout);
+    }
+
+    /** Ratis's transferLeadership to {@code newLeader} (null: step down), sent to {@code leader} (null: the leader). */
+    private CompletableFuture<Void> transfer(RaftPeerId newLeader, RaftPeerId leader, Duration timeout) {
         return CompletableFuture.runAsync(() -> {
             try {
-                // No new leader named: Ratis steps the addressed leader down (AdminApi.transferLeadership).
-                RaftClientReply reply = client.get().admin().transferLeadership(null, selfId, timeout.toMillis());
+                RaftClientReply reply = client.get().admin().transferLeadership(newLeader, leader, timeout.toMillis());
                 if (!reply.isSuccess()) {
                     throw new CompletionException(reply.getException() != null
-                            ? reply.getException() : new IOException("step-down failed"));
+                            ? reply.getException() : new IOException(newLeader == null ? "step-down failed" : "transfer failed"));
                 }
             } catch (IOException e) {
                 throw new CompletionException(e);

@@ -86,15 +86,7 @@ class LeftoverCleanupTest {
         // A second cleanup finds nothing to do.
         DataPath.cleanupLeftovers(fuseDir, mountPoint, image);
 
-        try (FileBlockStore store = FileBlockStore.open(image, 0)) {
-            DataPath dataPath = new DataPath();
-            dataPath.start(store, fuseDir, mountPoint, "ext4", false);
-            try {
-                assertEquals("before the crash", Files.readString(mountPoint.resolve("marker")));
-            } finally {
-                dataPath.stop();
-            }
-        }
+        assertTheDiskComesBackWithItsData();
     }
 
     /**
@@ -129,6 +121,10 @@ class LeftoverCleanupTest {
 
         DataPath.cleanupLeftovers(fuseDir, mountPoint, image);
         assertTrue(LoopDevice.attachedTo(fuseDir.resolve("disk")).isEmpty());
+        assertTheDiskComesBackWithItsData();
+    }
+
+    private void assertTheDiskComesBackWithItsData() throws Exception {
         try (FileBlockStore store = FileBlockStore.open(image, 0)) {
             DataPath dataPath = new DataPath();
             dataPath.start(store, fuseDir, mountPoint, "ext4", false);
