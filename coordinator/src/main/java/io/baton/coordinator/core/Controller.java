@@ -98,8 +98,9 @@ public final class Controller {
      * Whether this leader should give up its leadership so that a follower whose replica stays behind
      * gets fresh log appenders, and how. A replica that stays behind under this leader means the
      * leader's log appender for it makes no progress (one that died stays dead, RATIS-1707); a new
-     * leader starts new ones, with the snapshot if the follower needs it. Only for a follower this leader
-     * has seen behind for {@link #REPAIR_EVERY_NANOS} ({@code behind}), at most once per that time, and
+     * leader starts new ones, with the snapshot if the follower needs it. Only for a follower that is up
+     * and heard and that this leader has seen behind for {@link #REPAIR_EVERY_NANOS} ({@code behind}),
+     * at most once per that time, and
      * only once this leader has led that long: a follower that lags in a burst of entries or catches up
      * after a restart gets time to finish before the cluster pays for an election.
      *
@@ -114,9 +115,12 @@ public final class Controller {
         if (nowNanos - liveness.leaderSinceNanos() < REPAIR_EVERY_NANOS || nowNanos - lastRepairNanos < REPAIR_EVERY_NANOS) {
             return Optional.empty();
         }
+        // Only a follower that is up and heard: its heartbeats arrive while its replica stays behind. One
+        // that is down keeps its last lag in the state, and an election would not bring it back.
         boolean followerBehind = topology(state).nodes().stream().map(Topology.NodeSpec::id)
                 .filter(n -> !n.equals(self))
-                .filter(n -> state.node(n).map(NodeState::replicaBehind).orElse(false))
+                .filter(n -> state.node(n).map(ns -> ns.alive() && ns.replicaBehind()).orElse(false))
+                .filter(n -> liveness.lastHeard(n).stream().anyMatch(t -> nowNanos - t < timing.eligibleWithinNanos()))
                 .anyMatch(n -> behind.since(n).stream().anyMatch(t -> nowNanos - t >= REPAIR_EVERY_NANOS));
         if (!followerBehind) {
             return Optional.empty();

@@ -80,6 +80,20 @@ class ControllerRepairTest {
         return new Liveness(0, Map.of("a", now, "b", now, "c", now, "w", now));
     }
 
+    /**
+     * A follower that went down while behind keeps that lag in the state until it heartbeats again: no
+     * election for it, once every 30 s for as long as it is down.
+     */
+    @Test
+    void notForAFollowerThatIsDownOrUnheard() {
+        behind("a");
+        Liveness aUnheard = new Liveness(0, Map.of("a", 1 * S, "b", 60 * S, "c", 60 * S, "w", 60 * S));
+        assertEquals(Optional.empty(), controller.replicationToRepair(f.state, "c", aUnheard, longBehind(), Long.MIN_VALUE / 2,
+                60 * S), "a not heard lately");
+        f.ok(CoreFixture.liveness("a", false));
+        assertEquals(Optional.empty(), repair(Long.MIN_VALUE / 2, 60 * S), "a down in the state");
+    }
+
     @Test
     void nothingWhenNoFollowerIsBehind() {
         assertEquals(Optional.empty(), repair(Long.MIN_VALUE / 2, 60 * S));
