@@ -41,11 +41,4 @@ public final class BehindFollowers {
     public Map<String, Long> sinceNanos() {
         return sinceNanos;
     }
-
-    /** For tests: {@code node} behind since {@code sinceNanos}, the others as here. */
-    public BehindFollowers with(String node, long sinceNanos) {
-        Map<String, Long> next = new HashMap<>(this.sinceNanos);
-        next.put(node, sinceNanos);
-        return new BehindFollowers(next);
-    }
 }

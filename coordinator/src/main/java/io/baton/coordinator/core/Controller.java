@@ -99,10 +99,10 @@ public final class Controller {
      * gets fresh log appenders, and how. A replica that stays behind under this leader means the
      * leader's log appender for it makes no progress (one that died stays dead, RATIS-1707); a new
      * leader starts new ones, with the snapshot if the follower needs it. Only for a follower that is up
-     * and heard and that this leader has seen behind for {@link #REPAIR_EVERY_NANOS} ({@code behind}),
-     * at most once per that time, and
-     * only once this leader has led that long: a follower that lags in a burst of entries or catches up
-     * after a restart gets time to finish before the cluster pays for an election.
+     * and heard and that this leader has seen behind for {@link #REPAIR_EVERY_NANOS} ({@code behind}), at
+     * most once per that time, and only once this leader has led that long: a follower that lags in a
+     * burst of entries or catches up after a restart gets time to finish before the cluster pays for an
+     * election.
      *
      * <p>Ratis hands a leadership only to a peer of the highest Raft priority, and the witness has the
      * highest (RaftNode): so to the witness if it is another server, up, heard and not behind; else this
