@@ -840,6 +840,10 @@ final class LabEnv implements AutoCloseable {
                     p.destroyForcibly();
                 }
             }
+            // Every node gone before lab.close kills the rest of its namespace: a node is the last
+            // process of its mount namespace only while its holder (MountNamespaceHolder) lives, and an
+            // owner that is the last one cannot end (docs/mirror.md, "A helper process").
+            nodes.forEach((id, p) -> awaitEnd(id, p));
             if (haproxy != null) {
                 haproxy.destroyForcibly();
             }
@@ -850,6 +854,36 @@ final class LabEnv implements AutoCloseable {
             } catch (IOException ignored) {
                 // nothing left to do
             }
+        }
+    }
+
+    /**
+     * Waits for a killed node to end. One that does not is stuck in the kernel, and every later
+     * {@code losetup} on this machine would wait for it too: said loudly, and its FUSE connections
+     * with waiting requests aborted so that the tests after this one run on a sound machine.
+     */
+    private static void awaitEnd(String id, Process p) {
+        try {
+            if (p.waitFor(15, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        System.err.println("lab: " + id + " (pid " + p.pid() + ") did not end within 15 s of SIGKILL: aborting stuck FUSE connections");
+        Path connections = Path.of("/sys/fs/fuse/connections");
+        if (!Sh.run("sh", "-c", "mountpoint -q " + connections + " || mount -t fusectl fusectl " + connections).ok()) {
+            return;
+        }
+        try (var list = Files.list(connections)) {
+            for (Path c : list.toList()) {
+                if (!Files.readString(c.resolve("waiting")).trim().equals("0")) {
+                    Files.writeString(c.resolve("abort"), "1");
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("lab: could not abort FUSE connections: " + e);
         }
     }
 
