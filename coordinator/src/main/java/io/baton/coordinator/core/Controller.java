@@ -72,7 +72,7 @@ public final class Controller {
         }
         return topology(state).nodes().stream().filter(Topology.NodeSpec::witness).map(Topology.NodeSpec::id)
                 .filter(w -> state.node(w).map(NodeState::alive).orElse(false))
-                .filter(w -> liveness.lastHeard(w).stream().anyMatch(t -> nowNanos - t < timing.eligibleWithinNanos()))
+                .filter(w -> heardRecently(liveness, w, nowNanos))
                 .findFirst();
     }
 
@@ -120,7 +120,7 @@ public final class Controller {
         boolean followerBehind = topology(state).nodes().stream().map(Topology.NodeSpec::id)
                 .filter(n -> !n.equals(self))
                 .filter(n -> state.node(n).map(ns -> ns.alive() && ns.replicaBehind()).orElse(false))
-                .filter(n -> liveness.lastHeard(n).stream().anyMatch(t -> nowNanos - t < timing.eligibleWithinNanos()))
+                .filter(n -> heardRecently(liveness, n, nowNanos))
                 .anyMatch(n -> behind.since(n).stream().anyMatch(t -> nowNanos - t >= REPAIR_EVERY_NANOS));
         if (!followerBehind) {
             return Optional.empty();
@@ -130,7 +130,7 @@ public final class Controller {
                 .map(Topology.NodeSpec::id)
                 .filter(n -> !n.equals(self))
                 .filter(n -> state.node(n).map(ns -> ns.alive() && !ns.replicaBehind()).orElse(false))
-                .filter(n -> liveness.lastHeard(n).stream().anyMatch(t -> nowNanos - t < timing.eligibleWithinNanos()))
+                .filter(n -> heardRecently(liveness, n, nowNanos))
                 .findFirst().map(Repair::handTo).orElse(Repair.stepDown()));
     }
 
